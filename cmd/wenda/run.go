@@ -1,0 +1,277 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/wenda-dev/wenda/config"
+	"github.com/wenda-dev/wenda/ingest"
+	"github.com/wenda-dev/wenda/rag"
+)
+
+const usage = `wenda answers questions from your documents and cites its sources.
+
+Usage:
+  wenda [--data DIR] [--knowledge DIR] ingest [--rebuild] PATH...
+  wenda [--data DIR] [--knowledge DIR] search [--json] [-k N] [--mode hybrid|vector|bm25] QUERY
+  wenda [--data DIR] [--knowledge DIR] ask [--json] QUESTION
+  wenda [--data DIR] [--knowledge DIR] eval [--json] [-k N] [--mode M] --queries FILE
+  wenda [--data DIR] [--knowledge DIR] serve
+
+Global options:
+  --data DIR        index and state (default $WENDA_DATA_DIR, else ./wenda-data)
+  --knowledge DIR   folder kept in sync with the index (default $WENDA_KNOWLEDGE_DIR)
+`
+
+// errUsage marks a command line that cannot be run; main exits 2 for it.
+var errUsage = errors.New("usage")
+
+func exitCode(err error) int {
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+// run is the whole program: everything it touches in the OS comes in as a parameter.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cfg, cfgErr := config.FromEnv(getenv)
+	global := flag.NewFlagSet("wenda", flag.ContinueOnError)
+	global.SetOutput(stderr)
+	global.Usage = func() { fmt.Fprint(stderr, usage) }
+	global.StringVar(&cfg.DataDir, "data", cfg.DataDir, "index and state directory")
+	global.StringVar(&cfg.KnowledgeDir, "knowledge", cfg.KnowledgeDir, "folder kept in sync with the index")
+	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if cfgErr != nil {
+		return fmt.Errorf("configuration:\n%w", cfgErr)
+	}
+	if global.NArg() == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("%w: no command given", errUsage)
+	}
+	cmd, rest := global.Arg(0), global.Args()[1:]
+	logger := newLogger(stderr, getenv("WENDA_LOG_LEVEL"), cmd == "serve")
+
+	var app *app
+	open := func(rebuild bool) error {
+		var err error
+		app, err = openApp(ctx, cfg, logger, rebuild, stderr)
+		return err
+	}
+	switch cmd {
+	case "ingest":
+		fs := newFlags("ingest", stderr)
+		rebuild := fs.Bool("rebuild", false, "discard the index (e.g. after changing the embedder) and ingest anew")
+		paths, err := parseArgs(fs, rest)
+		if err != nil {
+			return err
+		}
+		if len(paths) == 0 {
+			return fmt.Errorf("%w: ingest needs at least one file or folder", errUsage)
+		}
+		if err := open(*rebuild); err != nil {
+			return err
+		}
+		return app.ingest(ctx, paths, stdout)
+	case "search":
+		fs := newFlags("search", stderr)
+		asJSON := fs.Bool("json", false, "print JSON")
+		k := fs.Int("k", 5, "number of passages")
+		mode := fs.String("mode", "hybrid", "hybrid, vector or bm25")
+		words, err := parseArgs(fs, rest)
+		if err != nil {
+			return err
+		}
+		m, err := rag.ParseMode(*mode)
+		if err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+		if err := open(false); err != nil {
+			return err
+		}
+		return app.search(ctx, strings.Join(words, " "), *k, m, *asJSON, stdout)
+	case "eval":
+		fs := newFlags("eval", stderr)
+		asJSON := fs.Bool("json", false, "print JSON")
+		k := fs.Int("k", 10, "retrieval depth")
+		mode := fs.String("mode", "hybrid", "hybrid, vector or bm25")
+		queries := fs.String("queries", "", "queries file (.jsonl)")
+		if _, err := parseArgs(fs, rest); err != nil {
+			return err
+		}
+		if *queries == "" {
+			return fmt.Errorf("%w: eval needs --queries FILE", errUsage)
+		}
+		m, err := rag.ParseMode(*mode)
+		if err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+		if err := open(false); err != nil {
+			return err
+		}
+		return app.eval(ctx, *queries, *k, m, *asJSON, stdout)
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("%w: unknown command %q", errUsage, cmd)
+	}
+}
+
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parseArgs parses flags that may come before or after the positional arguments
+// (`ask "问题" --json` works as well as `ask --json "问题"`).
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func newLogger(w io.Writer, level string, verbose bool) *slog.Logger {
+	lv := slog.LevelWarn
+	if verbose {
+		lv = slog.LevelInfo
+	}
+	if level != "" {
+		_ = lv.UnmarshalText([]byte(level))
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lv}))
+}
+
+// app is the wired program: one store, its ingester and the question pipeline.
+type app struct {
+	cfg      config.Config
+	logger   *slog.Logger
+	store    *rag.Store
+	ingester *ingest.Ingester
+}
+
+func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger, rebuild bool, stderr io.Writer) (*app, error) {
+	embedder, err := newEmbedder(cfg)
+	if err != nil {
+		return nil, err
+	}
+	store, err := rag.OpenStore(ctx, cfg.DataDir, embedder, rag.StoreOptions{Rebuild: rebuild, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	a := &app{
+		cfg:      cfg,
+		logger:   logger,
+		store:    store,
+		ingester: &ingest.Ingester{Store: store, Logger: logger, Chunking: ingest.ChunkOptions{Size: cfg.ChunkSize, Overlap: cfg.ChunkOverlap}},
+	}
+	if cfg.KnowledgeDir != "" {
+		if _, err := os.Stat(cfg.KnowledgeDir); err != nil {
+			return nil, fmt.Errorf("knowledge folder: %w", err)
+		}
+		rep, err := a.ingester.Sync(ctx, cfg.KnowledgeDir)
+		if err != nil {
+			return nil, fmt.Errorf("sync %s: %w", cfg.KnowledgeDir, err)
+		}
+		if rep.Added+rep.Replaced+rep.Removed > 0 || len(rep.Failed) > 0 {
+			printReport(stderr, "synced "+cfg.KnowledgeDir, rep)
+		}
+	}
+	return a, nil
+}
+
+func newEmbedder(cfg config.Config) (rag.Embedder, error) {
+	if cfg.LocalEmbeddings() {
+		return rag.LocalEmbedder{Dim: cfg.LocalDim}, nil
+	}
+	return nil, fmt.Errorf("remote embeddings (%s) are not supported yet", cfg.Embed.Model)
+}
+
+func (a *app) ingest(ctx context.Context, paths []string, stdout io.Writer) error {
+	rep, err := a.ingester.Ingest(ctx, paths)
+	printReport(stdout, "ingested", rep)
+	if err != nil {
+		return err
+	}
+	return rep.Err()
+}
+
+func printReport(w io.Writer, what string, rep ingest.Report) {
+	fmt.Fprintf(w, "%s: %d files, %d added, %d replaced, %d unchanged, %d duplicates, %d removed, %d chunks written\n",
+		what, rep.Files, rep.Added, rep.Replaced, rep.Unchanged, rep.Duplicates, rep.Removed, rep.Chunks)
+	for _, f := range rep.Failed {
+		fmt.Fprintf(w, "  failed: %s\n", f.Error())
+	}
+	if len(rep.Skipped) > 0 {
+		fmt.Fprintf(w, "  skipped %d file(s) of unsupported type, e.g. %s\n", len(rep.Skipped), rep.Skipped[0])
+	}
+}
+
+func (a *app) search(ctx context.Context, query string, k int, mode rag.Mode, asJSON bool, stdout io.Writer) error {
+	passages, err := rag.Searcher{Store: a.store, Mode: mode}.Retrieve(ctx, query, k)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return writeJSON(stdout, rag.Hits(passages))
+	}
+	for i, p := range passages {
+		fmt.Fprintf(stdout, "%d. %s  (%s, %.4f)\n   %s\n", i+1, p.Title, p.ChunkID, p.Score, oneLine(p.Chunk.Text, 160))
+	}
+	return nil
+}
+
+func (a *app) eval(ctx context.Context, path string, k int, mode rag.Mode, asJSON bool, stdout io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	queries, err := rag.ReadEvalQueries(f)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	rep, err := rag.Evaluate(ctx, rag.Searcher{Store: a.store, Mode: mode}, queries, k)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return writeJSON(stdout, rep)
+	}
+	fmt.Fprintf(stdout, "queries %d  R@1 %.3f  R@5 %.3f  R@10 %.3f  MRR@10 %.3f\n", rep.Queries, rep.Recall1, rep.Recall5, rep.Recall10, rep.MRR10)
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// oneLine shortens s to at most n runes on one line, for terminal listings.
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}

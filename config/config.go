@@ -1,0 +1,187 @@
+// Package config holds wenda's settings: defaults in code, filled from the environment (through
+// an injected getenv, so tests need no real environment) and from flags, validated once with
+// every problem reported together. It imports only the standard library.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+)
+
+// Secret is a credential. It prints as "***" in logs and formatted output, so a Config can be
+// logged whole.
+type Secret string
+
+// String implements fmt.Stringer.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "***"
+}
+
+// GoString implements fmt.GoStringer, so %#v does not leak it either.
+func (s Secret) GoString() string { return `"` + s.String() + `"` }
+
+// Reveal returns the credential itself, for the one place that sends it.
+func (s Secret) Reveal() string { return string(s) }
+
+// Endpoint is an OpenAI-compatible service.
+type Endpoint struct {
+	BaseURL string
+	APIKey  Secret
+	Model   string
+}
+
+// Config is everything wenda can be told.
+type Config struct {
+	DataDir      string // WENDA_DATA_DIR
+	KnowledgeDir string // WENDA_KNOWLEDGE_DIR
+	Addr         string // WENDA_ADDR
+	APIKeys      []Secret
+	LLM          Endpoint // WENDA_LLM_*
+	Embed        Endpoint // WENDA_EMBED_*; Model "local" (or empty) means the built-in embedder
+	// AnswerMode is "strict" (answer only from the documents) or "open" (the LLM may add general
+	// knowledge, labelled as such). WENDA_ANSWER_MODE.
+	AnswerMode string
+
+	// ChunkSize and ChunkOverlap size chunks in runes (WENDA_CHUNK_SIZE, WENDA_CHUNK_OVERLAP);
+	// 0 means the measured defaults.
+	ChunkSize, ChunkOverlap int
+	// LocalDim is the local embedder's dimension (WENDA_LOCAL_DIM); 0 means its default.
+	LocalDim int
+
+	TelegramToken    Secret  // TELEGRAM_BOT_TOKEN
+	TelegramEndpoint string  // WENDA_TELEGRAM_API_ENDPOINT
+	TelegramAllowed  []int64 // WENDA_TELEGRAM_ALLOWED
+	TelegramAdmins   []int64 // WENDA_TELEGRAM_ADMINS
+}
+
+// Defaults.
+const (
+	DefaultDataDir = "./wenda-data"
+	DefaultAddr    = "127.0.0.1:8080"
+	LocalEmbedder  = "local"
+)
+
+// FromEnv builds a Config from defaults and the environment. Problems are collected and
+// returned together.
+func FromEnv(getenv func(string) string) (Config, error) {
+	first := func(names ...string) string {
+		for _, n := range names {
+			if v := strings.TrimSpace(getenv(n)); v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	c := Config{
+		DataDir:      first("WENDA_DATA_DIR"),
+		KnowledgeDir: first("WENDA_KNOWLEDGE_DIR"),
+		Addr:         first("WENDA_ADDR"),
+		AnswerMode:   first("WENDA_ANSWER_MODE"),
+		LLM: Endpoint{
+			BaseURL: first("WENDA_LLM_BASE_URL", "OPENAI_BASE_URL"),
+			APIKey:  Secret(first("WENDA_LLM_API_KEY", "OPENAI_API_KEY")),
+			Model:   first("WENDA_LLM_MODEL"),
+		},
+		Embed: Endpoint{
+			BaseURL: first("WENDA_EMBED_BASE_URL", "OPENAI_BASE_URL"),
+			APIKey:  Secret(first("WENDA_EMBED_API_KEY", "OPENAI_API_KEY")),
+			Model:   first("WENDA_EMBED_MODEL"),
+		},
+		TelegramToken:    Secret(first("TELEGRAM_BOT_TOKEN")),
+		TelegramEndpoint: first("WENDA_TELEGRAM_API_ENDPOINT"),
+	}
+	if c.DataDir == "" {
+		c.DataDir = DefaultDataDir
+	}
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+	}
+	if c.AnswerMode == "" {
+		c.AnswerMode = "strict"
+	}
+	if c.Embed.Model == "" {
+		c.Embed.Model = LocalEmbedder
+	}
+	for _, k := range splitList(getenv("WENDA_API_KEYS")) {
+		c.APIKeys = append(c.APIKeys, Secret(k))
+	}
+	var errs []error
+	var err error
+	for _, n := range []struct {
+		name string
+		dst  *int
+	}{{"WENDA_CHUNK_SIZE", &c.ChunkSize}, {"WENDA_CHUNK_OVERLAP", &c.ChunkOverlap}, {"WENDA_LOCAL_DIM", &c.LocalDim}} {
+		if v := first(n.name); v != "" {
+			if *n.dst, err = strconv.Atoi(v); err != nil || *n.dst < 0 {
+				errs = append(errs, fmt.Errorf("%s: %q is not a non-negative whole number", n.name, v))
+			}
+		}
+	}
+	if c.TelegramAllowed, err = parseIDs("WENDA_TELEGRAM_ALLOWED", getenv("WENDA_TELEGRAM_ALLOWED")); err != nil {
+		errs = append(errs, err)
+	}
+	if c.TelegramAdmins, err = parseIDs("WENDA_TELEGRAM_ADMINS", getenv("WENDA_TELEGRAM_ADMINS")); err != nil {
+		errs = append(errs, err)
+	}
+	return c, errors.Join(append(errs, c.Validate())...)
+}
+
+// Validate reports every invalid setting at once.
+func (c Config) Validate() error {
+	var errs []error
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("the data directory must not be empty"))
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("WENDA_ADDR %q is not host:port: %w", c.Addr, err))
+	}
+	if c.AnswerMode != "strict" && c.AnswerMode != "open" {
+		errs = append(errs, fmt.Errorf("WENDA_ANSWER_MODE %q must be strict or open", c.AnswerMode))
+	}
+	if c.LLM.Model != "" && c.LLM.BaseURL == "" && c.LLM.APIKey == "" {
+		errs = append(errs, errors.New("WENDA_LLM_MODEL is set but neither WENDA_LLM_BASE_URL nor WENDA_LLM_API_KEY is"))
+	}
+	if !c.LocalEmbeddings() && c.Embed.BaseURL == "" && c.Embed.APIKey == "" {
+		errs = append(errs, fmt.Errorf("WENDA_EMBED_MODEL %q needs WENDA_EMBED_BASE_URL or WENDA_EMBED_API_KEY", c.Embed.Model))
+	}
+	if c.TelegramEndpoint != "" && strings.Count(c.TelegramEndpoint, "%s") != 2 {
+		errs = append(errs, errors.New("WENDA_TELEGRAM_API_ENDPOINT must contain two %s (token, method), e.g. http://127.0.0.1:9000/bot%s/%s"))
+	}
+	return errors.Join(errs...)
+}
+
+// LocalEmbeddings reports whether the built-in embedder is used.
+func (c Config) LocalEmbeddings() bool {
+	return c.Embed.Model == "" || c.Embed.Model == LocalEmbedder
+}
+
+// LLMEnabled reports whether a chat model is configured.
+func (c Config) LLMEnabled() bool { return c.LLM.Model != "" }
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func parseIDs(name, s string) ([]int64, error) {
+	var ids []int64
+	for _, f := range splitList(s) {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %q is not a numeric Telegram id", name, f)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}

@@ -1,0 +1,277 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/wenda-dev/wenda/ingest/loaders"
+	"github.com/wenda-dev/wenda/rag"
+)
+
+// Ingester reads files into a rag.Store.
+type Ingester struct {
+	Store    *rag.Store
+	Chunking ChunkOptions
+	Limits   loaders.Options
+	Logger   *slog.Logger
+}
+
+// Report sums up an ingest or a sync.
+type Report struct {
+	Files      int   // files read
+	Bytes      int64 // bytes read
+	Added      int   // documents new to the index
+	Replaced   int   // documents whose content changed
+	Unchanged  int   // documents or files skipped because their content hash was unchanged
+	Duplicates int   // documents skipped because another document has the same content
+	Removed    int   // documents deleted (their file left the knowledge folder)
+	Chunks     int   // chunks written
+	Skipped    []string
+	Failed     []FileError
+}
+
+// FileError is one file that could not be ingested.
+type FileError struct {
+	Path string
+	Err  error
+}
+
+func (e FileError) Error() string { return e.Path + ": " + e.Err.Error() }
+
+// ErrSomeFailed is returned, wrapped, when at least one file failed but the rest was ingested.
+var ErrSomeFailed = errors.New("some files could not be ingested")
+
+// Err returns nil when every file was ingested, else an error wrapping ErrSomeFailed that names
+// each failed file.
+func (r *Report) Err() error {
+	if len(r.Failed) == 0 {
+		return nil
+	}
+	errs := []error{ErrSomeFailed}
+	for _, f := range r.Failed {
+		errs = append(errs, f)
+	}
+	return errors.Join(errs...)
+}
+
+func (r *Report) count(results []rag.PutResult) {
+	for _, res := range results {
+		switch res.Status {
+		case "added":
+			r.Added++
+			r.Chunks += res.Chunks
+		case "replaced":
+			r.Replaced++
+			r.Chunks += res.Chunks
+		case "unchanged":
+			r.Unchanged++
+		case "duplicate":
+			r.Duplicates++
+		}
+	}
+}
+
+func (in *Ingester) logger() *slog.Logger {
+	if in.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return in.Logger
+}
+
+// Ingest reads files and folders. A folder's files get ids relative to it; a file named directly
+// keeps the path as given. Bad files are reported in the Report and skipped; the returned error
+// is for failures of the index itself.
+func (in *Ingester) Ingest(ctx context.Context, paths []string) (Report, error) {
+	var rep Report
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			rep.Failed = append(rep.Failed, FileError{p, err})
+			continue
+		}
+		if !info.IsDir() {
+			if _, err := in.ingestFile(ctx, &rep, p, filepath.ToSlash(filepath.Clean(p)), ""); err != nil {
+				return rep, err
+			}
+			continue
+		}
+		files, skipped, err := walk(p)
+		rep.Skipped = append(rep.Skipped, skipped...)
+		if err != nil {
+			rep.Failed = append(rep.Failed, FileError{p, err})
+		}
+		for _, rel := range files {
+			if _, err := in.ingestFile(ctx, &rep, filepath.Join(p, rel), rel, ""); err != nil {
+				return rep, err
+			}
+		}
+	}
+	return rep, nil
+}
+
+// IngestBytes ingests one uploaded file's content under name (also its id, unless the format
+// names its documents). Unlike a folder sync, a same-content upload under another name is
+// skipped as a duplicate.
+func (in *Ingester) IngestBytes(ctx context.Context, name string, data []byte) (Report, error) {
+	var rep Report
+	rep.Files, rep.Bytes = 1, int64(len(data))
+	docs, err := in.documents(name, data, "")
+	if err != nil {
+		rep.Failed = append(rep.Failed, FileError{name, err})
+		return rep, nil
+	}
+	results, err := in.Store.Put(ctx, docs, rag.PutOptions{SkipDuplicates: true})
+	if err != nil {
+		return rep, err
+	}
+	rep.count(results)
+	return rep, nil
+}
+
+// ingestFile loads one file and puts its documents, returning their ids; nil ids mean the file
+// failed and is recorded in rep. Only an index failure is returned as an error.
+func (in *Ingester) ingestFile(ctx context.Context, rep *Report, path, id, origin string) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	data, err := readLimited(path, in.Limits.MaxBytes)
+	if err != nil {
+		rep.Failed = append(rep.Failed, FileError{path, err})
+		return nil, nil
+	}
+	rep.Files++
+	rep.Bytes += int64(len(data))
+	docs, err := in.documents(id, data, origin)
+	if err != nil {
+		var partial *loaders.PartialError
+		if !errors.As(err, &partial) || len(docs) == 0 {
+			in.logger().Warn("skipping file", "file", path, "err", err)
+			rep.Failed = append(rep.Failed, FileError{path, err})
+			return nil, nil
+		}
+		rep.Failed = append(rep.Failed, FileError{path, err})
+	}
+	results, err := in.Store.Put(ctx, docs, rag.PutOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("index %s: %w", path, err)
+	}
+	rep.count(results)
+	in.logger().Info("ingested", "file", path, "documents", len(docs), "chunks", chunkCount(docs))
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ID
+	}
+	return ids, nil
+}
+
+func chunkCount(docs []*rag.Document) int {
+	n := 0
+	for _, d := range docs {
+		n += len(d.Chunks)
+	}
+	return n
+}
+
+// readLimited reads a file, refusing one larger than max bytes (0: the loaders' default).
+func readLimited(path string, max int64) ([]byte, error) {
+	if max <= 0 {
+		max = loaders.DefaultMaxBytes
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() > max {
+		return nil, fmt.Errorf("%w: %d bytes, limit %d", loaders.ErrTooLarge, info.Size(), max)
+	}
+	return os.ReadFile(path)
+}
+
+// documents extracts, cleans and chunks the documents in one file. id is the file's document id
+// (its path relative to the folder given); documents that name themselves (.jsonl) keep their
+// own ids. On a partial failure it returns the good documents and the error.
+func (in *Ingester) documents(id string, data []byte, origin string) ([]*rag.Document, error) {
+	extracted, err := loaders.Load(id, data, in.Limits)
+	if err != nil && len(extracted) == 0 {
+		return nil, err
+	}
+	sourceHash := rag.Hash(data)
+	docs := make([]*rag.Document, 0, len(extracted))
+	for _, ex := range extracted {
+		doc := &rag.Document{
+			ID:         ex.ID,
+			Source:     id,
+			Title:      strings.TrimSpace(ex.Title),
+			URL:        ex.URL,
+			SourceHash: sourceHash,
+			Origin:     origin,
+		}
+		if doc.ID == "" {
+			doc.ID = id
+		}
+		if doc.Title == "" {
+			doc.Title = strings.TrimSuffix(filepath.Base(id), filepath.Ext(id))
+		}
+		sections := make([]section, 0, len(ex.Sections))
+		for _, s := range ex.Sections {
+			sections = append(sections, section{path: s.Path, page: s.Page, text: Clean(s.Text)})
+		}
+		text, chunks := buildChunks(sections, in.chunking())
+		if len(chunks) == 0 {
+			continue // an empty record in a corpus is not worth failing the file for
+		}
+		doc.Hash = rag.Hash([]byte(text))
+		doc.Size = len(text)
+		doc.Chunks = chunks
+		docs = append(docs, doc)
+	}
+	if len(docs) == 0 && err == nil {
+		err = loaders.ErrNoText
+	}
+	return docs, err
+}
+
+func (in *Ingester) chunking() ChunkOptions {
+	if in.Chunking.Size <= 0 {
+		return DefaultChunkOptions
+	}
+	return in.Chunking
+}
+
+// walk lists the supported files under dir, relative to it, in lexical order, skipping hidden
+// files and folders. Files of unknown types are returned as skipped.
+func walk(dir string) (files, skipped []string, err error) {
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if path != dir && strings.HasPrefix(name, ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !d.Type().IsRegular() {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if loaders.Supported(name) {
+			files = append(files, rel)
+		} else {
+			skipped = append(skipped, rel)
+		}
+		return nil
+	})
+	return files, skipped, err
+}

@@ -1,0 +1,171 @@
+package rag
+
+import (
+	"math"
+	"slices"
+)
+
+// BM25 parameters: the usual defaults; k1 rewards repeated terms up to a point, b normalises
+// by chunk length.
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.75
+)
+
+type posting struct {
+	slot uint32
+	tf   uint32
+}
+
+// lexicalIndex is a BM25 inverted index over chunk slots. It is derived from the stored chunks,
+// never persisted: rebuilding it on load is cheaper than keeping a second file format crash-safe.
+//
+// Removal marks a slot dead and fixes the document frequencies at once; the dead postings stay
+// until compact drops them, so deleting a document costs only its own tokens.
+type lexicalIndex struct {
+	postings map[Token][]posting
+	df       map[Token]int32
+	lens     []uint32 // token count per slot; 0 for dead or empty slots
+	alive    []bool
+	live     int
+	totalLen int64
+	dead     int // postings lists may hold this many dead slots
+}
+
+func newLexicalIndex() *lexicalIndex {
+	return &lexicalIndex{postings: map[Token][]posting{}, df: map[Token]int32{}}
+}
+
+// termCounts folds a token list into per-token counts, reusing m.
+func termCounts(m map[Token]uint32, toks []Token) map[Token]uint32 {
+	clear(m)
+	for _, t := range toks {
+		m[t]++
+	}
+	return m
+}
+
+// add indexes toks under slot, which must be new or previously removed.
+func (x *lexicalIndex) add(slot uint32, toks []Token, scratch map[Token]uint32) {
+	for int(slot) >= len(x.lens) {
+		x.lens = append(x.lens, 0)
+		x.alive = append(x.alive, false)
+	}
+	counts := termCounts(scratch, toks)
+	for t, n := range counts {
+		x.postings[t] = append(x.postings[t], posting{slot: slot, tf: n})
+		x.df[t]++
+	}
+	x.lens[slot] = uint32(len(toks))
+	x.alive[slot] = true
+	x.live++
+	x.totalLen += int64(len(toks))
+}
+
+// remove forgets slot; toks must be the tokens it was added with.
+func (x *lexicalIndex) remove(slot uint32, toks []Token, scratch map[Token]uint32) {
+	if int(slot) >= len(x.alive) || !x.alive[slot] {
+		return
+	}
+	for t := range termCounts(scratch, toks) {
+		if x.df[t]--; x.df[t] <= 0 {
+			delete(x.df, t)
+		}
+	}
+	x.totalLen -= int64(x.lens[slot])
+	x.lens[slot] = 0
+	x.alive[slot] = false
+	x.live--
+	x.dead++
+}
+
+// needsCompaction reports whether dead postings have grown to the live ones' size.
+func (x *lexicalIndex) needsCompaction() bool { return x.dead > 1024 && x.dead > x.live }
+
+// compact drops postings of dead slots.
+func (x *lexicalIndex) compact() {
+	for t, ps := range x.postings {
+		ps = slices.DeleteFunc(ps, func(p posting) bool { return !x.alive[p.slot] })
+		if len(ps) == 0 {
+			delete(x.postings, t)
+		} else {
+			x.postings[t] = slices.Clip(ps)
+		}
+	}
+	x.dead = 0
+}
+
+// idf is BM25's inverse document frequency, floored at a small positive value so very common
+// terms still break ties instead of subtracting.
+func (x *lexicalIndex) idf(t Token) float64 {
+	n := float64(x.live)
+	df := float64(x.df[t])
+	return math.Max(math.Log(1+(n-df+0.5)/(df+0.5)), 0.01)
+}
+
+// scored is a slot with its score.
+type scored struct {
+	slot  uint32
+	score float64
+}
+
+// search returns up to k live slots by descending BM25 score for the query tokens. Repeated
+// query tokens count once: a question does not mean a word more by saying it twice.
+func (x *lexicalIndex) search(query []Token, k int) []scored {
+	if x.live == 0 || k <= 0 {
+		return nil
+	}
+	avg := float64(x.totalLen) / float64(x.live)
+	acc := make([]float32, len(x.lens))
+	touched := make([]uint32, 0, 256)
+	seen := make(map[Token]struct{}, len(query))
+	for _, t := range query {
+		if _, dup := seen[t]; dup {
+			continue
+		}
+		seen[t] = struct{}{}
+		ps := x.postings[t]
+		if len(ps) == 0 {
+			continue
+		}
+		idf := x.idf(t)
+		for _, p := range ps {
+			if !x.alive[p.slot] {
+				continue
+			}
+			tf := float64(p.tf)
+			norm := bm25K1 * (1 - bm25B + bm25B*float64(x.lens[p.slot])/avg)
+			if acc[p.slot] == 0 {
+				touched = append(touched, p.slot)
+			}
+			acc[p.slot] += float32(idf * tf * (bm25K1 + 1) / (tf + norm))
+		}
+	}
+	return topK(touched, acc, k)
+}
+
+// topK picks the k best touched slots, best first, ties broken by slot for determinism.
+func topK(touched []uint32, acc []float32, k int) []scored {
+	out := make([]scored, 0, min(k, len(touched))+1)
+	for _, s := range touched {
+		sc := float64(acc[s])
+		if len(out) == k && !better(sc, s, out[k-1]) {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(out, scored{s, sc}, func(a, b scored) int {
+			if better(a.score, a.slot, b) {
+				return -1
+			}
+			return 1
+		})
+		out = slices.Insert(out, i, scored{s, sc})
+		if len(out) > k {
+			out = out[:k]
+		}
+	}
+	return out
+}
+
+func better(score float64, slot uint32, than scored) bool {
+	return score > than.score || score == than.score && slot < than.slot
+}

@@ -1,0 +1,526 @@
+package rag
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/philippgille/chromem-go"
+)
+
+// Store is the chunk index: documents and their chunks, their vectors in a chromem-go in-memory
+// collection, and a BM25 index over the same chunks. On disk it is one segment file per
+// document under DIR/docs plus DIR/index.json naming the embedder; both are replaced by atomic
+// renames, so a crash at any moment leaves a directory that loads with every earlier document
+// intact. chromem-go's own persistence is not used: it names files by a 32-bit hash of the id and
+// rewrites them in place.
+//
+// A Store is safe for concurrent use. Several processes may share a directory: writes are
+// serialised by a lock file, and each process sees the documents that existed when it opened
+// the store plus its own writes.
+type Store struct {
+	dir      string
+	embedder Embedder
+	logger   *slog.Logger
+
+	mu        sync.RWMutex
+	meta      indexMeta
+	docs      map[string]*Document
+	byHash    map[string]string // content hash → doc id, to spot the same file uploaded twice
+	slots     []slotRef
+	free      []uint32
+	chunkSlot map[string]uint32
+	vectors   *chromem.Collection
+	lex       *lexicalIndex
+}
+
+type slotRef struct {
+	doc   *Document // nil for a free slot
+	chunk int
+}
+
+type indexMeta struct {
+	Format   int    `json:"format"`
+	Embedder string `json:"embedder"`
+	Dim      int    `json:"dim,omitempty"`
+}
+
+const (
+	indexFormat = 1
+	lockWait    = 30 * time.Second
+)
+
+// StoreOptions configure OpenStore.
+type StoreOptions struct {
+	// Rebuild discards an index built by another embedder instead of refusing to open it.
+	Rebuild bool
+	Logger  *slog.Logger
+}
+
+// OpenStore loads the index in dir, creating it if needed. An index built by another embedder is
+// refused with ErrEmbedderMismatch unless opts.Rebuild is set. A segment file that fails its
+// checks is reported in the log and left out; the rest loads.
+func OpenStore(ctx context.Context, dir string, embedder Embedder, opts StoreOptions) (*Store, error) {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "docs"), 0o755); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	s := &Store{dir: dir, embedder: embedder, logger: logger}
+	s.reset()
+
+	lock, err := lockDir(dir, opts.Rebuild, lockWait)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.unlock()
+
+	meta, err := readMeta(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		s.meta = indexMeta{Format: indexFormat, Embedder: embedder.Name()}
+		return s, nil
+	case err != nil:
+		return nil, err
+	}
+	if meta.Embedder != embedder.Name() {
+		if !opts.Rebuild {
+			return nil, fmt.Errorf("%w: the index in %s was built with embedder %q, but this run uses %q; "+
+				"rebuild it with `wenda --data %s ingest --rebuild PATH...` or choose another data directory",
+				ErrEmbedderMismatch, dir, meta.Embedder, embedder.Name(), dir)
+		}
+		logger.Warn("rebuilding index for a new embedder", "old", meta.Embedder, "new", embedder.Name())
+		if err := s.removeAll(); err != nil {
+			return nil, err
+		}
+		s.meta = indexMeta{Format: indexFormat, Embedder: embedder.Name()}
+		return s, nil
+	}
+	s.meta = meta
+	return s, s.load(ctx)
+}
+
+func (s *Store) reset() {
+	s.docs = map[string]*Document{}
+	s.byHash = map[string]string{}
+	s.slots = nil
+	s.free = nil
+	s.chunkSlot = map[string]uint32{}
+	s.lex = newLexicalIndex()
+	db := chromem.NewDB()
+	// The embedding func is never called (every vector is supplied), but chromem-go's default
+	// would reach for OpenAI over the network, so pass one that refuses.
+	s.vectors, _ = db.CreateCollection("chunks", nil, func(context.Context, string) ([]float32, error) {
+		return nil, errors.New("wenda supplies every embedding; chromem-go must not compute one")
+	})
+}
+
+func readMeta(dir string) (indexMeta, error) {
+	var m indexMeta
+	b, err := os.ReadFile(filepath.Join(dir, "index.json"))
+	if err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return m, fmt.Errorf("read %s: %w", filepath.Join(dir, "index.json"), err)
+	}
+	if m.Format != indexFormat {
+		return m, fmt.Errorf("index format %d in %s is not supported (want %d)", m.Format, dir, indexFormat)
+	}
+	return m, nil
+}
+
+// load reads every segment file, decoding on all cores.
+func (s *Store) load(ctx context.Context) error {
+	docsDir := filepath.Join(s.dir, "docs")
+	entries, err := os.ReadDir(docsDir)
+	if err != nil {
+		return fmt.Errorf("read index: %w", err)
+	}
+	type loaded struct {
+		doc     *Document
+		vectors [][]float32
+	}
+	names := make(chan string)
+	results := make(chan loaded)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for name := range names {
+				path := filepath.Join(docsDir, name)
+				data, err := os.ReadFile(path)
+				if err == nil {
+					var l loaded
+					l.doc, l.vectors, err = decodeSegment(data)
+					if err == nil {
+						results <- l
+						continue
+					}
+				}
+				s.logger.Error("skipping unreadable index file", "file", path, "err", err)
+			}
+		})
+	}
+	go func() {
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".wseg") {
+				names <- e.Name()
+			}
+		}
+		close(names)
+		wg.Wait()
+		close(results)
+	}()
+	var scratch indexScratch
+	for l := range results {
+		s.insert(ctx, l.doc, l.vectors, &scratch)
+	}
+	return ctx.Err()
+}
+
+// indexScratch holds buffers reused while indexing many chunks.
+type indexScratch struct {
+	toks   []Token
+	counts map[Token]uint32
+}
+
+// insert adds a document to the in-memory indexes. The caller holds s.mu (or owns s exclusively).
+func (s *Store) insert(ctx context.Context, doc *Document, vectors [][]float32, sc *indexScratch) {
+	if sc.counts == nil {
+		sc.counts = map[Token]uint32{}
+	}
+	if old := s.docs[doc.ID]; old != nil {
+		s.evict(old, sc)
+	}
+	s.docs[doc.ID] = doc
+	s.byHash[doc.Hash] = doc.ID
+	if len(vectors) > 0 && s.meta.Dim == 0 {
+		s.meta.Dim = len(vectors[0])
+	}
+	cdocs := make([]chromem.Document, len(doc.Chunks))
+	for i := range doc.Chunks {
+		var slot uint32
+		if n := len(s.free); n > 0 {
+			slot, s.free = s.free[n-1], s.free[:n-1]
+			s.slots[slot] = slotRef{doc, i}
+		} else {
+			slot = uint32(len(s.slots))
+			s.slots = append(s.slots, slotRef{doc, i})
+		}
+		id := ChunkID(doc.ID, i)
+		s.chunkSlot[id] = slot
+		sc.toks = AppendTokens(sc.toks[:0], indexText(doc, i))
+		s.lex.add(slot, sc.toks, sc.counts)
+		cdocs[i] = chromem.Document{ID: id, Embedding: vectors[i]}
+	}
+	// Vectors are unit length already, so chromem-go only copies them in; errors are impossible
+	// for documents with ids and embeddings.
+	_ = s.vectors.AddDocuments(ctx, cdocs, 1)
+}
+
+// evict removes a document from the in-memory indexes. The caller holds s.mu.
+func (s *Store) evict(doc *Document, sc *indexScratch) {
+	if sc.counts == nil {
+		sc.counts = map[Token]uint32{}
+	}
+	ids := make([]string, len(doc.Chunks))
+	for i := range doc.Chunks {
+		id := ChunkID(doc.ID, i)
+		ids[i] = id
+		slot := s.chunkSlot[id]
+		sc.toks = AppendTokens(sc.toks[:0], indexText(doc, i))
+		s.lex.remove(slot, sc.toks, sc.counts)
+		s.slots[slot] = slotRef{}
+		s.free = append(s.free, slot)
+		delete(s.chunkSlot, id)
+	}
+	if len(ids) > 0 {
+		_ = s.vectors.Delete(context.Background(), nil, nil, ids...)
+	}
+	delete(s.docs, doc.ID)
+	if s.byHash[doc.Hash] == doc.ID {
+		delete(s.byHash, doc.Hash)
+	}
+	if s.lex.needsCompaction() {
+		s.lex.compact()
+	}
+}
+
+// indexText is what both indexes see of a chunk: the title and section path give every chunk of
+// a document the words that name its subject, which the chunk's own sentences often leave out.
+func indexText(doc *Document, i int) string {
+	c := &doc.Chunks[i]
+	var b strings.Builder
+	b.Grow(len(doc.Title) + len(c.Text) + 16)
+	b.WriteString(doc.Title)
+	for _, s := range c.Section {
+		b.WriteString(" ")
+		b.WriteString(s)
+	}
+	b.WriteString("\n")
+	b.WriteString(c.Text)
+	return b.String()
+}
+
+// PutResult says what Put did with one document.
+type PutResult struct {
+	ID string
+	// Status is "added", "replaced", "unchanged" or "duplicate" (same content as DuplicateOf).
+	Status      string
+	DuplicateOf string
+	Chunks      int
+}
+
+// PutOptions tune Put.
+type PutOptions struct {
+	// SkipDuplicates skips a new document whose content equals another document's, so the same
+	// file uploaded under two names is indexed once.
+	SkipDuplicates bool
+}
+
+// Put embeds and stores documents, replacing earlier versions with the same id. A document
+// whose content hash and title are unchanged is skipped without embedding.
+func (s *Store) Put(ctx context.Context, docs []*Document, opts PutOptions) ([]PutResult, error) {
+	results := make([]PutResult, len(docs))
+	var todo []int
+	s.mu.RLock()
+	for i, d := range docs {
+		results[i] = PutResult{ID: d.ID, Chunks: len(d.Chunks)}
+		old := s.docs[d.ID]
+		switch {
+		case old != nil && old.Hash == d.Hash && old.Title == d.Title && old.Source == d.Source:
+			results[i].Status = "unchanged"
+		case old == nil && opts.SkipDuplicates && s.byHash[d.Hash] != "":
+			results[i].Status, results[i].DuplicateOf = "duplicate", s.byHash[d.Hash]
+		default:
+			results[i].Status = "added"
+			if old != nil {
+				results[i].Status = "replaced"
+			}
+			todo = append(todo, i)
+		}
+	}
+	s.mu.RUnlock()
+	if len(todo) == 0 {
+		return results, nil
+	}
+
+	vectors, err := s.embedDocs(ctx, docs, todo)
+	if err != nil {
+		return nil, err
+	}
+	lock, err := lockDir(s.dir, true, lockWait)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.unlock()
+	if err := s.writeMeta(vectors); err != nil {
+		return nil, err
+	}
+	docsDir := filepath.Join(s.dir, "docs")
+	if err := removeTempFiles(docsDir); err != nil {
+		return nil, fmt.Errorf("clean index: %w", err)
+	}
+	now := time.Now().UTC()
+	for j, i := range todo {
+		docs[i].IngestedAt = now
+		data, err := encodeSegment(docs[i], vectors[j])
+		if err != nil {
+			return nil, fmt.Errorf("encode %s: %w", docs[i].ID, err)
+		}
+		if err := writeFileAtomic(filepath.Join(docsDir, segmentName(docs[i].ID)), data); err != nil {
+			return nil, fmt.Errorf("write %s: %w", docs[i].ID, err)
+		}
+	}
+	if err := syncDir(docsDir); err != nil {
+		return nil, fmt.Errorf("sync index: %w", err)
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var sc indexScratch
+	for j, i := range todo {
+		s.insert(ctx, docs[i], vectors[j], &sc)
+	}
+	return results, nil
+}
+
+// embedDocs embeds the chunks of docs[todo...], batching across documents.
+func (s *Store) embedDocs(ctx context.Context, docs []*Document, todo []int) ([][][]float32, error) {
+	var texts []string
+	for _, i := range todo {
+		for c := range docs[i].Chunks {
+			texts = append(texts, indexText(docs[i], c))
+		}
+	}
+	flat, err := embedParallel(ctx, s.embedder, texts)
+	if err != nil {
+		return nil, fmt.Errorf("embed: %w", err)
+	}
+	out := make([][][]float32, len(todo))
+	for j, i := range todo {
+		n := len(docs[i].Chunks)
+		out[j], flat = flat[:n:n], flat[n:]
+	}
+	return out, nil
+}
+
+// embedBatch is how many texts go to the embedder at once.
+const embedBatch = 256
+
+// embedParallel embeds texts in batches on all cores; remote embedders bound their own
+// concurrency on top of this.
+func embedParallel(ctx context.Context, e Embedder, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for start := 0; start < len(texts); start += embedBatch {
+		end := min(start+embedBatch, len(texts))
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			vs, err := e.Embed(ctx, texts[start:end])
+			if err == nil && len(vs) != end-start {
+				err = fmt.Errorf("embedder returned %d vectors for %d texts", len(vs), end-start)
+			}
+			if err != nil {
+				cancel(err)
+				return
+			}
+			copy(out[start:end], vs)
+		})
+	}
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// writeMeta records the embedder and dimension the first time vectors are written, and refuses
+// vectors of another dimension.
+func (s *Store) writeMeta(vectors [][][]float32) error {
+	dim := 0
+	for _, vs := range vectors {
+		if len(vs) > 0 {
+			dim = len(vs[0])
+			break
+		}
+	}
+	s.mu.RLock()
+	meta := s.meta
+	s.mu.RUnlock()
+	if dim == 0 || meta.Dim == dim {
+		if _, err := os.Stat(filepath.Join(s.dir, "index.json")); err == nil {
+			return nil
+		}
+	}
+	if meta.Dim != 0 && dim != 0 && meta.Dim != dim {
+		return fmt.Errorf("%w: embedder %s returned %d dimensions, the index holds %d", ErrEmbedderMismatch, meta.Embedder, dim, meta.Dim)
+	}
+	if meta.Dim == 0 {
+		meta.Dim = dim
+	}
+	b, _ := json.MarshalIndent(meta, "", "  ")
+	if err := writeFileAtomic(filepath.Join(s.dir, "index.json"), b); err != nil {
+		return fmt.Errorf("write index metadata: %w", err)
+	}
+	s.mu.Lock()
+	s.meta = meta
+	s.mu.Unlock()
+	return syncDir(s.dir)
+}
+
+// Delete removes documents by id; unknown ids are ignored. It returns the ids removed.
+func (s *Store) Delete(ctx context.Context, ids ...string) ([]string, error) {
+	lock, err := lockDir(s.dir, true, lockWait)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var removed []string
+	var sc indexScratch
+	for _, id := range ids {
+		doc := s.docs[id]
+		err := os.Remove(filepath.Join(s.dir, "docs", segmentName(id)))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return removed, fmt.Errorf("delete %s: %w", id, err)
+		}
+		if doc != nil {
+			s.evict(doc, &sc)
+			removed = append(removed, id)
+		}
+	}
+	return removed, syncDir(filepath.Join(s.dir, "docs"))
+}
+
+// removeAll deletes every segment (used by a rebuild). The caller holds the exclusive lock.
+func (s *Store) removeAll() error {
+	docsDir := filepath.Join(s.dir, "docs")
+	entries, err := os.ReadDir(docsDir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.Remove(filepath.Join(docsDir, e.Name())); err != nil {
+			return err
+		}
+	}
+	if err := os.Remove(filepath.Join(s.dir, "index.json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return syncDir(docsDir)
+}
+
+// Documents returns the stored documents, sorted by id. The documents are shared: do not modify.
+func (s *Store) Documents() []*Document {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]*Document, 0, len(s.docs))
+	for _, d := range s.docs {
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b *Document) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// Document returns one stored document, or nil.
+func (s *Store) Document(id string) *Document {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.docs[id]
+}
+
+// Stats are the index's sizes.
+type Stats struct {
+	Documents int
+	Chunks    int
+	Embedder  string
+	Dim       int
+}
+
+// Stats returns the index's current sizes.
+func (s *Store) Stats() Stats {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return Stats{Documents: len(s.docs), Chunks: len(s.chunkSlot), Embedder: s.meta.Embedder, Dim: s.meta.Dim}
+}
+
+// Dir returns the data directory.
+func (s *Store) Dir() string { return s.dir }
