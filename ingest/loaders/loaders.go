@@ -5,7 +5,6 @@ package loaders
 
 import (
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
@@ -105,13 +104,3 @@ func Load(name string, data []byte, opts Options) ([]Document, error) {
 	return load(name, data, opts)
 }
 
-// PartialError reports the records of a multi-document file (.jsonl) that could not be read;
-// Load returns it together with the documents that could.
-type PartialError struct {
-	Lines []int // 1-based line numbers of the bad records
-	First error // the first record's error
-}
-
-func (e *PartialError) Error() string {
-	return fmt.Sprintf("%d bad record(s), first at line %d: %v", len(e.Lines), e.Lines[0], e.First)
-}
