@@ -97,6 +97,7 @@ var goldenFixtures = []struct {
 	{"utf16le-bom.txt", nil},
 	{"utf16be-bom.txt", nil},
 	{"utf8-bom.txt", nil},
+	{"guide.md", nil},
 	{"records.jsonl", ErrCorrupt},
 }
 
