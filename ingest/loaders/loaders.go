@@ -91,6 +91,9 @@ var byExt = map[string]loadFunc{
 	".md":       loadMarkdown,
 	".markdown": loadMarkdown,
 	".jsonl":    loadJSONL,
+	".html":     loadHTML,
+	".htm":      loadHTML,
+	".xhtml":    loadHTML,
 }
 
 // Supported reports whether Load knows the file's format by its extension.

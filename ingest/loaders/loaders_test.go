@@ -99,6 +99,8 @@ var goldenFixtures = []struct {
 	{"utf8-bom.txt", nil},
 	{"guide.md", nil},
 	{"records.jsonl", ErrCorrupt},
+	{"article.html", nil},
+	{"page-gbk.html", nil},
 }
 
 func TestGolden(t *testing.T) {

@@ -34,15 +34,14 @@ func loadMarkdown(_ string, data []byte, b *budget) ([]Document, error) {
 
 	var (
 		doc     Document
-		path    []string // current heading path
-		levels  []int    // heading level of each path element
+		heads   outline
 		body    []string // lines of the current section
 		fenceOf string   // the fence that opened the current code block, "" outside one
 	)
 	flush := func() {
 		text := strings.TrimSpace(strings.Join(body, "\n"))
 		if text != "" {
-			doc.Sections = append(doc.Sections, Section{Path: clonePath(path), Text: text})
+			doc.Sections = append(doc.Sections, Section{Path: heads.current(), Text: text})
 		}
 		body = body[:0]
 	}
@@ -52,10 +51,7 @@ func loadMarkdown(_ string, data []byte, b *budget) ([]Document, error) {
 		if level == 1 && doc.Title == "" {
 			doc.Title = title
 		}
-		for len(levels) > 0 && levels[len(levels)-1] >= level {
-			levels, path = levels[:len(levels)-1], path[:len(path)-1]
-		}
-		levels, path = append(levels, level), append(path, title)
+		heads.enter(level, title)
 	}
 	for _, line := range lines {
 		if err := b.tick(); err != nil {
@@ -146,12 +142,4 @@ func trimAll(lines []string) []string {
 		out[i] = strings.TrimSpace(l)
 	}
 	return out
-}
-
-// clonePath copies a heading path so later edits of the working path do not change stored sections.
-func clonePath(path []string) []string {
-	if len(path) == 0 {
-		return nil
-	}
-	return append([]string(nil), path...)
 }

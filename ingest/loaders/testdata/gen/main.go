@@ -17,9 +17,31 @@ const sample = "数字化转型的难点\n\n企业推进数字化转型，往往
 	"Digital transformation fails more often on organisation than on technology.\n" +
 	"美的集团从2012年起投入超过100亿元，GE的Predix平台则在2018年收缩。\n"
 
+// page is a Chinese web page that declares GB2312 in an http-equiv meta, as many older Chinese
+// sites do; it is written GBK-encoded.
+const page = `<html><head>
+<meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<title>“十四五”数字经济发展规划解读</title>
+</head><body>
+<div id="nav"><nav>首页 &gt; 政策解读</nav></div>
+<main>
+<h1>“十四五”数字经济发展规划</h1>
+<p>规划提出，到2025年，数字经济核心产业增加值占GDP比重达到10%。
+各省份纷纷出台数字化转型方案。</p>
+<h2>智慧城市</h2>
+<ul><li>城市大脑</li><li>数字孪生城市</li><li>大数据平台</li></ul>
+<h2>保障措施</h2>
+<p>加强统筹协调，完善<a href="/policy">政策体系</a>。</p>
+</main>
+<aside>随机推荐：其他文章</aside>
+<footer>我要回帖</footer>
+</body></html>
+`
+
 func main() {
+	write("testdata/page-gbk.html", simplifiedchinese.GBK, page)
 	write("testdata/gbk.txt", simplifiedchinese.GBK, "")
-	write("testdata/gb18030.txt", simplifiedchinese.GB18030, "𠀀 (a GB18030 four-byte character)\n")
+	write("testdata/gb18030.txt", simplifiedchinese.GB18030, sample+"𠀀 (a GB18030 four-byte character)\n")
 	write("testdata/utf16le-bom.txt", unicode.UTF16(unicode.LittleEndian, unicode.UseBOM), "")
 	write("testdata/utf16be-bom.txt", unicode.UTF16(unicode.BigEndian, unicode.UseBOM), "")
 	if err := os.WriteFile("testdata/utf8-bom.txt", append([]byte{0xef, 0xbb, 0xbf}, sample...), 0o644); err != nil {
@@ -35,8 +57,12 @@ func main() {
 	}
 }
 
-func write(path string, enc encoding.Encoding, extra string) {
-	b, err := enc.NewEncoder().Bytes([]byte(sample + extra))
+// write encodes text (the shared sample when text is empty) and saves it at path.
+func write(path string, enc encoding.Encoding, text string) {
+	if text == "" {
+		text = sample
+	}
+	b, err := enc.NewEncoder().Bytes([]byte(text))
 	if err != nil {
 		log.Fatal(err)
 	}
