@@ -94,6 +94,9 @@ var byExt = map[string]loadFunc{
 	".html":     loadHTML,
 	".htm":      loadHTML,
 	".xhtml":    loadHTML,
+	".csv":      loadCSV,
+	".tsv":      loadCSV,
+	".xlsx":     loadXLSX,
 }
 
 // Supported reports whether Load knows the file's format by its extension.

@@ -101,6 +101,10 @@ var goldenFixtures = []struct {
 	{"records.jsonl", ErrCorrupt},
 	{"article.html", nil},
 	{"page-gbk.html", nil},
+	{"people.csv", nil},
+	{"staff.tsv", nil},
+	{"people.xlsx", nil},
+	{"budget.xlsx", nil},
 }
 
 func TestGolden(t *testing.T) {

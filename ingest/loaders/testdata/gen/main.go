@@ -5,6 +5,7 @@
 package main
 
 import (
+	"archive/zip"
 	"log"
 	"os"
 
@@ -40,6 +41,7 @@ const page = `<html><head>
 
 func main() {
 	write("testdata/page-gbk.html", simplifiedchinese.GBK, page)
+	writeZip("testdata/budget.xlsx", budgetXLSX)
 	write("testdata/gbk.txt", simplifiedchinese.GBK, "")
 	write("testdata/gb18030.txt", simplifiedchinese.GB18030, sample+"𠀀 (a GB18030 four-byte character)\n")
 	write("testdata/utf16le-bom.txt", unicode.UTF16(unicode.LittleEndian, unicode.UseBOM), "")
@@ -67,6 +69,59 @@ func write(path string, enc encoding.Encoding, text string) {
 		log.Fatal(err)
 	}
 	if err := os.WriteFile(path, b, 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// budgetXLSX is a two-sheet workbook written by hand, as some export tools do: inline strings,
+// a boolean, a gap in a row, a cell reference with no header, and a second sheet without shared
+// strings. LibreOffice's output (people.xlsx) covers the shared-string table.
+var budgetXLSX = []zipEntry{
+	{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>`},
+	{"xl/workbook.xml", `<?xml version="1.0" encoding="UTF-8"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
+<sheets><sheet name="预算 2024" sheetId="1" r:id="rId1"/><sheet name="Notes" sheetId="2" r:id="rId2"/></sheets></workbook>`},
+	{"xl/_rels/workbook.xml.rels", `<?xml version="1.0" encoding="UTF-8"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/notes.xml"/>
+</Relationships>`},
+	{"xl/worksheets/sheet1.xml", `<?xml version="1.0" encoding="UTF-8"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+<row r="1"><c r="A1" t="inlineStr"><is><t>项目</t></is></c><c r="B1" t="inlineStr"><is><t>金额</t></is></c><c r="C1" t="inlineStr"><is><t>已批准</t></is></c></row>
+<row r="2"><c r="A2" t="inlineStr"><is><t>城市大脑</t></is></c><c r="B2"><v>1200000</v></c><c r="C2" t="b"><v>1</v></c></row>
+<row r="3"><c r="A3" t="inlineStr"><is><r><t>数字</t></r><r><t>孪生</t></r></is></c><c r="C3" t="b"><v>0</v></c><c r="E3" t="str"><v>待定 pending</v></c></row>
+</sheetData></worksheet>`},
+	{"xl/worksheets/notes.xml", `<?xml version="1.0" encoding="UTF-8"?>
+<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>
+<x:row><x:c t="inlineStr"><x:is><x:t>Note</x:t></x:is></x:c></x:row>
+<x:row><x:c t="inlineStr"><x:is><x:t>Figures are in yuan.</x:t></x:is></x:c></x:row>
+</x:sheetData></x:worksheet>`},
+}
+
+type zipEntry struct{ name, body string }
+
+// writeZip writes entries, deflated, in order.
+func writeZip(path string, entries []zipEntry) {
+	f, err := os.Create(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	for _, e := range entries {
+		w, err := zw.Create(e.name)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if _, err := w.Write([]byte(e.body)); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		log.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
 		log.Fatal(err)
 	}
 }
