@@ -97,6 +97,7 @@ var byExt = map[string]loadFunc{
 	".csv":      loadCSV,
 	".tsv":      loadCSV,
 	".xlsx":     loadXLSX,
+	".docx":     loadDOCX,
 }
 
 // Supported reports whether Load knows the file's format by its extension.

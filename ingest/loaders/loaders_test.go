@@ -105,6 +105,8 @@ var goldenFixtures = []struct {
 	{"staff.tsv", nil},
 	{"people.xlsx", nil},
 	{"budget.xlsx", nil},
+	{"report.docx", nil},
+	{"styles-zh.docx", nil},
 }
 
 func TestGolden(t *testing.T) {

@@ -69,6 +69,9 @@ func loadXLSX(_ string, data []byte, b *budget) ([]Document, error) {
 	if len(doc.Sections) == 0 {
 		return nil, fmt.Errorf("workbook has no cells: %w", ErrNoText)
 	}
+	if doc.Title, err = coreTitle(z); err != nil {
+		return nil, err
+	}
 	return []Document{doc}, nil
 }
 

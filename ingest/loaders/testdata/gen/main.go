@@ -42,6 +42,7 @@ const page = `<html><head>
 func main() {
 	write("testdata/page-gbk.html", simplifiedchinese.GBK, page)
 	writeZip("testdata/budget.xlsx", budgetXLSX)
+	writeZip("testdata/styles-zh.docx", stylesDOCX)
 	write("testdata/gbk.txt", simplifiedchinese.GBK, "")
 	write("testdata/gb18030.txt", simplifiedchinese.GB18030, sample+"𠀀 (a GB18030 four-byte character)\n")
 	write("testdata/utf16le-bom.txt", unicode.UTF16(unicode.LittleEndian, unicode.UseBOM), "")
@@ -98,6 +99,39 @@ var budgetXLSX = []zipEntry{
 <x:row><x:c t="inlineStr"><x:is><x:t>Note</x:t></x:is></x:c></x:row>
 <x:row><x:c t="inlineStr"><x:is><x:t>Figures are in yuan.</x:t></x:is></x:c></x:row>
 </x:sheetData></x:worksheet>`},
+}
+
+// stylesDOCX is a Word document as Chinese Word and WPS write it: styles named "标题 1" with
+// numeric ids, a Title paragraph, a style that inherits its level, a direct outline level, tabs and
+// breaks, tracked deletions and field codes (both invisible), a nested table, and a text box
+// whose fallback copy must not be read twice.
+var stylesDOCX = []zipEntry{
+	{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>`},
+	{"word/styles.xml", `<?xml version="1.0" encoding="UTF-8"?>
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:style w:type="paragraph" w:styleId="a3"><w:name w:val="Title"/></w:style>
+<w:style w:type="paragraph" w:styleId="1"><w:name w:val="标题 1"/></w:style>
+<w:style w:type="paragraph" w:styleId="2"><w:name w:val="heading 2"/></w:style>
+<w:style w:type="paragraph" w:styleId="custom"><w:name w:val="我的小标题"/><w:basedOn w:val="2"/></w:style>
+<w:style w:type="paragraph" w:styleId="loopA"><w:name w:val="loop a"/><w:basedOn w:val="loopB"/></w:style>
+<w:style w:type="paragraph" w:styleId="loopB"><w:name w:val="loop b"/><w:basedOn w:val="loopA"/></w:style>
+</w:styles>`},
+	{"docProps/core.xml", `<?xml version="1.0" encoding="UTF-8"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title></dc:title></cp:coreProperties>`},
+	{"word/document.xml", `<?xml version="1.0" encoding="UTF-8"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><w:body>
+<w:p><w:pPr><w:pStyle w:val="a3"/></w:pPr><w:r><w:t>数字疗法白皮书</w:t></w:r></w:p>
+<w:p><w:r><w:t>引言：数字疗法（DTx）是</w:t></w:r><w:r><w:delText>已删除的文字</w:delText></w:r><w:r><w:t>软件驱动的治疗。</w:t></w:r></w:p>
+<w:p><w:pPr><w:pStyle w:val="1"/><w:tabs><w:tab w:val="left" w:pos="420"/></w:tabs></w:pPr><w:r><w:t>第一章 概念</w:t></w:r></w:p>
+<w:p><w:pPr><w:pStyle w:val="loopA"/></w:pPr><w:r><w:t>名称</w:t></w:r><w:r><w:tab/><w:t>定义</w:t></w:r><w:r><w:br/><w:t>第二行 second line</w:t></w:r></w:p>
+<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>HYPERLINK "https://example.com"</w:instrText></w:r><w:r><w:t>链接文字</w:t></w:r></w:p>
+<w:p><w:pPr><w:pStyle w:val="custom"/></w:pPr><w:r><w:t>1.1 监管</w:t></w:r></w:p>
+<w:tbl><w:tr><w:tc><w:p><w:r><w:t>国家</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>机构</w:t></w:r></w:p></w:tc></w:tr>
+<w:tr><w:tc><w:p><w:r><w:t>美国</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>FDA</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r><w:t>nested</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>table</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc></w:tr></w:tbl>
+<w:p><w:pPr><w:outlineLvl w:val="0"/></w:pPr><w:r><w:t>Chapter 2 Evidence</w:t></w:r></w:p>
+<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><wps:txbx><w:txbxContent><w:p><w:r><w:t>文本框内容</w:t></w:r></w:p></w:txbxContent></wps:txbx></mc:Choice><mc:Fallback><w:pict><w:p><w:r><w:t>文本框内容</w:t></w:r></w:p></w:pict></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>Randomised trials are required.</w:t></w:r></w:p>
+</w:body></w:document>`},
 }
 
 type zipEntry struct{ name, body string }
