@@ -98,6 +98,7 @@ var byExt = map[string]loadFunc{
 	".tsv":      loadCSV,
 	".xlsx":     loadXLSX,
 	".docx":     loadDOCX,
+	".epub":     loadEPUB,
 }
 
 // Supported reports whether Load knows the file's format by its extension.

@@ -107,6 +107,7 @@ var goldenFixtures = []struct {
 	{"budget.xlsx", nil},
 	{"report.docx", nil},
 	{"styles-zh.docx", nil},
+	{"book.epub", nil},
 }
 
 func TestGolden(t *testing.T) {

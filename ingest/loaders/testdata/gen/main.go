@@ -43,6 +43,7 @@ func main() {
 	write("testdata/page-gbk.html", simplifiedchinese.GBK, page)
 	writeZip("testdata/budget.xlsx", budgetXLSX)
 	writeZip("testdata/styles-zh.docx", stylesDOCX)
+	writeZip("testdata/book.epub", bookEPUB)
 	write("testdata/gbk.txt", simplifiedchinese.GBK, "")
 	write("testdata/gb18030.txt", simplifiedchinese.GB18030, sample+"𠀀 (a GB18030 four-byte character)\n")
 	write("testdata/utf16le-bom.txt", unicode.UTF16(unicode.LittleEndian, unicode.UseBOM), "")
@@ -134,6 +135,48 @@ var stylesDOCX = []zipEntry{
 </w:body></w:document>`},
 }
 
+// bookEPUB is a small EPUB 3 book with an NCX as well: a cover page without text, a chapter
+// with its own heading, a chapter whose title only the table of contents knows, and a file name
+// that needs URL unescaping.
+var bookEPUB = []zipEntry{
+	{"mimetype", "application/epub+zip"},
+	{"META-INF/container.xml", `<?xml version="1.0"?>
+<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
+<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>`},
+	{"OEBPS/content.opf", `<?xml version="1.0" encoding="UTF-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id">
+<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier id="id">urn:uuid:1</dc:identifier>
+<dc:title>数字中国：城市的未来</dc:title><dc:language>zh</dc:language></metadata>
+<manifest>
+<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>
+<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>
+<item id="cover" href="cover.xhtml" media-type="application/xhtml+xml"/>
+<item id="c1" href="text/ch1.xhtml" media-type="application/xhtml+xml"/>
+<item id="c2" href="text/ch%202.xhtml" media-type="application/xhtml+xml"/>
+<item id="css" href="style.css" media-type="text/css"/>
+</manifest>
+<spine toc="ncx"><itemref idref="cover"/><itemref idref="c1"/><itemref idref="c2"/><itemref idref="missing"/></spine>
+</package>`},
+	{"OEBPS/nav.xhtml", `<?xml version="1.0" encoding="UTF-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"><head><title>目录</title></head><body>
+<nav epub:type="toc"><ol><li><a href="text/ch1.xhtml">第一章 城市大脑</a></li><li><a href="text/ch%202.xhtml#start">第二章 数字孪生</a></li></ol></nav>
+</body></html>`},
+	{"OEBPS/toc.ncx", `<?xml version="1.0" encoding="UTF-8"?>
+<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1"><navMap>
+<navPoint id="p1"><navLabel><text>Chapter One (NCX)</text></navLabel><content src="text/ch1.xhtml"/></navPoint>
+<navPoint id="p2"><navLabel><text>Chapter Two (NCX)</text></navLabel><content src="text/ch%202.xhtml"/></navPoint>
+</navMap></ncx>`},
+	{"OEBPS/cover.xhtml", `<?xml version="1.0" encoding="UTF-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Cover</title></head><body><img src="cover.jpg" alt="cover"/></body></html>`},
+	{"OEBPS/text/ch1.xhtml", `<?xml version="1.0" encoding="UTF-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml"><head><title>ch1</title></head><body>
+<h1>第一章 城市大脑</h1><p>杭州在2016年率先建设城市大脑，用数据治理交通。</p>
+<h2>1.1 交通</h2><p>Signal timing is tuned from live traffic data.</p></body></html>`},
+	{"OEBPS/text/ch 2.xhtml", `<?xml version="1.0" encoding="UTF-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml"><head><title>ch2</title></head><body>
+<p>数字孪生城市把物理城市映射到虚拟空间。</p><p>It supports planning decisions.</p></body></html>`},
+}
+
 type zipEntry struct{ name, body string }
 
 // writeZip writes entries, deflated, in order.
@@ -144,7 +187,11 @@ func writeZip(path string, entries []zipEntry) {
 	}
 	zw := zip.NewWriter(f)
 	for _, e := range entries {
-		w, err := zw.Create(e.name)
+		h := &zip.FileHeader{Name: e.name, Method: zip.Deflate}
+		if e.name == "mimetype" {
+			h.Method = zip.Store // EPUB readers expect it stored, first
+		}
+		w, err := zw.CreateHeader(h)
 		if err != nil {
 			log.Fatal(err)
 		}
