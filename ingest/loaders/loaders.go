@@ -99,6 +99,7 @@ var byExt = map[string]loadFunc{
 	".xlsx":     loadXLSX,
 	".docx":     loadDOCX,
 	".epub":     loadEPUB,
+	".pdf":      loadPDF,
 }
 
 // Supported reports whether Load knows the file's format by its extension.

@@ -108,6 +108,8 @@ var goldenFixtures = []struct {
 	{"report.docx", nil},
 	{"styles-zh.docx", nil},
 	{"book.epub", nil},
+	{"report.pdf", nil},
+	{"cid.pdf", nil},
 }
 
 func TestGolden(t *testing.T) {

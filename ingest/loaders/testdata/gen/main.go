@@ -6,6 +6,9 @@ package main
 
 import (
 	"archive/zip"
+	"bytes"
+	"compress/zlib"
+	"fmt"
 	"log"
 	"os"
 
@@ -44,6 +47,7 @@ func main() {
 	writeZip("testdata/budget.xlsx", budgetXLSX)
 	writeZip("testdata/styles-zh.docx", stylesDOCX)
 	writeZip("testdata/book.epub", bookEPUB)
+	writePDF("testdata/cid.pdf", cidPDF())
 	write("testdata/gbk.txt", simplifiedchinese.GBK, "")
 	write("testdata/gb18030.txt", simplifiedchinese.GB18030, sample+"𠀀 (a GB18030 four-byte character)\n")
 	write("testdata/utf16le-bom.txt", unicode.UTF16(unicode.LittleEndian, unicode.UseBOM), "")
@@ -203,6 +207,98 @@ func writeZip(path string, entries []zipEntry) {
 		log.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// cidPDF builds a two-page PDF the way CJK producers write one, without embedding glyphs (text
+// extraction never reads them): a Type0 font with Identity-H codes and a ToUnicode CMap using
+// bfchar, bfrange with a base and bfrange with an array; a second Type0 font with the predefined
+// GBK-EUC-H CMap and no ToUnicode, whose codes are GBK bytes; TJ kerning that stands for word
+// spaces; a compressed content stream; a form XObject; and a UTF-16 /Title.
+func cidPDF() []string {
+	cmap := `/CIDInit /ProcSet findresource begin
+12 dict begin
+begincmap
+/CMapName /Adobe-Identity-UCS def
+1 begincodespacerange
+<0000> <FFFF>
+endcodespacerange
+3 beginbfchar
+<0001> <6570>
+<0002> <5B57>
+<0003> <0020>
+endbfchar
+2 beginbfrange
+<0010> <0012> <7597>
+<0020> <0022> [<6CD5> <8BCA> <D83DDE00>]
+endbfrange
+endcmap
+CMapName currentdict /CMap defineresource pop
+end
+end`
+	// Page 1 shows 数字, a kerned space, 疗 (from the bfrange base), then 法 诊 😀 (from the
+	// bfrange array, the last one a surrogate pair), then 数字化转型 in GBK bytes.
+	page1 := "BT /F1 14 Tf 72 720 Td <00010002> Tj [<0003> -250 <0010>] TJ 0 -20 Td <002000210022> Tj ET\n" +
+		"BT /F2 12 Tf 72 680 Td <CAFDD7D6BBAFD7AAD0CD> Tj ET\n" +
+		"BT /F3 12 Tf 72 650 Td (Digital )Tj [(thera)20(peutics)-600(work.)] TJ ET\n/Fm1 Do\n"
+	page2 := "BT /F3 12 Tf 72 720 Td (Page two: ) Tj ET BT /F2 12 Tf 150 720 Td <B5DAB6FED2B3> Tj ET\n"
+	return []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources 5 0 R /Contents 6 0 R >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources 5 0 R /Contents 7 0 R >>",
+		"<< /Font << /F1 8 0 R /F2 10 0 R /F3 12 0 R >> /XObject << /Fm1 13 0 R >> >>",
+		deflated(page1),
+		plain(page2),
+		"<< /Type /Font /Subtype /Type0 /BaseFont /NotoSansCJKsc-Regular /Encoding /Identity-H /DescendantFonts [9 0 R] /ToUnicode 11 0 R >>",
+		"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /NotoSansCJKsc-Regular /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 /W [3 [250]] >>",
+		"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /GBK-EUC-H /DescendantFonts [14 0 R] >>",
+		plain(cmap),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+		plain2("<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources 5 0 R", "BT /F3 10 Tf 72 600 Td (Text inside a form XObject.) Tj ET"),
+		"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /DW 1000 >>",
+		"<< /Title <FEFF65705B5775976CD5> /Producer (wenda gen) >>",
+	}
+}
+
+func plain(content string) string {
+	return fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content)+1, content)
+}
+
+func plain2(dict, content string) string {
+	return fmt.Sprintf("%s /Length %d >>\nstream\n%s\nendstream", dict, len(content)+1, content)
+}
+
+func deflated(content string) string {
+	var b bytes.Buffer
+	zw := zlib.NewWriter(&b)
+	if _, err := zw.Write([]byte(content)); err != nil {
+		log.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		log.Fatal(err)
+	}
+	return fmt.Sprintf("<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream", b.Len(), b.String())
+}
+
+// writePDF numbers objects from 1, writes a classic cross-reference table with real offsets and
+// a trailer naming the catalog (object 1) and the info dictionary (the last object).
+func writePDF(path string, objects []string) {
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+	offsets := make([]int, len(objects))
+	for i, o := range objects {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, len(objects), xref)
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}
 }
