@@ -111,7 +111,11 @@ func (f *pdfFile) pages() ([]pdfPage, error) {
 		if err := f.b.tick(); err != nil {
 			return err
 		}
-		node := f.dict(v)
+		obj, err := f.resolve(v)
+		if err != nil {
+			return err
+		}
+		node, _ := obj.(pdfDict)
 		if node == nil {
 			return nil
 		}
@@ -133,6 +137,9 @@ func (f *pdfFile) pages() ([]pdfPage, error) {
 	}
 	if err := walk(root["Pages"], nil, 0); err != nil {
 		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no pages: %w", errPDFSyntax)
 	}
 	return out, nil
 }
