@@ -208,6 +208,7 @@ type pdfTextExtractor struct {
 	lastSize     float64
 	started      bool
 	forms        map[int]bool // form XObjects being drawn, to stop recursion
+	scratch      []byte       // the text of the run being shown, reused
 }
 
 func (x *pdfTextExtractor) run(streams []pdfStream, res pdfDict, ctm matrix, depth int) error {
@@ -410,20 +411,22 @@ func (x *pdfTextExtractor) show(s string) {
 	if size == 0 {
 		size = 1
 	}
-	text, advance, n := g.font.decode(s, g)
+	var advance float64
+	var n int
+	x.scratch, advance, n = g.font.decode(x.scratch[:0], s, g)
 	x.glyphs += n
-	if text != "" {
-		x.place(trm[4], trm[5], size, text)
+	if len(x.scratch) > 0 {
+		x.place(trm[4], trm[5], size, x.scratch)
 	}
 	x.tm = matrix{1, 0, 0, 1, advance * g.scale, 0}.mul(x.tm)
 	end := x.tm.mul(g.ctm)
-	if text != "" {
+	if len(x.scratch) > 0 {
 		x.lastX, x.lastY, x.lastSize = end[4], end[5], size
 	}
 }
 
 // place writes text starting at device position (px, py).
-func (x *pdfTextExtractor) place(px, py, size float64, text string) {
+func (x *pdfTextExtractor) place(px, py, size float64, text []byte) {
 	if x.started {
 		dy := math.Abs(py - x.lastY)
 		dx := px - x.lastX
@@ -435,7 +438,7 @@ func (x *pdfTextExtractor) place(px, py, size float64, text string) {
 			// A gap of a fifth of an em is a word space in Latin text. Chinese has no spaces,
 			// so there only a gap of half an em or more (a table column) counts.
 			last, _ := utf8.DecodeLastRuneInString(x.out.String())
-			first, _ := utf8.DecodeRuneInString(text)
+			first, _ := utf8.DecodeRune(text)
 			cjk := isCJK(last) || isCJK(first)
 			if (!cjk || dx > ref*0.5 || dx < -ref) && !unicode.IsSpace(last) && !unicode.IsSpace(first) {
 				x.out.WriteByte(' ')
@@ -443,7 +446,7 @@ func (x *pdfTextExtractor) place(px, py, size float64, text string) {
 		}
 	}
 	x.started = true
-	x.out.WriteString(text)
+	x.out.Write(text)
 }
 
 // form draws a form XObject's content, once per nesting chain.
@@ -516,6 +519,7 @@ type pdfFont struct {
 	utf16     bool              // predefined Uni*-UCS2/UTF16 CMaps: codes are UTF-16BE
 	widths    map[int]float64   // code (simple) or CID (composite) → width in 1/1000 em
 	dw        float64           // default width
+	memo      map[int]pdfGlyph  // code → text and width, filled as codes are shown
 }
 
 func (f *pdfFile) parseFont(d pdfDict) *pdfFont {
@@ -593,11 +597,10 @@ func (ft *pdfFont) readCIDWidths(f *pdfFile, w pdfArray) {
 	}
 }
 
-// decode maps a shown string to text; it also returns the horizontal advance in text space
-// units (before horizontal scaling) and the number of glyphs.
-func (ft *pdfFont) decode(s string, g *pdfGState) (string, float64, int) {
+// decode appends the text of a shown string to buf; it also returns the horizontal advance in
+// text space units (before horizontal scaling) and the number of glyphs.
+func (ft *pdfFont) decode(buf []byte, s string, g *pdfGState) ([]byte, float64, int) {
 	var (
-		out     strings.Builder
 		advance float64
 		n       int
 	)
@@ -606,17 +609,26 @@ func (ft *pdfFont) decode(s string, g *pdfGState) (string, float64, int) {
 		raw := s[:size]
 		s = s[size:]
 		n++
-		w, ok := ft.widths[code]
+		// Memoised per code: the benchmark showed CMap lookups, their string building and the
+		// width lookup as the largest costs, and a document repeats few distinct codes.
+		gl, ok := ft.memo[code]
 		if !ok {
-			w = ft.dw
+			gl = ft.glyph(code, raw)
+			if ft.memo == nil {
+				ft.memo = map[int]pdfGlyph{}
+			}
+			if len(ft.memo) < 1<<16 {
+				ft.memo[code] = gl
+			}
 		}
-		advance += w/1000*g.size + g.cs
+		advance += gl.width/1000*g.size + g.cs
 		if size == 1 && code == ' ' {
 			advance += g.ws
 		}
-		ft.writeText(&out, code, raw)
+		t := gl.text
+		buf = append(buf, t...)
 	}
-	return out.String(), advance, n
+	return buf, advance, n
 }
 
 // nextCode splits off the next character code: by the ToUnicode map's code space, else one byte
@@ -639,39 +651,66 @@ func (ft *pdfFont) nextCode(s string) (int, int) {
 	return code, size
 }
 
-func (ft *pdfFont) writeText(out *strings.Builder, code int, raw string) {
+// pdfGlyph is what a font says about one character code.
+type pdfGlyph struct {
+	text  string
+	width float64 // in 1/1000 em
+}
+
+func (ft *pdfFont) glyph(code int, raw string) pdfGlyph {
+	w, ok := ft.widths[code]
+	if !ok {
+		w = ft.dw
+	}
+	return pdfGlyph{ft.text(code, raw), w}
+}
+
+// text returns the cleaned text of one code. The raw bytes matter for codes whose mapping is
+// an encoding of the bytes themselves (GBK, UCS-2).
+func (ft *pdfFont) text(code int, raw string) string {
 	if ft.toUnicode != nil {
 		if t, ok := ft.toUnicode.lookup(code); ok {
-			writeClean(out, t)
-			return
+			return cleanText(t)
 		}
 	}
 	switch {
 	case ft.simple != nil:
 		if r := ft.simple[code&0xff]; r != 0 {
-			writeClean(out, string(r))
+			return cleanText(string(r))
 		}
 	case ft.utf16:
-		writeClean(out, utf16BE(raw))
+		return cleanText(utf16BE(raw))
 	case ft.codec != nil:
 		if t, err := ft.codec.NewDecoder().String(raw); err == nil {
-			writeClean(out, t)
+			return cleanText(t)
 		}
 	case !ft.composite:
 		// A simple font with neither map: the code is most likely Latin-1.
-		writeClean(out, string(rune(code)))
+		return cleanText(string(rune(code)))
 	}
+	return ""
 }
 
-// writeClean writes text without control characters and invalid UTF-8, which some ToUnicode
-// maps produce.
-func writeClean(out *strings.Builder, t string) {
+// cleanText drops control characters and invalid UTF-8, which some ToUnicode maps produce.
+func cleanText(t string) string {
+	clean := true
+	for _, r := range t {
+		if r == utf8.RuneError || (r < 0x20 && r != '\t') || r == 0x7f {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return t
+	}
+	var b strings.Builder
 	for _, r := range t {
 		if r == utf8.RuneError || (r < 0x20 && r != '\t') || r == 0x7f {
 			continue
 		}
-		out.WriteRune(r)
+		b.WriteRune(r)
 	}
+	return b.String()
 }
 
 // simpleEncoding builds the code → rune table of a single-byte font from its /Encoding: a base
