@@ -47,9 +47,10 @@ var (
 
 // pdfLexer reads tokens and objects from PDF bytes.
 type pdfLexer struct {
-	data []byte
-	pos  int
-	b    *budget
+	data    []byte
+	pos     int
+	b       *budget
+	scratch []byte // reused while decoding strings, so each costs one allocation
 }
 
 func isPDFSpace(c byte) bool {
@@ -209,7 +210,8 @@ func (l *pdfLexer) name() pdfName {
 
 func (l *pdfLexer) literalString() (any, error) {
 	l.pos++ // '('
-	var b []byte
+	b := l.scratch[:0]
+	defer func() { l.scratch = b[:0] }()
 	depth := 1
 	for l.pos < len(l.data) {
 		c := l.data[l.pos]
@@ -272,7 +274,8 @@ func (l *pdfLexer) hexString() (any, error) {
 	}
 	text := l.data[l.pos : l.pos+end]
 	l.pos += end + 1
-	return string(decodeHexDigits(text)), nil
+	l.scratch = appendHexDigits(l.scratch[:0], text)
+	return string(l.scratch), nil
 }
 
 // hexValue maps a byte to its value as a hexadecimal digit, or -1; a table because hex strings
@@ -294,7 +297,11 @@ var hexValue = func() (t [256]int8) {
 // decodeHexDigits decodes hexadecimal text, skipping anything that is not a digit (whitespace)
 // and padding an odd last digit with 0, as the PDF format says.
 func decodeHexDigits(text []byte) []byte {
-	out := make([]byte, 0, len(text)/2+1)
+	return appendHexDigits(make([]byte, 0, len(text)/2+1), text)
+}
+
+// appendHexDigits is decodeHexDigits appending to out.
+func appendHexDigits(out, text []byte) []byte {
 	hi := int8(-1)
 	for _, c := range text {
 		n := hexValue[c]
