@@ -110,6 +110,8 @@ var goldenFixtures = []struct {
 	{"book.epub", nil},
 	{"report.pdf", nil},
 	{"cid.pdf", nil},
+	{"pango.pdf", nil},
+	{"pango-objstm.pdf", nil},
 }
 
 func TestGolden(t *testing.T) {
