@@ -112,6 +112,11 @@ var goldenFixtures = []struct {
 	{"cid.pdf", nil},
 	{"pango.pdf", nil},
 	{"pango-objstm.pdf", nil},
+	{"cid-rc4-40.pdf", nil},
+	{"cid-rc4-128.pdf", nil},
+	{"cid-aes128.pdf", nil},
+	{"cid-aes256.pdf", nil},
+	{"cid-password.pdf", ErrEncrypted},
 }
 
 func TestGolden(t *testing.T) {

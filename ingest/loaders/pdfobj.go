@@ -27,8 +27,9 @@ type (
 	pdfArray   []any
 	pdfRef     struct{ num, gen int }
 	pdfStream  struct {
-		dict pdfDict
-		raw  []byte // still encoded, a slice of the file
+		dict     pdfDict
+		raw      []byte // still encoded, a slice of the file
+		num, gen int    // the object it was read as, for decryption
 	}
 )
 
@@ -416,6 +417,7 @@ type pdfFile struct {
 	cache     map[int]any
 	resolving map[int]bool
 	objStms   map[int]*pdfObjStm
+	crypt     *pdfCrypt // nil unless the file is encrypted
 }
 
 // pdfObjStm is a decoded object stream: its data and each object's offset in it.
@@ -444,7 +446,13 @@ func openPDF(data []byte, b *budget) (*pdfFile, error) {
 		}
 	}
 	if f.trailer["Encrypt"] != nil {
-		return nil, fmt.Errorf("pdf is encrypted: %w", ErrEncrypted)
+		c, err := newPDFCrypt(f)
+		if err != nil {
+			return nil, err
+		}
+		// Objects read so far (the encryption dictionary) were read in the clear; read them
+		// again through the decrypter as needed.
+		f.crypt, f.cache, f.objStms = c, map[int]any{}, map[int]*pdfObjStm{}
 	}
 	return f, nil
 }
@@ -690,17 +698,22 @@ func (f *pdfFile) readIndirect(l *pdfLexer, num int) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, _ = l.token() // generation
+	g, _ := l.token()
+	gen, _ := g.(int)
 	kw, err := l.token()
 	if err != nil {
 		return nil, err
 	}
-	if got, ok := n.(int); !ok || kw != pdfKeyword("obj") || (num >= 0 && got != num) {
+	got, ok := n.(int)
+	if !ok || kw != pdfKeyword("obj") || (num >= 0 && got != num) {
 		return nil, fmt.Errorf("object %d not found at its offset: %w", num, errPDFSyntax)
 	}
 	obj, err := l.object(0)
 	if err != nil {
 		return nil, err
+	}
+	if f.crypt != nil {
+		obj = f.crypt.decryptStrings(obj, got, gen, 0)
 	}
 	dict, ok := obj.(pdfDict)
 	if !ok {
@@ -734,7 +747,7 @@ func (f *pdfFile) readIndirect(l *pdfLexer, num int) (any, error) {
 			end = start + i
 		}
 	}
-	return pdfStream{dict: dict, raw: l.data[start:end]}, nil
+	return pdfStream{dict: dict, raw: l.data[start:end], num: got, gen: gen}, nil
 }
 
 // object returns the object with the given number, reading it once.
@@ -881,6 +894,10 @@ func (f *pdfFile) decodeStream(s pdfStream) ([]byte, error) {
 		params = a
 	}
 	data := s.raw
+	if f.crypt != nil && s.dict["Type"] != pdfName("XRef") {
+		// Cross-reference streams are never encrypted: they are needed to find the key.
+		data = f.crypt.decrypt(f.crypt.stm, s.num, s.gen, data)
+	}
 	for i, fv := range filters {
 		fv, _ = f.resolve(fv)
 		if fv == nil {
@@ -893,6 +910,9 @@ func (f *pdfFile) decodeStream(s pdfStream) ([]byte, error) {
 		}
 		var err error
 		switch name {
+		case "Crypt":
+			// Per-stream crypt filters name the document's own handler in practice, applied
+			// above.
 		case "FlateDecode", "Fl":
 			data, err = f.inflate(data)
 			if err == nil {
