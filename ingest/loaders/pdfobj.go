@@ -431,8 +431,8 @@ var objHeader = regexp.MustCompile(`(\d{1,10})\s+(\d{1,5})\s+obj\b`)
 // openPDF indexes the file's objects from its cross-reference data, or by scanning when that is
 // missing or damaged.
 func openPDF(data []byte, b *budget) (*pdfFile, error) {
-	if !bytes.HasPrefix(bytes.TrimLeft(data[:min(len(data), 1024)], "\x00\t\r\n "), []byte("%PDF-")) &&
-		!bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-")) {
+	// Viewers accept junk (a mail header, a BOM) before the header within the first kilobyte.
+	if !bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-")) {
 		return nil, fmt.Errorf("no %%PDF header: %w", ErrCorrupt)
 	}
 	f := &pdfFile{data: data, b: b, xref: map[int]xrefEntry{}, cache: map[int]any{},
