@@ -1,11 +1,18 @@
 // Package loaders turns the bytes of one file into plain-text documents, ready for cleaning and
 // chunking by package ingest. It knows file formats and text encodings and nothing about the index;
-// it imports only the standard library and golang.org/x packages (plus pure-Go format parsers).
+// it imports only the standard library and golang.org/x packages: the Office, EPUB and PDF readers
+// are written here, on archive/zip, encoding/xml and compress/zlib.
+//
+// Load is safe to call on untrusted files: it bounds the bytes a container may expand to
+// (Options.MaxBytes), the time spent (Options.Timeout), and turns a parser panic into an error, so
+// one malicious file fails alone instead of stopping the ingest of a folder.
 package loaders
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -66,10 +73,16 @@ var (
 	ErrEncoding    = errors.New("unknown text encoding")
 	ErrTooLarge    = errors.New("file too large")
 	ErrNoText      = errors.New("no extractable text")
+	// ErrTimeout means extraction took longer than Options.Timeout.
+	ErrTimeout = errors.New("extraction timed out")
+	// ErrCorrupt means the file is truncated or malformed beyond what the parser tolerates.
+	ErrCorrupt = errors.New("corrupt or truncated file")
+	// ErrEncrypted means the file is password-protected or encrypted.
+	ErrEncrypted = errors.New("encrypted file")
 )
 
-// loadFunc extracts documents from one file's bytes.
-type loadFunc func(name string, data []byte, opts Options) ([]Document, error)
+// loadFunc extracts documents from one file's bytes, spending at most what b allows.
+type loadFunc func(name string, data []byte, b *budget) ([]Document, error)
 
 // byExt maps a lower-case extension (with the dot) to its loader.
 var byExt = map[string]loadFunc{
@@ -78,6 +91,15 @@ var byExt = map[string]loadFunc{
 	".md":       loadMarkdown,
 	".markdown": loadMarkdown,
 	".jsonl":    loadJSONL,
+	".html":     loadHTML,
+	".htm":      loadHTML,
+	".xhtml":    loadHTML,
+	".csv":      loadCSV,
+	".tsv":      loadCSV,
+	".xlsx":     loadXLSX,
+	".docx":     loadDOCX,
+	".epub":     loadEPUB,
+	".pdf":      loadPDF,
 }
 
 // Supported reports whether Load knows the file's format by its extension.
@@ -86,7 +108,22 @@ func Supported(name string) bool {
 	return ok
 }
 
+// Extensions returns the lower-case extensions (with the dot) that Load supports, sorted.
+func Extensions() []string {
+	exts := make([]string, 0, len(byExt))
+	for ext := range byExt {
+		exts = append(exts, ext)
+	}
+	slices.Sort(exts)
+	return exts
+}
+
 // Load extracts the documents in data, choosing the format by name's extension.
+//
+// It returns within about opts.Timeout even if a parser does not: the parser then keeps running in
+// the background until its own deadline checks stop it. Errors wrap the package's sentinels. For
+// .jsonl files Load may return documents together with a *PartialError naming the bad lines; the
+// caller should ingest those documents.
 func Load(name string, data []byte, opts Options) ([]Document, error) {
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = DefaultMaxBytes
@@ -96,11 +133,35 @@ func Load(name string, data []byte, opts Options) ([]Document, error) {
 	}
 	load, ok := byExt[strings.ToLower(filepath.Ext(name))]
 	if !ok {
-		return nil, ErrUnsupported
+		return nil, fmt.Errorf("%s: %w", filepath.Ext(name), ErrUnsupported)
 	}
 	if int64(len(data)) > opts.MaxBytes {
-		return nil, ErrTooLarge
+		return nil, fmt.Errorf("%d bytes, limit %d: %w", len(data), opts.MaxBytes, ErrTooLarge)
 	}
-	return load(name, data, opts)
+	b := newBudget(opts)
+	type result struct {
+		docs []Document
+		err  error
+	}
+	done := make(chan result, 1) // buffered so a parser that finishes late does not block forever
+	go func() {
+		defer func() {
+			// A malicious file can drive a parser into a panic (third-party PDF code panics on
+			// bad input by design); it must fail this file only, not the whole ingest.
+			if r := recover(); r != nil {
+				done <- result{err: fmt.Errorf("parser panic: %v: %w", r, ErrCorrupt)}
+			}
+		}()
+		docs, err := load(name, data, b)
+		done <- result{docs, err}
+	}()
+	timer := time.NewTimer(opts.Timeout)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return r.docs, r.err
+	case <-timer.C:
+		return nil, fmt.Errorf("after %v: %w", opts.Timeout, ErrTimeout)
+	}
 }
 
