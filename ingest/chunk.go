@@ -38,7 +38,7 @@ func Chunks(runes []rune, opts ChunkOptions) []rag.Span {
 		if j == i { // cannot happen after cutLong, but never loop forever
 			j = i + 1
 		}
-		out = append(out, rag.Span{start, sents[j-1].End})
+		out = append(out, rag.Span{Start: start, End: sents[j-1].End})
 		if j == len(sents) {
 			break
 		}
@@ -68,7 +68,7 @@ func cutLong(runes []rune, s rag.Span, size int) []rag.Span {
 				break
 			}
 		}
-		out = append(out, rag.Span{s.Start, cut})
+		out = append(out, rag.Span{Start: s.Start, End: cut})
 		s.Start = cut
 		for s.Start < s.End && runes[s.Start] == ' ' {
 			s.Start++

@@ -164,4 +164,3 @@ func Load(name string, data []byte, opts Options) ([]Document, error) {
 		return nil, fmt.Errorf("after %v: %w", opts.Timeout, ErrTimeout)
 	}
 }
-
