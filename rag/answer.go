@@ -1,0 +1,62 @@
+package rag
+
+import "context"
+
+// AskRequest is one question to the pipeline.
+type AskRequest struct {
+	Question string
+	// ConversationID names a conversation whose history is loaded, used to understand a
+	// follow-up, and extended with this turn. Empty means a single question.
+	ConversationID string
+	// History, when set, is the conversation so far (oldest first) and replaces the stored one:
+	// the OpenAI-compatible API sends the whole conversation with every request.
+	History []Turn
+	// K is how many passages to retrieve; 0 means the engine's default.
+	K int
+	// OnDelta, when set, receives the answer text as it is produced. The concatenated deltas
+	// equal Answer.Text.
+	OnDelta func(delta string)
+}
+
+// Turn is one question and its answer.
+type Turn struct {
+	Question string `json:"question"`
+	Answer   string `json:"answer"`
+}
+
+// Answer is the pipeline's reply.
+type Answer struct {
+	Text string `json:"answer"`
+	// Abstained is true when the knowledge base does not answer the question as asked; Text then
+	// says so and may point to related passages.
+	Abstained bool `json:"abstained"`
+	// Degraded is true when the configured LLM failed and the extractive answer was given instead.
+	Degraded bool `json:"degraded,omitempty"`
+	// Sources are the passages the answer cites, numbered as its [n] markers.
+	Sources []Source `json:"sources"`
+	// Query is the standalone retrieval query, when it differs from the question (a rewritten
+	// follow-up).
+	Query string `json:"query,omitempty"`
+	// ConversationID echoes the request's conversation.
+	ConversationID string `json:"conversation_id,omitempty"`
+	// Lang is the language the answer is written in ("zh" or "en").
+	Lang string `json:"-"`
+}
+
+// Source is one cited passage.
+type Source struct {
+	N       int      `json:"n"`
+	DocID   string   `json:"doc_id"`
+	Source  string   `json:"source"`
+	Title   string   `json:"title"`
+	URL     string   `json:"url,omitempty"`
+	ChunkID string   `json:"chunk_id"`
+	Section []string `json:"section,omitempty"`
+	Page    int      `json:"page,omitempty"`
+	Text    string   `json:"text"`
+}
+
+// Asker answers questions; the front ends (HTTP, Telegram) depend on this, not on Engine.
+type Asker interface {
+	Ask(ctx context.Context, req AskRequest) (*Answer, error)
+}
