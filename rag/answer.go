@@ -22,6 +22,8 @@ type AskRequest struct {
 type Turn struct {
 	Question string `json:"question"`
 	Answer   string `json:"answer"`
+	// Topic is the standalone question this turn continued (itself, when it stood alone).
+	Topic string `json:"topic,omitempty"`
 }
 
 // Answer is the pipeline's reply.

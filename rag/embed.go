@@ -99,7 +99,7 @@ func (e LocalEmbedder) vector(text string) []float32 {
 }
 
 var uniW = envFloat("WENDA_UNIW", 1)
-var stopW = envFloat("WENDA_STOPW", 1)
+var stopW = envFloat("WENDA_STOPW", 0)
 
 var stopTokens = func() map[Token]struct{} {
 	m := map[Token]struct{}{}

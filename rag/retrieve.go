@@ -58,10 +58,10 @@ const (
 	rrfKx = 60
 )
 
-var scoreFusion = os.Getenv("WENDA_SF") != ""
+var scoreFusion = os.Getenv("WENDA_RRF") == ""
 var rrfK = envFloat("WENDA_RRFK", 60)
 
-var vectorWeight = envFloat("WENDA_VW", 1)
+var vectorWeight = envFloat("WENDA_VW", 0.2)
 
 // Retrieve implements Retriever.
 func (r Searcher) Retrieve(ctx context.Context, query string, k int) ([]Passage, error) {

@@ -9,10 +9,12 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/wenda-dev/wenda/config"
 	"github.com/wenda-dev/wenda/ingest"
+	"github.com/wenda-dev/wenda/prompts"
 	"github.com/wenda-dev/wenda/rag"
 )
 
@@ -102,6 +104,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return err
 		}
 		return app.search(ctx, strings.Join(words, " "), *k, m, *asJSON, stdout)
+	case "ask":
+		fs := newFlags("ask", stderr)
+		asJSON := fs.Bool("json", false, "print JSON")
+		conv := fs.String("conversation", "", "conversation id, for follow-up questions")
+		words, err := parseArgs(fs, rest)
+		if err != nil {
+			return err
+		}
+		if err := open(false); err != nil {
+			return err
+		}
+		return app.ask(ctx, strings.Join(words, " "), *conv, *asJSON, stdout)
 	case "eval":
 		fs := newFlags("eval", stderr)
 		asJSON := fs.Bool("json", false, "print JSON")
@@ -167,6 +181,7 @@ type app struct {
 	logger   *slog.Logger
 	store    *rag.Store
 	ingester *ingest.Ingester
+	engine   *rag.Engine
 }
 
 func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger, rebuild bool, stderr io.Writer) (*app, error) {
@@ -178,11 +193,21 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger, rebuil
 	if err != nil {
 		return nil, err
 	}
+	conversations, err := rag.NewConversations(filepath.Join(cfg.DataDir, "conversations"))
+	if err != nil {
+		return nil, err
+	}
 	a := &app{
 		cfg:      cfg,
 		logger:   logger,
 		store:    store,
 		ingester: &ingest.Ingester{Store: store, Logger: logger, Chunking: ingest.ChunkOptions{Size: cfg.ChunkSize, Overlap: cfg.ChunkOverlap}},
+		engine: &rag.Engine{
+			Store:         store,
+			Retriever:     rag.Searcher{Store: store},
+			Conversations: conversations,
+			Logger:        logger,
+		},
 	}
 	if cfg.KnowledgeDir != "" {
 		if _, err := os.Stat(cfg.KnowledgeDir); err != nil {
@@ -236,6 +261,29 @@ func (a *app) search(ctx context.Context, query string, k int, mode rag.Mode, as
 	}
 	for i, p := range passages {
 		fmt.Fprintf(stdout, "%d. %s  (%s, %.4f)\n   %s\n", i+1, p.Title, p.ChunkID, p.Score, oneLine(p.Chunk.Text, 160))
+	}
+	return nil
+}
+
+func (a *app) ask(ctx context.Context, question, conversation string, asJSON bool, stdout io.Writer) error {
+	req := rag.AskRequest{Question: question, ConversationID: conversation}
+	if !asJSON {
+		req.OnDelta = func(d string) { io.WriteString(stdout, d) }
+	}
+	ans, err := a.engine.Ask(ctx, req)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return writeJSON(stdout, ans)
+	}
+	fmt.Fprintln(stdout)
+	if len(ans.Sources) > 0 {
+		heading, _ := prompts.Render(prompts.Lang(ans.Lang), "sources_heading", nil)
+		fmt.Fprintf(stdout, "\n%s:\n", heading)
+		for _, s := range ans.Sources {
+			fmt.Fprintf(stdout, "[%d] %s (%s)\n", s.N, s.Title, s.ChunkID)
+		}
 	}
 	return nil
 }

@@ -1,0 +1,70 @@
+// Package prompts holds every sentence wenda says to people and to language models, in Chinese
+// and English, as embedded text/template files, so wording is reviewed in one place and tested
+// by golden files. It imports only the standard library.
+package prompts
+
+import (
+	"embed"
+	"fmt"
+	"strings"
+	"text/template"
+	"unicode"
+)
+
+// Lang is a reply language.
+type Lang string
+
+// Supported languages. Chinese is the default for text with any Han characters.
+const (
+	Chinese Lang = "zh"
+	English Lang = "en"
+)
+
+//go:embed templates/*.tmpl
+var files embed.FS
+
+var templates = map[Lang]*template.Template{
+	Chinese: template.Must(template.New("zh").Funcs(funcs).ParseFS(files, "templates/zh.tmpl")),
+	English: template.Must(template.New("en").Funcs(funcs).ParseFS(files, "templates/en.tmpl")),
+}
+
+var funcs = template.FuncMap{
+	"join": strings.Join,
+	"add":  func(a, b int) int { return a + b },
+}
+
+// Detect returns the language to answer text in: Chinese when at least a fifth of its letters
+// are Han characters (a Chinese question that names "GDP" or "DTx" is still Chinese), else
+// English.
+func Detect(text string) Lang {
+	var han, letters int
+	for _, r := range text {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			han++
+			letters++
+		case unicode.IsLetter(r):
+			letters++
+		}
+	}
+	if han > 0 && han*5 >= letters {
+		return Chinese
+	}
+	return English
+}
+
+// Render executes the named template in lang, e.g. Render(Chinese, "no_answer", data).
+func Render(lang Lang, name string, data any) (string, error) {
+	t := templates[lang]
+	if t == nil {
+		t = templates[English]
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, name, data); err != nil {
+		return "", fmt.Errorf("render prompt %s/%s: %w", lang, name, err)
+	}
+	return strings.TrimSpace(b.String()), nil
+}
+
+// Names lists the templates every language must define; the tests check that each does.
+var Names = []string{"no_answer", "no_answer_terms", "related_intro", "empty_index", "sources_heading"}

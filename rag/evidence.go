@@ -1,0 +1,266 @@
+package rag
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// This file decides what in the retrieved passages bears on a question, and whether the
+// knowledge base answers it at all. Both answerers use it, so an LLM is never asked to answer a
+// question the documents cannot support.
+
+// functionWords are question words and particles: they say how something is asked, not what is
+// asked about, so they neither count as evidence nor as terms the documents must contain.
+var functionWords = []string{
+	"是不是", "有没有", "能不能", "为什么", "怎么样", "是否", "什么", "哪些", "哪个", "哪里", "哪儿", "如何",
+	"怎样", "怎么", "为何", "多少", "请问", "能否", "可以", "比如", "例如", "以及", "还有", "一下",
+	"哪", "几", "吗", "呢", "吧", "啊", "的", "了", "是", "在", "和", "与", "及", "或", "对", "把", "被",
+	"给", "从", "向", "以", "等", "请", "能", "会", "要", "有", "都", "也", "还", "更", "最", "很", "其",
+	"该", "这", "那", "个", "些", "之", "于", "而", "它", "他", "她", "们", "吗",
+}
+
+var englishStopwords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`a an the of to in on at by for with from as and or not no is are was were be been
+	being do does did done have has had having it its this that these those there here what which who whom whose when
+	where why how can could would should will shall may might must i you he she we they me him her us them my your our
+	their his about into over under than then so if but also any some all each more most other such only own same
+	too very just tell please know like`) {
+		englishStopwords[w] = true
+	}
+}
+
+// stripFunctionWords replaces function words in a CJK question with a separator, leaving the
+// content segments ("盛世笔特", "数字化智能化技术", ...).
+func stripFunctionWords(q string) string {
+	for _, w := range functionWords {
+		q = strings.ReplaceAll(q, w, " ")
+	}
+	return q
+}
+
+// questionTerms returns the question's content tokens (function words and English stopwords
+// removed), each once.
+func questionTerms(q string) []Token {
+	var toks []Token
+	for _, f := range strings.FieldsFunc(stripFunctionWords(q), func(r rune) bool {
+		return !isCJK(r) && !isWordRune(r) && r != '.' && r != ','
+	}) {
+		if englishStopwords[strings.ToLower(f)] {
+			continue
+		}
+		toks = AppendTokens(toks, f)
+	}
+	slices.Sort(toks)
+	return slices.Compact(toks)
+}
+
+// isQuestionSentence reports whether a sentence asks rather than states: documents that quote a
+// question (the sample page starts with a visitor's) must not be taken as answering it.
+func isQuestionSentence(s string) bool {
+	s = strings.TrimRightFunc(s, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(closers, r) })
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r == '?' || r == '？'
+}
+
+// sentence is one candidate evidence sentence from a retrieved passage.
+type sentence struct {
+	passage int    // index into the passages
+	start   int    // rune offset within the passage's chunk text
+	text    string // the sentence
+	score   float64
+}
+
+// tokenSet returns the distinct tokens of text.
+func tokenSet(text string) map[Token]struct{} {
+	set := map[Token]struct{}{}
+	eachToken(text, func(t Token, _ bool) { set[t] = struct{}{} })
+	return set
+}
+
+// coverage is the share of the question's term weight found in set.
+func coverage(terms []Token, weights []float64, total float64, set map[Token]struct{}) float64 {
+	if total == 0 {
+		return 0
+	}
+	var got float64
+	for i, t := range terms {
+		if _, ok := set[t]; ok {
+			got += weights[i]
+		}
+	}
+	return got / total
+}
+
+// restatesQuestion reports whether a sentence is mostly the question itself: at least 60% of
+// the sentence's distinct tokens are the question's and it covers 60% of the question.
+func restatesQuestion(sentTokens, questionTokens map[Token]struct{}) bool {
+	if len(sentTokens) == 0 || len(questionTokens) == 0 {
+		return false
+	}
+	shared := 0
+	for t := range sentTokens {
+		if _, ok := questionTokens[t]; ok {
+			shared++
+		}
+	}
+	return float64(shared) >= 0.6*float64(len(sentTokens)) && float64(shared) >= 0.6*float64(len(questionTokens))
+}
+
+// minEvidenceRunes drops fragments too short to state anything ("01", "见下表").
+const minEvidenceRunes = 6
+
+// candidateSentences splits the passages into sentences that may serve as evidence, scored by
+// how much of the question's weighted terms they contain, best first. Sentences that ask a
+// question or restate this one are left out.
+func candidateSentences(question string, passages []Passage, terms []Token, weights []float64) []sentence {
+	var total float64
+	for _, w := range weights {
+		total += w
+	}
+	qset := tokenSet(question)
+	var out []sentence
+	for pi, p := range passages {
+		runes := []rune(p.Chunk.Text)
+		for _, sp := range Sentences(runes) {
+			text := string(runes[sp.Start:sp.End])
+			if sp.End-sp.Start < minEvidenceRunes || isQuestionSentence(text) {
+				continue
+			}
+			set := tokenSet(text)
+			if restatesQuestion(set, qset) {
+				continue
+			}
+			out = append(out, sentence{passage: pi, start: sp.Start, text: text, score: coverage(terms, weights, total, set)})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b sentence) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return a.passage - b.passage
+	})
+	return out
+}
+
+// rareDF is the document frequency up to which a term's occurrences are checked one by one:
+// a term found in more chunks than this is surely stated somewhere, not only asked about.
+const rareDF = 3
+
+// stated reports whether some sentence in the index that is not a question contains literal
+// (whose token is t). The caller holds s.mu.
+func (s *Store) stated(t Token, literal string) bool {
+	df := s.lex.df[t]
+	if df == 0 {
+		return false
+	}
+	if df > rareDF {
+		return true
+	}
+	literal = strings.ToLower(literal)
+	for _, p := range s.lex.postings[t] {
+		if !s.lex.alive[p.slot] {
+			continue
+		}
+		ref := s.slots[p.slot]
+		runes := []rune(ref.doc.Chunks[ref.chunk].Text)
+		for _, sp := range Sentences(runes) {
+			sent := strings.ToLower(string(runes[sp.Start:sp.End]))
+			if strings.Contains(sent, literal) && !isQuestionSentence(sent) {
+				return true
+			}
+		}
+		if strings.Contains(strings.ToLower(ref.doc.Title), literal) {
+			return true
+		}
+	}
+	return false
+}
+
+// MissingTerms returns the terms of a question that the knowledge base never states: names and
+// words that appear nowhere in it except, perhaps, in a quoted question. Asked what "盛世笔特"
+// plans, when the documents mention it only in a visitor's question, it returns ["盛世笔特"].
+//
+// Chinese has no spaces, so terms are found from character pairs: after function words are cut
+// out, a run of two or more adjacent pairs the index never states marks an unknown term (a
+// single unstated pair is usually just two words meeting, unless it is a whole two-character
+// segment such as "股价"). When the run covers most of its
+// segment, the whole segment is reported, as that is how the person wrote the name. Latin words
+// count when capitalised (names, acronyms); ordinary English words vary too much in form to
+// demand.
+func (s *Store) MissingTerms(question string) []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var missing []string
+	segments := strings.FieldsFunc(stripFunctionWords(question), func(r rune) bool {
+		return !isCJK(r) && !isWordRune(r)
+	})
+	for _, seg := range segments {
+		for _, piece := range splitScripts(seg) {
+			runes := []rune(piece)
+			if !isCJK(runes[0]) {
+				if unicode.IsUpper(runes[0]) && len(runes) > 1 && !englishStopwords[strings.ToLower(piece)] &&
+					!s.stated(AppendTokens(nil, piece)[0], piece) {
+					missing = append(missing, piece)
+				}
+				continue
+			}
+			missing = append(missing, s.unstatedRuns(runes)...)
+		}
+	}
+	return slices.Compact(missing)
+}
+
+// unstatedRuns finds runs of unstated character pairs in a CJK segment. The caller holds s.mu.
+func (s *Store) unstatedRuns(runes []rune) []string {
+	pairs := len(runes) - 1
+	if pairs < 1 {
+		return nil
+	}
+	var out []string
+	for i := 0; i < pairs; {
+		if s.stated(bigramToken(foldRune(runes[i]), foldRune(runes[i+1])), string(runes[i:i+2])) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < pairs && !s.stated(bigramToken(foldRune(runes[j]), foldRune(runes[j+1])), string(runes[j:j+2])) {
+			j++
+		}
+		if n := j - i; n >= 2 || pairs == 1 {
+			if 2*n >= pairs {
+				return []string{string(runes)}
+			}
+			out = append(out, string(runes[i:j+1]))
+		}
+		i = j
+	}
+	return out
+}
+
+// splitScripts cuts a segment into CJK runs and runs of other letters and digits.
+func splitScripts(seg string) []string {
+	var out []string
+	start, prev := 0, -1
+	for i, r := range seg {
+		kind := 0
+		if isCJK(r) {
+			kind = 1
+		}
+		if prev >= 0 && kind != prev {
+			out = append(out, seg[start:i])
+			start = i
+		}
+		prev = kind
+	}
+	if start < len(seg) {
+		out = append(out, seg[start:])
+	}
+	return out
+}
