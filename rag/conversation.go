@@ -68,7 +68,9 @@ func (c *Conversations) Append(id string, t Turn) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(c.path(id), b)
+	// Not fsynced: a turn lost to a power cut costs a follow-up its context, while a sync per
+	// question would cap the question rate at the disk's flush rate.
+	return writeFileAtomic(c.path(id), b, false)
 }
 
 // Reset forgets a conversation.

@@ -108,10 +108,10 @@ func decodeSegment(data []byte) (*Document, [][]float32, error) {
 	return &doc, vectors, nil
 }
 
-// writeFileAtomic writes data to a temporary file beside path and renames it into place.
-// The caller makes it durable with syncDir (after one filesystem sync for a whole batch), so a
-// batch of many documents costs one flush, not one per file.
-func writeFileAtomic(path string, data []byte) error {
+// writeFileAtomic writes data to a temporary file beside path and renames it into place, so
+// readers and crashes only ever see the old or the new content. With durable set the file is
+// fsynced before the rename; the caller then syncs the directory once per batch.
+func writeFileAtomic(path string, data []byte, durable bool) error {
 	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {
 		return err
@@ -122,7 +122,7 @@ func writeFileAtomic(path string, data []byte) error {
 	if err == nil {
 		err = w.Flush()
 	}
-	if err == nil {
+	if err == nil && durable {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {

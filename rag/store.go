@@ -340,7 +340,7 @@ func (s *Store) Put(ctx context.Context, docs []*Document, opts PutOptions) ([]P
 		if err != nil {
 			return nil, fmt.Errorf("encode %s: %w", docs[i].ID, err)
 		}
-		if err := writeFileAtomic(filepath.Join(docsDir, segmentName(docs[i].ID)), data); err != nil {
+		if err := writeFileAtomic(filepath.Join(docsDir, segmentName(docs[i].ID)), data, true); err != nil {
 			return nil, fmt.Errorf("write %s: %w", docs[i].ID, err)
 		}
 	}
@@ -436,7 +436,7 @@ func (s *Store) writeMeta(vectors [][][]float32) error {
 		meta.Dim = dim
 	}
 	b, _ := json.MarshalIndent(meta, "", "  ")
-	if err := writeFileAtomic(filepath.Join(s.dir, "index.json"), b); err != nil {
+	if err := writeFileAtomic(filepath.Join(s.dir, "index.json"), b, true); err != nil {
 		return fmt.Errorf("write index metadata: %w", err)
 	}
 	s.mu.Lock()
