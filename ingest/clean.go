@@ -80,7 +80,7 @@ func dropTrailingBoilerplate(lines []string) []string {
 			dropped += utf8.RuneCountInString(l)
 		}
 	}
-	if end == 0 || dropped == 0 || kept < 10*dropped {
+	if end == 0 || dropped == 0 || kept < 2*dropped {
 		return lines
 	}
 	return lines[:end]

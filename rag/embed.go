@@ -61,19 +61,15 @@ func (e LocalEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, 
 func (e LocalEmbedder) vector(text string) []float32 {
 	dim := uint64(e.dim())
 	v := make([]float32, dim)
-	eachToken(text, func(t Token, unigram bool) {
+	eachToken(text, func(t Token) {
 		h := uint64(t) * 0x9E3779B97F4A7C15 // remix: FNV's low bits are weak for small moduli
-		w := float32(1)
-		if unigram {
-			w = float32(uniW)
-		}
 		if _, stop := stopTokens[t]; stop {
-			w *= float32(stopW)
+			return
 		}
 		if h>>63 == 1 {
-			v[(h>>1)%dim] -= w
+			v[(h>>1)%dim]--
 		} else {
-			v[(h>>1)%dim] += w
+			v[(h>>1)%dim]++
 		}
 	})
 	var norm float64
@@ -98,9 +94,9 @@ func (e LocalEmbedder) vector(text string) []float32 {
 	return v
 }
 
-var uniW = envFloat("WENDA_UNIW", 1)
-var stopW = envFloat("WENDA_STOPW", 0)
-
+// stopTokens are function words left out of local vectors: they are in every text and would
+// pull all vectors together. Leaving them out raised vector-only MRR@10 on SQuAD from 0.62 to
+// 0.73 and on CMRC 2018 from 0.915 to 0.930. (BM25 needs no such list: its IDF does the same.)
 var stopTokens = func() map[Token]struct{} {
 	m := map[Token]struct{}{}
 	for _, w := range []string{"的", "了", "是", "在", "和", "与", "及", "或", "也", "都", "就", "而", "之", "为", "对", "中", "有", "个", "这", "那", "其", "等", "将", "被", "把", "从", "以", "于", "上", "下",

@@ -42,7 +42,7 @@ const (
 	// answerCoverage is the least coverage of the best sentence for an answer.
 	answerCoverage = 0.45
 	// relatedCoverage is the least coverage for a sentence to be offered as related.
-	relatedCoverage = 0.15
+	relatedCoverage = 0.1
 )
 
 // Ask implements Asker.
@@ -112,25 +112,41 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 	if k <= 0 {
 		k = DefaultK
 	}
-	passages, err := e.Retriever.Retrieve(ctx, query, k)
+	depth := k
+	if followUp {
+		depth = 3 * k // the follow-up's own words re-rank a wider net
+	}
+	passages, err := e.Retriever.Retrieve(ctx, query, depth)
 	if err != nil {
 		return nil, err
 	}
 	missing := e.Store.MissingTerms(query)
 	terms := withoutTerms(questionTerms(query), missing)
 	weights := e.Store.weights(terms)
+	var own []Token
 	if followUp {
 		// The follow-up's own words ("广东" in "那广东呢?") decide between passages that all
-		// match the earlier topic.
-		own := tokenSet(question)
+		// match the earlier topic, and the topic's words ("浙江") count for less.
+		own = withStatedOnly(questionTerms(question), weights, terms)
+		ownSet := map[Token]bool{}
+		for _, t := range own {
+			ownSet[t] = true
+		}
 		for i, t := range terms {
-			if _, ok := own[t]; ok {
+			if ownSet[t] {
 				weights[i] *= 2
+			} else {
+				weights[i] *= 0.5
 			}
 		}
 		rankByCoverage(passages, terms, weights)
+		passages = passages[:min(k, len(passages))]
 	}
 	sents := candidateSentences(query, passages, terms, weights)
+	if len(own) > 0 {
+		// An answer to a follow-up must speak to what it adds.
+		sents = slices.DeleteFunc(sents, func(s sentence) bool { return !containsAny(tokenSet(s.text), own) })
+	}
 
 	var best float64
 	if len(sents) > 0 {
@@ -141,6 +157,24 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 		return emit(extractiveAnswer(passages, sents, l)), nil
 	}
 	return emit(abstain(passages, sents, missing, l)), nil
+}
+
+// withStatedOnly keeps the tokens of sub that carry weight in terms (found in the index).
+func withStatedOnly(sub []Token, weights []float64, terms []Token) []Token {
+	w := map[Token]float64{}
+	for i, t := range terms {
+		w[t] = weights[i]
+	}
+	return slices.DeleteFunc(sub, func(t Token) bool { return w[t] == 0 })
+}
+
+func containsAny(set map[Token]struct{}, toks []Token) bool {
+	for _, t := range toks {
+		if _, ok := set[t]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // withoutTerms drops the tokens of missing terms, so that related passages are ranked by what
@@ -179,13 +213,17 @@ func rankByCoverage(passages []Passage, terms []Token, weights []float64) {
 }
 
 // weights returns each term's BM25 inverse document frequency: rare words decide what a
-// question is about.
+// question is about. A term found nowhere weighs nothing: no sentence can hold it, and it is
+// mostly a pair of characters across two words ("型上" in "转型上投资"); unknown names are
+// MissingTerms' business.
 func (s *Store) weights(terms []Token) []float64 {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	w := make([]float64, len(terms))
 	for i, t := range terms {
-		w[i] = s.lex.idf(t)
+		if s.lex.df[t] > 0 {
+			w[i] = s.lex.idf(t)
+		}
 	}
 	return w
 }
@@ -197,7 +235,7 @@ const (
 	maxRelated         = 3
 	maxQuoteRunes      = 160
 	// keepRatio admits further sentences scoring at least this share of the best one.
-	keepRatio = 0.6
+	keepRatio = 0.75
 )
 
 // extractiveAnswer quotes the best sentences, in document order, each followed by its [n].

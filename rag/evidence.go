@@ -14,11 +14,13 @@ import (
 // functionWords are question words and particles: they say how something is asked, not what is
 // asked about, so they neither count as evidence nor as terms the documents must contain.
 var functionWords = []string{
-	"是不是", "有没有", "能不能", "为什么", "怎么样", "是否", "什么", "哪些", "哪个", "哪里", "哪儿", "如何",
-	"怎样", "怎么", "为何", "多少", "请问", "能否", "可以", "比如", "例如", "以及", "还有", "一下",
-	"哪", "几", "吗", "呢", "吧", "啊", "的", "了", "是", "在", "和", "与", "及", "或", "对", "把", "被",
-	"给", "从", "向", "以", "等", "请", "能", "会", "要", "有", "都", "也", "还", "更", "最", "很", "其",
-	"该", "这", "那", "个", "些", "之", "于", "而", "它", "他", "她", "们", "吗",
+	"是不是", "有没有", "能不能", "什么时候", "为什么", "怎么样", "是否", "什么", "哪些", "哪个", "哪里", "哪儿",
+	"哪年", "如何", "怎样", "怎么", "为何", "何时", "多少", "多大", "多长", "多久", "多高", "多远", "几个", "请问",
+	"能否", "可以", "比如", "例如", "以及", "还有", "一下", "那么",
+	// Single characters only where they rarely sit inside a word: "能", "会", "有", "要" would
+	// cut 功能, 社会, 所有 and 重要 in half.
+	"哪", "几", "吗", "呢", "吧", "啊", "的", "了", "是", "在", "与", "及", "或", "把", "被", "给", "请", "很",
+	"该", "这", "那", "它", "他", "她",
 }
 
 var englishStopwords = map[string]bool{}
@@ -77,7 +79,7 @@ type sentence struct {
 // tokenSet returns the distinct tokens of text.
 func tokenSet(text string) map[Token]struct{} {
 	set := map[Token]struct{}{}
-	eachToken(text, func(t Token, _ bool) { set[t] = struct{}{} })
+	eachToken(text, func(t Token) { set[t] = struct{}{} })
 	return set
 }
 
@@ -188,12 +190,11 @@ func (s *Store) stated(t Token, literal string) bool {
 // plans, when the documents mention it only in a visitor's question, it returns ["盛世笔特"].
 //
 // Chinese has no spaces, so terms are found from character pairs: after function words are cut
-// out, a run of two or more adjacent pairs the index never states marks an unknown term (a
-// single unstated pair is usually just two words meeting, unless it is a whole two-character
-// segment such as "股价"). When the run covers most of its
-// segment, the whole segment is reported, as that is how the person wrote the name. Latin words
-// count when capitalised (names, acronyms); ordinary English words vary too much in form to
-// demand.
+// out, a run of adjacent pairs the index never states marks an unknown term when it is three
+// pairs long or covers two thirds of its segment ("股价" alone, "鸿蒙系统"); shorter runs are
+// usually just words meeting. When the run covers half its segment or more, the whole segment
+// is reported, as that is how the person wrote the name. Latin words count when capitalised
+// (names, acronyms); ordinary English words vary too much in form to demand.
 func (s *Store) MissingTerms(question string) []string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -233,7 +234,9 @@ func (s *Store) unstatedRuns(runes []rune) []string {
 		for j < pairs && !s.stated(bigramToken(foldRune(runes[j]), foldRune(runes[j+1])), string(runes[j:j+2])) {
 			j++
 		}
-		if n := j - i; n >= 2 || pairs == 1 {
+		// Two unstated pairs in a row also happen where a one-character word sits between two
+		// words ("转型上投资"), so a run must be three pairs long, or most of its segment.
+		if n := j - i; n >= 3 || 3*n >= 2*pairs {
 			if 2*n >= pairs {
 				return []string{string(runes)}
 			}

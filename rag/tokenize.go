@@ -63,13 +63,12 @@ func bigramToken(a, b rune) Token {
 // CJK runs give every character and every adjacent pair; other letters and digits give
 // lower-cased words, keeping a "." or "," between digits so "7.88" stays one number.
 func AppendTokens(dst []Token, text string) []Token {
-	eachToken(text, func(t Token, _ bool) { dst = append(dst, t) })
+	eachToken(text, func(t Token) { dst = append(dst, t) })
 	return dst
 }
 
-// eachToken calls yield for every token of text in order; unigram is true for single CJK
-// characters, which carry less meaning than pairs and words.
-func eachToken(text string, yield func(t Token, unigram bool)) {
+// eachToken calls yield for every token of text in order, without allocating.
+func eachToken(text string, yield func(t Token)) {
 	var (
 		prevCJK rune = -1
 		word    uint64
@@ -79,7 +78,7 @@ func eachToken(text string, yield func(t Token, unigram bool)) {
 	)
 	flush := func() {
 		if inWord {
-			yield(Token(word), false)
+			yield(Token(word))
 		}
 		inWord, pending = false, 0
 	}
@@ -87,9 +86,9 @@ func eachToken(text string, yield func(t Token, unigram bool)) {
 		r = foldRune(r)
 		if isCJK(r) {
 			flush()
-			yield(unigramToken(r), true)
+			yield(unigramToken(r))
 			if prevCJK >= 0 {
-				yield(bigramToken(prevCJK, r), false)
+				yield(bigramToken(prevCJK, r))
 			}
 			prevCJK = r
 			continue
