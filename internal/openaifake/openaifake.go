@@ -176,7 +176,9 @@ func (s *Server) ChatRequests() []ChatRequest {
 	return append([]ChatRequest(nil), s.chats...)
 }
 
-// MaxConcurrent returns the largest number of requests to ep that were in progress at once.
+// MaxConcurrent returns the largest number of requests to ep that were in progress at once. A
+// request counts from its arrival until the fake starts the last write of its response, because
+// the client may have everything it needs as soon as that write is made.
 func (s *Server) MaxConcurrent(ep Endpoint) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -202,8 +204,9 @@ func Vector(text string, dim int) []float32 {
 	return v
 }
 
-// begin records that a request to ep started, takes its fault and returns a func to call when
-// it ends.
+// begin records that a request to ep started, takes its fault and returns a func to call just
+// before the last write of the response (and deferred, for the paths that write nothing); only
+// its first call counts.
 func (s *Server) begin(ep Endpoint, record func()) (Fault, func()) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -214,16 +217,16 @@ func (s *Server) begin(ep Endpoint, record func()) (Fault, func()) {
 	}
 	s.inFlight[ep]++
 	s.maxIn[ep] = max(s.maxIn[ep], s.inFlight[ep])
-	return f, func() {
+	return f, sync.OnceFunc(func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		s.inFlight[ep]--
-	}
+	})
 }
 
-// disturb applies a fault's delay, status and auth check. It reports whether the request has
-// been answered (or abandoned) and the handler should stop.
-func (s *Server) disturb(w http.ResponseWriter, r *http.Request, f Fault) bool {
+// disturb applies a fault's delay, status and auth check, calling end before it answers. It
+// reports whether the request has been answered (or abandoned) and the handler should stop.
+func (s *Server) disturb(w http.ResponseWriter, r *http.Request, f Fault, end func()) bool {
 	if f.Delay > 0 {
 		select {
 		case <-time.After(f.Delay):
@@ -234,12 +237,14 @@ func (s *Server) disturb(w http.ResponseWriter, r *http.Request, f Fault) bool {
 		}
 	}
 	if got := r.Header.Get("Authorization"); s.apiKey != "" && got != "Bearer "+s.apiKey {
+		end()
 		writeError(w, http.StatusUnauthorized, "incorrect API key provided: "+strings.TrimPrefix(got, "Bearer "))
 		return true
 	}
 	if f.Status == 0 {
 		return false
 	}
+	end()
 	if f.RetryAfter != "" {
 		w.Header().Set("Retry-After", f.RetryAfter)
 	}
@@ -284,7 +289,7 @@ func (s *Server) embeddings(w http.ResponseWriter, r *http.Request) {
 		s.embeds = append(s.embeds, EmbeddingRequest{Model: body.Model, Input: input, Authorization: r.Header.Get("Authorization")})
 	})
 	defer end()
-	if s.disturb(w, r, f) {
+	if s.disturb(w, r, f, end) {
 		return
 	}
 	dim := s.dim
@@ -302,6 +307,7 @@ func (s *Server) embeddings(w http.ResponseWriter, r *http.Request) {
 		data[i] = item{Object: "embedding", Index: i, Embedding: Vector(text, dim)}
 		tokens += len([]rune(text))
 	}
+	end()
 	writeJSON(w, map[string]any{
 		"object": "list",
 		"data":   data,
@@ -328,7 +334,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	}
 	f, end := s.begin(Chat, func() { s.chats = append(s.chats, req) })
 	defer end()
-	if s.disturb(w, r, f) {
+	if s.disturb(w, r, f, end) {
 		return
 	}
 	reply := ""
@@ -336,6 +342,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		reply = s.reply(req)
 	}
 	if !body.Stream {
+		end()
 		writeJSON(w, map[string]any{
 			"id": "chatcmpl-fake", "object": "chat.completion", "created": time.Now().Unix(), "model": body.Model,
 			"choices": []any{map[string]any{
@@ -346,12 +353,12 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	s.stream(w, r, body.Model, reply, f)
+	s.stream(w, r, body.Model, reply, f, end)
 }
 
 // stream writes reply as server-sent events the way OpenAI does: a role-only chunk, one chunk per
 // piece, a chunk with finish_reason, then [DONE].
-func (s *Server) stream(w http.ResponseWriter, r *http.Request, model, reply string, f Fault) {
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, model, reply string, f Fault, end func()) {
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
@@ -394,6 +401,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, model, reply str
 	if f.Break {
 		abort()
 	}
+	end()
 	send(map[string]string{}, "stop")
 	fmt.Fprint(w, "data: [DONE]\n\n")
 	_ = rc.Flush()
