@@ -148,7 +148,7 @@ batches:
 	}
 	for i, v := range out {
 		if len(v) != len(out[0]) {
-			return nil, fmt.Errorf("embed: model %s returned %d dimensions for text 0 but %d for text %d",
+			return nil, fmt.Errorf("model %s returned %d dimensions for text 0 but %d for text %d",
 				e.model, len(out[0]), len(v), i)
 		}
 	}
