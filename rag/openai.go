@@ -26,8 +26,12 @@ type OpenAIOptions struct {
 	// APIKey is sent as a bearer token. It is scrubbed from every error message.
 	APIKey string
 	Model  string
-	// Timeout bounds each attempt (default 60 s).
+	// Timeout bounds each attempt (default 60 s). A streamed reply is bounded by it only until
+	// its first chunk; after that StreamIdleTimeout applies between chunks.
 	Timeout time.Duration
+	// StreamIdleTimeout is the longest pause allowed between chunks of a streamed reply
+	// (default 30 s), so a long answer can stream for as long as it keeps moving.
+	StreamIdleTimeout time.Duration
 	// MaxRetries is how often a transient failure (429, 5xx, network, timeout) is retried
 	// (default 4; negative means never).
 	MaxRetries int
@@ -36,14 +40,15 @@ type OpenAIOptions struct {
 	// Concurrency bounds the embedder's requests in flight across all its Embed calls
 	// (default 4).
 	Concurrency int
-	// HTTPClient sends the requests (default a zero http.Client). Leave its Timeout zero:
-	// Timeout above bounds each attempt instead.
+	// HTTPClient sends the requests (default a zero http.Client). Leave its Timeout zero: it
+	// would cap whole streams, which the timeouts above bound more precisely.
 	HTTPClient *http.Client
 }
 
 // Defaults for OpenAIOptions.
 const (
 	defaultOpenAITimeout = 60 * time.Second
+	defaultStreamIdle    = 30 * time.Second
 	defaultMaxRetries    = 4
 	defaultBatchSize     = 64
 	defaultConcurrency   = 4
@@ -52,6 +57,9 @@ const (
 func (o OpenAIOptions) withDefaults() OpenAIOptions {
 	if o.Timeout <= 0 {
 		o.Timeout = defaultOpenAITimeout
+	}
+	if o.StreamIdleTimeout <= 0 {
+		o.StreamIdleTimeout = defaultStreamIdle
 	}
 	switch {
 	case o.MaxRetries == 0:
@@ -202,6 +210,148 @@ func unitVectors(data []openai.Embedding, n int) ([][]float32, error) {
 	return vs, nil
 }
 
+// ErrStreamBroken means a streamed reply failed after some of it had been passed to onDelta. It
+// is not retried, since the caller has already shown part of the reply; the caller decides
+// whether to keep the part, say it was cut off, or ask again.
+var ErrStreamBroken = errors.New("reply stream broken")
+
+// ErrEmptyCompletion means the model answered with no text (for example when a content filter
+// or the token limit stopped it). It is not retried.
+var ErrEmptyCompletion = errors.New("empty completion")
+
+// errStalled ends a stream that stopped sending. It wraps context.DeadlineExceeded so that it
+// counts as a timeout, which is retried while nothing has been forwarded yet.
+var errStalled = fmt.Errorf("reply stream stalled: %w", context.DeadlineExceeded)
+
+// OpenAIChat is a ChatModel backed by an OpenAI-compatible chat completions endpoint.
+type OpenAIChat struct {
+	client      *openai.Client
+	model       string
+	apiKey      string
+	temperature float32
+	timeout     time.Duration
+	idle        time.Duration
+	retry       retrier
+}
+
+// NewOpenAIChat returns a chat model for opts.Model at opts.BaseURL. A temperature of 0 is left
+// out of requests (go-openai omits zero), so the service's default applies; pass a small
+// positive value for near-deterministic answers.
+func NewOpenAIChat(opts OpenAIOptions, temperature float32) *OpenAIChat {
+	opts = opts.withDefaults()
+	return &OpenAIChat{
+		client:      opts.client(),
+		model:       opts.Model,
+		apiKey:      opts.APIKey,
+		temperature: temperature,
+		timeout:     opts.Timeout,
+		idle:        opts.StreamIdleTimeout,
+		retry:       retrier{maxRetries: opts.MaxRetries, base: retryBase},
+	}
+}
+
+// Complete implements ChatModel. Transient failures are retried only until the first delta has
+// been passed to onDelta; after that a failure is returned as ErrStreamBroken. An empty reply
+// is ErrEmptyCompletion.
+func (c *OpenAIChat) Complete(ctx context.Context, msgs []ChatMessage, onDelta func(string)) (string, error) {
+	req := openai.ChatCompletionRequest{
+		Model:       c.model,
+		Temperature: c.temperature,
+		Messages:    make([]openai.ChatCompletionMessage, len(msgs)),
+	}
+	for i, m := range msgs {
+		req.Messages[i] = openai.ChatCompletionMessage{Role: m.Role, Content: m.Content}
+	}
+	var reply string
+	err := c.retry.do(ctx, func(ctx context.Context) error {
+		var err error
+		if onDelta == nil {
+			reply, err = c.complete(ctx, req)
+		} else {
+			reply, err = c.stream(ctx, req, onDelta)
+		}
+		return err
+	})
+	if err != nil {
+		return "", redact(fmt.Errorf("chat completion: %w", err), c.apiKey)
+	}
+	return reply, nil
+}
+
+func (c *OpenAIChat) complete(ctx context.Context, req openai.ChatCompletionRequest) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	resp, err := c.client.CreateChatCompletion(ctx, req)
+	if err != nil {
+		return "", err
+	}
+	if len(resp.Choices) == 0 {
+		return "", fmt.Errorf("%w: no choices", ErrEmptyCompletion)
+	}
+	ch := resp.Choices[0]
+	if strings.TrimSpace(ch.Message.Content) == "" {
+		return "", fmt.Errorf("%w (finish reason %q)", ErrEmptyCompletion, ch.FinishReason)
+	}
+	return ch.Message.Content, nil
+}
+
+// stream passes each delta to onDelta as soon as its chunk is decoded: go-openai reads the body
+// line by line, so nothing waits for more data than one SSE event.
+func (c *OpenAIChat) stream(ctx context.Context, req openai.ChatCompletionRequest, onDelta func(string)) (string, error) {
+	sctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	// Until the first chunk the model may be reading a long prompt, so the attempt timeout
+	// applies; after that only pauses are bounded.
+	idle := time.AfterFunc(c.timeout, func() { stop(errStalled) })
+	defer idle.Stop()
+	s, err := c.client.CreateChatCompletionStream(sctx, req)
+	if err != nil {
+		return "", streamErr(ctx, sctx, err)
+	}
+	defer s.Close()
+	var b strings.Builder
+	var finish openai.FinishReason
+	for {
+		chunk, err := s.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			err = streamErr(ctx, sctx, err)
+			if b.Len() > 0 && ctx.Err() == nil {
+				return "", fmt.Errorf("%w after %d bytes: %w", ErrStreamBroken, b.Len(), err)
+			}
+			return "", err
+		}
+		// The clock stops while onDelta runs: it measures the model's silence, not a slow
+		// consumer's.
+		idle.Stop()
+		if len(chunk.Choices) > 0 { // a usage-only chunk has none
+			if fr := chunk.Choices[0].FinishReason; fr != "" {
+				finish = fr
+			}
+			if d := chunk.Choices[0].Delta.Content; d != "" {
+				b.WriteString(d)
+				onDelta(d)
+			}
+		}
+		idle.Reset(c.idle)
+	}
+	if strings.TrimSpace(b.String()) == "" {
+		return "", fmt.Errorf("%w (finish reason %q)", ErrEmptyCompletion, finish)
+	}
+	return b.String(), nil
+}
+
+// streamErr replaces the bare "context canceled" go-openai reports when the stall timer
+// cancelled sctx with errStalled, so it reads and retries as the timeout it was.
+func streamErr(ctx, sctx context.Context, err error) error {
+	if ctx.Err() == nil && errors.Is(context.Cause(sctx), errStalled) {
+		return errStalled
+	}
+	return err
+}
+
 // Retry policy: exponential backoff from retryBase, doubling up to maxBackoff, with jitter so
 // that the store's parallel batches do not retry in lockstep. A server's Retry-After wins when
 // longer, up to maxRetryAfter.
@@ -261,8 +411,12 @@ func (r retrier) backoff(n int) time.Duration {
 // retryable reports whether err is transient: 408, 429 and 5xx responses, network failures and
 // timeouts. Other statuses (400, 401, 403, 404, ...) would fail again the same way.
 func retryable(err error) bool {
+	if errors.Is(err, ErrStreamBroken) || errors.Is(err, ErrEmptyCompletion) {
+		return false
+	}
 	var apiErr *openai.APIError
 	if errors.As(err, &apiErr) {
+		// Status 0 is an error event inside a stream: the model's answer, not a transport fault.
 		return retryableStatus(apiErr.HTTPStatusCode)
 	}
 	var reqErr *openai.RequestError

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,6 +31,19 @@ func fakeEmbedder(fake *openaifake.Server, opts OpenAIOptions) *OpenAIEmbedder {
 	e := NewOpenAIEmbedder(opts)
 	e.retry.base = time.Millisecond
 	return e
+}
+
+func fakeChat(fake *openaifake.Server, opts OpenAIOptions) *OpenAIChat {
+	opts.BaseURL = fake.URL()
+	if opts.Model == "" {
+		opts.Model = "test-chat"
+	}
+	if opts.APIKey == "" {
+		opts.APIKey = fakeAPIKey
+	}
+	c := NewOpenAIChat(opts, 0.25)
+	c.retry.base = time.Millisecond
+	return c
 }
 
 func numberedPassages(n int) []string {
@@ -253,6 +267,210 @@ func TestOpenAIEmbedderCancel(t *testing.T) {
 	}
 }
 
+func TestOpenAIChatComplete(t *testing.T) {
+	fake := openaifake.New(t, openaifake.WithReply(func(r openaifake.ChatRequest) string {
+		return "答：" + r.Messages[len(r.Messages)-1].Content
+	}))
+	msgs := []ChatMessage{{Role: "system", Content: "只根据资料回答。"}, {Role: "user", Content: "什么是城市大脑？"}}
+	got, err := fakeChat(fake, OpenAIOptions{}).Complete(context.Background(), msgs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "答：什么是城市大脑？"; got != want {
+		t.Errorf("reply %q, want %q", got, want)
+	}
+	reqs := fake.ChatRequests()
+	if len(reqs) != 1 {
+		t.Fatalf("sent %d requests, want 1", len(reqs))
+	}
+	r := reqs[0]
+	wantMsgs := []openaifake.Message{{Role: "system", Content: "只根据资料回答。"}, {Role: "user", Content: "什么是城市大脑？"}}
+	if r.Stream || r.Model != "test-chat" || r.Temperature != 0.25 || !slices.Equal(r.Messages, wantMsgs) ||
+		r.Authorization != "Bearer "+fakeAPIKey {
+		t.Errorf("request %+v", r)
+	}
+}
+
+var streamPieces = []string{"根据", "资料[1]，", "各省", "建设城市大脑。"}
+
+func splitStreamPieces(string) []string { return streamPieces }
+
+func TestOpenAIChatStream(t *testing.T) {
+	fake := openaifake.New(t, openaifake.WithStreamPieces(splitStreamPieces, 5*time.Millisecond))
+	var deltas []string
+	got, err := fakeChat(fake, OpenAIOptions{}).Complete(context.Background(),
+		[]ChatMessage{{Role: "user", Content: "q"}}, func(d string) { deltas = append(deltas, d) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(deltas, streamPieces) {
+		t.Errorf("deltas %q, want %q in order", deltas, streamPieces)
+	}
+	if got != strings.Join(deltas, "") {
+		t.Errorf("reply %q is not the deltas joined", got)
+	}
+	if reqs := fake.ChatRequests(); len(reqs) != 1 || !reqs[0].Stream {
+		t.Errorf("requests %+v, want one streamed", reqs)
+	}
+}
+
+// TestOpenAIChatStreamForwardsEachDelta makes the fake wait, before writing each piece, until
+// the previous one reached onDelta: a client that buffered deltas would never get there.
+func TestOpenAIChatStreamForwardsEachDelta(t *testing.T) {
+	forwarded := make(chan struct{}, len(streamPieces))
+	fake := openaifake.New(t, openaifake.WithStreamPieces(splitStreamPieces, 0),
+		openaifake.WithPieceHook(func(i int) {
+			if i == 0 {
+				return
+			}
+			select {
+			case <-forwarded:
+			case <-time.After(5 * time.Second):
+				t.Errorf("piece %d was not forwarded before piece %d was written", i-1, i)
+			}
+		}))
+	_, err := fakeChat(fake, OpenAIOptions{}).Complete(context.Background(),
+		[]ChatMessage{{Role: "user", Content: "q"}}, func(string) { forwarded <- struct{}{} })
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOpenAIChatFailures(t *testing.T) {
+	tests := []struct {
+		name         string
+		stream       bool
+		faults       []openaifake.Fault
+		wantErr      error // nil for success
+		wantErrText  string
+		wantRequests int
+		wantDeltas   []string
+	}{
+		{name: "stream broken after the first delta", stream: true,
+			faults:  []openaifake.Fault{{Break: true, BreakAfter: 1}},
+			wantErr: ErrStreamBroken, wantRequests: 1, wantDeltas: streamPieces[:1]},
+		{name: "stream broken before any delta is retried", stream: true,
+			faults:       []openaifake.Fault{{Break: true, BreakAfter: 0}},
+			wantRequests: 2, wantDeltas: streamPieces},
+		{name: "stream 429 then success", stream: true, faults: []openaifake.Fault{{Status: 429}},
+			wantRequests: 2, wantDeltas: streamPieces},
+		{name: "stream 401 not retried", stream: true, faults: []openaifake.Fault{{Status: 401}},
+			wantErrText: "401", wantRequests: 1},
+		{name: "stream empty", stream: true, faults: []openaifake.Fault{{Empty: true}},
+			wantErr: ErrEmptyCompletion, wantRequests: 1},
+		{name: "500 then success", faults: []openaifake.Fault{{Status: 500}}, wantRequests: 2},
+		{name: "hang then success", faults: []openaifake.Fault{{Delay: time.Minute}}, wantRequests: 2},
+		{name: "empty", faults: []openaifake.Fault{{Empty: true}}, wantErr: ErrEmptyCompletion, wantRequests: 1},
+		{name: "404 not retried", faults: []openaifake.Fault{{Status: 404}}, wantErrText: "404", wantRequests: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := openaifake.New(t, openaifake.WithStreamPieces(splitStreamPieces, 0),
+				openaifake.WithReply(func(openaifake.ChatRequest) string { return strings.Join(streamPieces, "") }))
+			fake.Fail(openaifake.Chat, tt.faults...)
+			var deltas []string
+			var onDelta func(string)
+			if tt.stream {
+				onDelta = func(d string) { deltas = append(deltas, d) }
+			}
+			chat := fakeChat(fake, OpenAIOptions{Timeout: 300 * time.Millisecond})
+			got, err := chat.Complete(context.Background(), []ChatMessage{{Role: "user", Content: "q"}}, onDelta)
+			switch {
+			case tt.wantErr != nil && !errors.Is(err, tt.wantErr):
+				t.Errorf("got error %v, want %v", err, tt.wantErr)
+			case tt.wantErrText != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErrText)):
+				t.Errorf("got error %v, want one containing %q", err, tt.wantErrText)
+			case tt.wantErr == nil && tt.wantErrText == "" && (err != nil || got != strings.Join(streamPieces, "")):
+				t.Errorf("got %q, %v; want the whole reply", got, err)
+			}
+			if err != nil && got != "" {
+				t.Errorf("got reply %q with error %v", got, err)
+			}
+			if n := len(fake.ChatRequests()); n != tt.wantRequests {
+				t.Errorf("sent %d requests, want %d", n, tt.wantRequests)
+			}
+			if !slices.Equal(deltas, tt.wantDeltas) {
+				t.Errorf("deltas %q, want %q", deltas, tt.wantDeltas)
+			}
+		})
+	}
+}
+
+// TestOpenAIChatStreamTimeouts checks that a stream is bounded by the pause between chunks, not
+// by its total length.
+func TestOpenAIChatStreamTimeouts(t *testing.T) {
+	tests := []struct {
+		name     string
+		delay    time.Duration // between pieces
+		consumer time.Duration // time onDelta takes
+		opts     OpenAIOptions
+		wantErr  bool
+	}{
+		{name: "long stream that keeps moving", delay: 60 * time.Millisecond,
+			opts: OpenAIOptions{Timeout: 100 * time.Millisecond, StreamIdleTimeout: time.Second}},
+		{name: "slow consumer is not a stall", delay: 20 * time.Millisecond, consumer: 200 * time.Millisecond,
+			opts: OpenAIOptions{StreamIdleTimeout: 50 * time.Millisecond}},
+		{name: "stall after the first delta", delay: 2 * time.Second,
+			opts: OpenAIOptions{StreamIdleTimeout: 50 * time.Millisecond}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := openaifake.New(t, openaifake.WithStreamPieces(splitStreamPieces, tt.delay))
+			var deltas []string
+			got, err := fakeChat(fake, tt.opts).Complete(context.Background(),
+				[]ChatMessage{{Role: "user", Content: "q"}}, func(d string) {
+					deltas = append(deltas, d)
+					time.Sleep(tt.consumer)
+				})
+			if !tt.wantErr {
+				if err != nil || got != strings.Join(streamPieces, "") {
+					t.Errorf("got %q, %v; want the whole reply", got, err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrStreamBroken) || !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("got error %v, want ErrStreamBroken from a timeout", err)
+			}
+			if len(fake.ChatRequests()) != 1 || !slices.Equal(deltas, streamPieces[:1]) {
+				t.Errorf("%d requests and deltas %q; want 1 request and the first piece", len(fake.ChatRequests()), deltas)
+			}
+		})
+	}
+}
+
+// TestOpenAIChatCancel cancels while the server hangs and while a reply is streaming: the
+// caller's cancellation is reported as such, not as a broken stream, and never retried.
+func TestOpenAIChatCancel(t *testing.T) {
+	tests := []struct {
+		name   string
+		stream bool
+		fault  openaifake.Fault
+	}{
+		{name: "hang", fault: openaifake.Fault{Delay: time.Minute}},
+		{name: "hang before a stream", stream: true, fault: openaifake.Fault{Delay: time.Minute}},
+		{name: "mid-stream", stream: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := openaifake.New(t, openaifake.WithStreamPieces(splitStreamPieces, time.Minute))
+			fake.Fail(openaifake.Chat, tt.fault)
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(50*time.Millisecond, cancel)
+			var onDelta func(string)
+			if tt.stream {
+				onDelta = func(string) {}
+			}
+			_, err := fakeChat(fake, OpenAIOptions{}).Complete(ctx, []ChatMessage{{Role: "user", Content: "q"}}, onDelta)
+			if !errors.Is(err, context.Canceled) || errors.Is(err, ErrStreamBroken) {
+				t.Errorf("got error %v, want context.Canceled", err)
+			}
+			if n := len(fake.ChatRequests()); n != 1 {
+				t.Errorf("sent %d requests, want 1", n)
+			}
+		})
+	}
+}
+
 // TestOpenAIKeyNotInErrors uses servers that repeat the key in their error messages.
 func TestOpenAIKeyNotInErrors(t *testing.T) {
 	const key = "sk-secret-do-not-print-42"
@@ -260,6 +478,16 @@ func TestOpenAIKeyNotInErrors(t *testing.T) {
 	call := map[string]func(*openaifake.Server) error{
 		"embed": func(fake *openaifake.Server) error {
 			_, err := fakeEmbedder(fake, OpenAIOptions{APIKey: key, MaxRetries: -1}).Embed(context.Background(), numberedPassages(3))
+			return err
+		},
+		"chat": func(fake *openaifake.Server) error {
+			_, err := fakeChat(fake, OpenAIOptions{APIKey: key, MaxRetries: -1}).Complete(context.Background(),
+				[]ChatMessage{{Role: "user", Content: "q"}}, nil)
+			return err
+		},
+		"chat stream": func(fake *openaifake.Server) error {
+			_, err := fakeChat(fake, OpenAIOptions{APIKey: key, MaxRetries: -1}).Complete(context.Background(),
+				[]ChatMessage{{Role: "user", Content: "q"}}, func(string) {})
 			return err
 		},
 	}
@@ -272,6 +500,7 @@ func TestOpenAIKeyNotInErrors(t *testing.T) {
 				} else {
 					fake = openaifake.New(t)
 					fake.Fail(openaifake.Embeddings, echoKey)
+					fake.Fail(openaifake.Chat, echoKey)
 				}
 				err := f(fake)
 				if err == nil {
@@ -308,4 +537,33 @@ func TestRetryAfter(t *testing.T) {
 			t.Errorf("retryAfter(%v) = %v, want %v", tt.header, got, tt.want)
 		}
 	}
+}
+
+// BenchmarkChatStreamFirstDelta measures the time from the fake writing the first content chunk
+// to onDelta receiving it (first-delta-ms); the product target is under 50 ms.
+func BenchmarkChatStreamFirstDelta(b *testing.B) {
+	var written atomic.Pointer[time.Time]
+	fake := openaifake.New(b, openaifake.WithPieceHook(func(i int) {
+		if i == 0 {
+			now := time.Now()
+			written.Store(&now)
+		}
+	}))
+	chat := NewOpenAIChat(OpenAIOptions{BaseURL: fake.URL(), APIKey: fakeAPIKey, Model: "test-chat"}, 0)
+	msgs := []ChatMessage{{Role: "user", Content: "城市大脑是什么？请详细说明各省的建设规划。"}}
+	var total time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		first := true
+		_, err := chat.Complete(context.Background(), msgs, func(string) {
+			if first {
+				total += time.Since(*written.Load())
+				first = false
+			}
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "first-delta-ms")
 }
