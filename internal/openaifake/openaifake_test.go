@@ -1,0 +1,123 @@
+package openaifake
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func post(t *testing.T, url, body string) *http.Response {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+func TestEmbeddings(t *testing.T) {
+	s := New(t, WithDim(8))
+	s.Fail(Embeddings, Fault{Dim: 3})
+	for _, want := range []int{3, 8} {
+		resp := post(t, s.URL()+"/embeddings", `{"model":"m","input":["a","b"]}`)
+		var got struct {
+			Data []struct {
+				Index     int       `json:"index"`
+				Embedding []float32 `json:"embedding"`
+			} `json:"data"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Data) != 2 || got.Data[1].Index != 1 || len(got.Data[1].Embedding) != want {
+			t.Fatalf("got %+v, want 2 vectors of dimension %d", got.Data, want)
+		}
+		if want == 8 && !slices.Equal(got.Data[1].Embedding, Vector("b", 8)) {
+			t.Errorf("vector of %q = %v, want Vector's %v", "b", got.Data[1].Embedding, Vector("b", 8))
+		}
+	}
+	reqs := s.EmbeddingRequests()
+	if len(reqs) != 2 || reqs[0].Model != "m" || !slices.Equal(reqs[0].Input, []string{"a", "b"}) {
+		t.Errorf("recorded %+v", reqs)
+	}
+}
+
+func TestFaultStatus(t *testing.T) {
+	s := New(t)
+	s.Fail(Chat, RateLimited(7))
+	resp := post(t, s.URL()+"/chat/completions", `{"model":"m","messages":[{"role":"user","content":"hi"}]}`)
+	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "7" {
+		t.Errorf("got %d Retry-After %q, want 429 and 7", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	resp = post(t, s.URL()+"/chat/completions", `{"model":"m","messages":[{"role":"user","content":"hi"}]}`)
+	if resp.StatusCode != 200 {
+		t.Errorf("second request got %d, want 200 once the fault is used up", resp.StatusCode)
+	}
+}
+
+// TestStream reads the SSE body as raw lines, to pin the wire format clients parse.
+func TestStream(t *testing.T) {
+	tests := []struct {
+		name       string
+		fault      Fault
+		wantPieces []string
+		wantDone   bool
+	}{
+		{"whole", Fault{}, []string{"echo", ": 你好", "世界"}, true},
+		{"broken after one piece", Fault{Break: true, BreakAfter: 1}, []string{"echo"}, false},
+		{"empty", Fault{Empty: true}, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := New(t)
+			s.Fail(Chat, tt.fault)
+			resp := post(t, s.URL()+"/chat/completions",
+				`{"model":"m","stream":true,"messages":[{"role":"user","content":"你好世界"}]}`)
+			var pieces []string
+			done := false
+			r := bufio.NewReader(resp.Body)
+			for {
+				line, err := r.ReadString('\n')
+				if err == io.EOF || err == io.ErrUnexpectedEOF {
+					break
+				}
+				if err != nil {
+					if tt.wantDone {
+						t.Fatal(err)
+					}
+					break
+				}
+				data, ok := strings.CutPrefix(strings.TrimSpace(line), "data: ")
+				if !ok {
+					continue
+				}
+				if data == "[DONE]" {
+					done = true
+					continue
+				}
+				var c struct {
+					Choices []struct {
+						Delta struct{ Content string } `json:"delta"`
+					} `json:"choices"`
+				}
+				if err := json.Unmarshal([]byte(data), &c); err != nil {
+					t.Fatalf("chunk %q: %v", data, err)
+				}
+				if p := c.Choices[0].Delta.Content; p != "" {
+					pieces = append(pieces, p)
+				}
+			}
+			if !slices.Equal(pieces, tt.wantPieces) || done != tt.wantDone {
+				t.Errorf("got pieces %q, [DONE] %v; want %q, %v", pieces, done, tt.wantPieces, tt.wantDone)
+			}
+			if reqs := s.ChatRequests(); len(reqs) != 1 || !reqs[0].Stream {
+				t.Errorf("recorded %+v, want one streamed request", reqs)
+			}
+		})
+	}
+}
