@@ -136,6 +136,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return err
 		}
 		return app.eval(ctx, *queries, *k, m, *asJSON, stdout)
+	case "serve":
+		if _, err := parseArgs(newFlags("serve", stderr), rest); err != nil {
+			return err
+		}
+		return serve(ctx, cfg, getenv, logger, stdout, stderr)
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("%w: unknown command %q", errUsage, cmd)

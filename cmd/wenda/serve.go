@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/wenda-dev/wenda/api"
+	"github.com/wenda-dev/wenda/config"
+	"github.com/wenda-dev/wenda/ingest"
+	"github.com/wenda-dev/wenda/rag"
+)
+
+// serveOptions are the HTTP settings not (yet) in config.Config, read from the environment.
+type serveOptions struct {
+	limits        api.Limits
+	watchInterval time.Duration
+}
+
+// serveEnv reads WENDA_RATE_LIMIT, WENDA_RATE_BURST, WENDA_MAX_UPLOAD_BYTES and
+// WENDA_WATCH_INTERVAL, reporting every bad value together.
+func serveEnv(getenv func(string) string) (serveOptions, error) {
+	var o serveOptions
+	var errs []error
+	if v := strings.TrimSpace(getenv("WENDA_RATE_LIMIT")); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		switch {
+		case err != nil || f < 0:
+			errs = append(errs, fmt.Errorf("WENDA_RATE_LIMIT: %q is not a non-negative number of requests per second", v))
+		case f == 0:
+			o.limits.RateLimit = -1 // off
+		default:
+			o.limits.RateLimit = f
+		}
+	}
+	if v := strings.TrimSpace(getenv("WENDA_RATE_BURST")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			errs = append(errs, fmt.Errorf("WENDA_RATE_BURST: %q is not a positive whole number", v))
+		}
+		o.limits.RateBurst = n
+	}
+	if v := strings.TrimSpace(getenv("WENDA_MAX_UPLOAD_BYTES")); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			errs = append(errs, fmt.Errorf("WENDA_MAX_UPLOAD_BYTES: %q is not a positive whole number", v))
+		}
+		o.limits.MaxUploadBytes = n
+	}
+	if v := strings.TrimSpace(getenv("WENDA_WATCH_INTERVAL")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("WENDA_WATCH_INTERVAL: %q is not a positive duration such as 2s", v))
+		}
+		o.watchInterval = d
+	}
+	return o, errors.Join(errs...)
+}
+
+// shutdownTimeout is how long in-flight requests and streams get to finish after SIGTERM.
+const shutdownTimeout = 30 * time.Second
+
+// serve runs the HTTP API (and the Telegram bot when configured) until ctx ends, then drains.
+// The knowledge folder is synced in the background while the server already answers /healthz;
+// /readyz turns 200 when the first sync is done. It prints "listening on http://ADDR" to
+// stdout once the port is bound (ADDR is the real port when WENDA_ADDR ends in :0).
+func serve(ctx context.Context, cfg config.Config, getenv func(string) string, logger *slog.Logger, stdout, stderr io.Writer) error {
+	opts, err := serveEnv(getenv)
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	knowledge := cfg.KnowledgeDir
+	if knowledge != "" {
+		if _, err := os.Stat(knowledge); err != nil {
+			return fmt.Errorf("knowledge folder: %w", err)
+		}
+	}
+	open := cfg
+	open.KnowledgeDir = "" // synced below, by the watcher
+	a, err := openApp(ctx, open, logger, false, stderr)
+	if err != nil {
+		return err
+	}
+	a.cfg.KnowledgeDir = knowledge
+
+	metrics := api.NewMetrics()
+	a.engine.Retriever = metrics.TimeRetriever(a.engine.Retriever)
+	var ready atomic.Bool
+	ready.Store(knowledge == "")
+	keys := make([]string, len(cfg.APIKeys))
+	for i, k := range cfg.APIKeys {
+		keys[i] = k.Reveal()
+	}
+	handler := api.NewServer(api.Deps{
+		Asker:     a.engine,
+		Searcher:  rag.Searcher{Store: a.store},
+		Documents: a.store,
+		Uploader:  a.ingester,
+		Ready: func() error {
+			if !ready.Load() {
+				return errors.New("the knowledge folder is being indexed")
+			}
+			return nil
+		},
+		Logger:  logger,
+		APIKeys: keys,
+		Metrics: metrics,
+		Limits:  opts.limits,
+	})
+	mux := http.NewServeMux()
+	mux.Handle("/", handler)
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		// Bounds reading a whole request, uploads included (32 MiB at ~300 KB/s). There is no
+		// WriteTimeout: it would cut long answer streams; handlers set write deadlines instead.
+		ReadTimeout: 2 * time.Minute,
+		IdleTimeout: 2 * time.Minute,
+		ErrorLog:    slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+
+	var wg sync.WaitGroup
+	bg, stopBG := context.WithCancel(ctx)
+	defer stopBG()
+	if knowledge != "" {
+		wg.Go(func() {
+			a.ingester.Watch(bg, knowledge, ingest.WatchOptions{Interval: opts.watchInterval, OnSync: func(rep ingest.Report, err error) {
+				if err == nil && !ready.Load() {
+					ready.Store(true)
+					logger.Info("ready", "documents", a.store.Stats().Documents, "chunks", a.store.Stats().Chunks)
+				}
+				for _, f := range rep.Failed {
+					logger.Warn("knowledge file not indexed", "err", f.Error())
+				}
+			}})
+		})
+	}
+	if cfg.TelegramToken != "" {
+		if err := startTelegram(bg, a, mux); err != nil {
+			ln.Close()
+			return fmt.Errorf("telegram: %w", err)
+		}
+	}
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	logger.Info("listening", "addr", ln.Addr().String(), "auth", len(keys) > 0)
+	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
+
+	select {
+	case err := <-serveErr:
+		stopBG()
+		wg.Wait()
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing in-flight requests", "timeout", shutdownTimeout)
+	stopBG()
+	// A fresh context: ctx is already cancelled.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	err = srv.Shutdown(shutdownCtx)
+	if err != nil {
+		srv.Close()
+		err = fmt.Errorf("shutdown: %w", err)
+	}
+	wg.Wait()
+	logger.Info("stopped")
+	return err
+}
