@@ -1,0 +1,202 @@
+package rag
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Benchmarks run on synthetic documents made of real sentences (the sample corpus and the eval
+// passages, shuffled), so token statistics are those of real Chinese and English text.
+// Reproduce with: go test -run '^$' -bench . -benchmem ./rag/
+
+var sentencePool = sync.OnceValue(func() []string {
+	var texts []string
+	if b, err := os.ReadFile("../sample-knowledge/数字化转型与数字疗法.txt"); err == nil {
+		texts = append(texts, string(b))
+	}
+	for _, set := range []string{"cmrc2018", "drcd", "squad-expmrc"} {
+		f, err := os.Open(filepath.Join("../testdata/eval", set, "corpus.jsonl"))
+		if err != nil {
+			continue
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			var rec struct{ Text string }
+			if json.Unmarshal(sc.Bytes(), &rec) == nil {
+				texts = append(texts, rec.Text)
+			}
+		}
+		f.Close()
+	}
+	var pool []string
+	for _, t := range texts {
+		r := []rune(t)
+		for _, s := range Sentences(r) {
+			if s.End-s.Start >= 10 {
+				pool = append(pool, string(r[s.Start:min(s.End, s.Start+200)]))
+			}
+		}
+	}
+	return pool
+})
+
+// syntheticDocs makes n documents of chunksPer chunks of about 300 runes each.
+func syntheticDocs(seed uint64, n, chunksPer int) []*Document {
+	pool := sentencePool()
+	rng := rand.New(rand.NewPCG(seed, 1))
+	docs := make([]*Document, n)
+	for i := range docs {
+		d := &Document{ID: fmt.Sprintf("synthetic/%d-%d.txt", seed, i), Title: fmt.Sprintf("文档 %d", i)}
+		for c := range chunksPer {
+			var b strings.Builder
+			for b.Len() < 800 { // ~300 CJK runes
+				b.WriteString(pool[rng.IntN(len(pool))])
+			}
+			d.Chunks = append(d.Chunks, Chunk{Index: c, Text: b.String()})
+		}
+		d.Source, d.Hash = d.ID, Hash([]byte(d.ID))
+		docs[i] = d
+	}
+	return docs
+}
+
+var builtStores sync.Map // chunk count → data dir, built once per process
+
+// benchStore opens a store of about chunks chunks (documents of 10 chunks).
+func benchStore(b *testing.B, chunks int) (*Store, string) {
+	b.Helper()
+	dirAny, ok := builtStores.Load(chunks)
+	if !ok {
+		dir, err := os.MkdirTemp("", "wenda-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := OpenStore(b.Context(), dir, LocalEmbedder{}, StoreOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for start := 0; start < chunks/10; start += 1000 {
+			docs := syntheticDocs(uint64(start), min(1000, chunks/10-start), 10)
+			for i, d := range docs {
+				d.ID = fmt.Sprintf("synthetic/%d.txt", start+i)
+			}
+			if _, err := s.Put(b.Context(), docs, PutOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		builtStores.Store(chunks, dir)
+		dirAny = dir
+	}
+	s, err := OpenStore(b.Context(), dirAny.(string), LocalEmbedder{}, StoreOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, dirAny.(string)
+}
+
+var benchQueries = []string{
+	"数字化转型的失败率是多少", "美的集团在数字化转型上投资了多少", "《战国无双3》是由哪两个公司合作开发的",
+	"What did the GE Digital unit launch in 2015?", "广东省数字化转型规划的重点", "城市大脑与数字孪生",
+}
+
+func BenchmarkSearch(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		for _, mode := range []struct {
+			name string
+			m    Mode
+		}{{"hybrid", Hybrid}, {"bm25", LexicalOnly}, {"vector", VectorOnly}} {
+			b.Run(fmt.Sprintf("chunks=%d/%s", n, mode.name), func(b *testing.B) {
+				s, _ := benchStore(b, n)
+				r := Searcher{Store: s, Mode: mode.m}
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					if _, err := r.Retrieve(b.Context(), benchQueries[i%len(benchQueries)], 10); err != nil {
+						b.Fatal(err)
+					}
+					i++
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkAskExtractive(b *testing.B) {
+	for _, n := range []int{10_000} {
+		b.Run(fmt.Sprintf("chunks=%d", n), func(b *testing.B) {
+			s, _ := benchStore(b, n)
+			e := &Engine{Store: s, Retriever: Searcher{Store: s}}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, err := e.Ask(b.Context(), AskRequest{Question: benchQueries[i%len(benchQueries)]}); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkOpenStore measures loading an index from disk, and reports its size.
+func BenchmarkOpenStore(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("chunks=%d", n), func(b *testing.B) {
+			_, dir := benchStore(b, n)
+			var disk int64
+			entries, _ := os.ReadDir(filepath.Join(dir, "docs"))
+			for _, e := range entries {
+				if info, err := e.Info(); err == nil {
+					disk += info.Size()
+				}
+			}
+			b.ReportMetric(float64(disk)/float64(n), "disk-bytes/chunk")
+			for b.Loop() {
+				if _, err := OpenStore(b.Context(), dir, LocalEmbedder{}, StoreOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkPutOneDocument adds one small document to a large index: the cost must not grow
+// with the index, since only the document's own segment file is written.
+func BenchmarkPutOneDocument(b *testing.B) {
+	s, _ := benchStore(b, 100_000)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		d := syntheticDocs(uint64(1_000_000+i), 1, 3)[0]
+		if _, err := s.Put(b.Context(), []*Document{d}, PutOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+func BenchmarkLocalEmbed(b *testing.B) {
+	texts := make([]string, 64)
+	for i, d := range syntheticDocs(7, 64, 1) {
+		texts[i] = d.Chunks[0].Text
+	}
+	var bytes int64
+	for _, t := range texts {
+		bytes += int64(len(t))
+	}
+	b.SetBytes(bytes)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := (LocalEmbedder{}).Embed(b.Context(), texts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
