@@ -114,15 +114,27 @@ func cutPoint(s string, max int) int {
 	if best > floor {
 		return closeBracket(s, best, max)
 	}
+	// Clause boundaries: Chinese commas, and an ASCII comma that is not inside a number.
+	best = -1
+	for i, r := range head {
+		size := utf8.RuneLen(r)
+		if r == '，' || r == '、' || r == '：' || (r == ',' && !(i > 0 && isDigit(s[i-1]) && i+1 < len(s) && isDigit(s[i+1]))) {
+			best = i + size
+		}
+	}
+	if best > floor {
+		return best
+	}
 	if i := strings.LastIndexFunc(head, unicode.IsSpace); i > floor {
 		return i + 1
 	}
-	// Hard cut: step back over runes that bind to their predecessor.
+	// Hard cut: step back over runes that bind to their predecessor, out of a regional-indicator
+	// pair (a flag), and out of a run of ASCII letters and digits ("7.88").
 	cut := max
-	for back := 0; back < 16 && cut > 0; back++ {
+	for back := 0; back < 32 && cut > 0; back++ {
 		r, _ := utf8.DecodeRuneInString(s[cut:])
 		prev, size := utf8.DecodeLastRuneInString(s[:cut])
-		if !joiner(r) && prev != '\u200d' {
+		if !joiner(r) && prev != '\u200d' && !(regional(r) && regional(prev)) && !(word(r) && word(prev)) {
 			break
 		}
 		cut -= size
@@ -135,6 +147,16 @@ func cutPoint(s string, max int) int {
 		cut = size
 	}
 	return cut
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// regional reports a regional-indicator symbol; two make a flag.
+func regional(r rune) bool { return r >= 0x1f1e6 && r <= 0x1f1ff }
+
+// word reports runes of an ASCII word or number, which a hard cut avoids splitting.
+func word(r rune) bool {
+	return r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '%' || r == '_' || r == '-')
 }
 
 // closeBracket keeps a citation marker right after a sentence end ("…80%。[1]") with its
