@@ -337,7 +337,9 @@ func stripTags(s string) string {
 // askerFunc adapts a function to rag.Asker.
 type askerFunc func(ctx context.Context, req rag.AskRequest) (*rag.Answer, error)
 
-func (f askerFunc) Ask(ctx context.Context, req rag.AskRequest) (*rag.Answer, error) { return f(ctx, req) }
+func (f askerFunc) Ask(ctx context.Context, req rag.AskRequest) (*rag.Answer, error) {
+	return f(ctx, req)
+}
 
 // echoAsker answers "答:<question> [1]" citing one source, through OnDelta like the engine.
 var echoAsker = askerFunc(func(ctx context.Context, req rag.AskRequest) (*rag.Answer, error) {

@@ -64,7 +64,7 @@ func checkPieces(t *testing.T, in string, pieces []string, limit int) {
 }
 
 var (
-	cjkLong = strings.Repeat("据全球多家研究机构数据,一般企业数字化转型的失败率超过80%。我国有业内人士认为,中国企业数字化转型失败率在90%以上[1]。", 8)
+	cjkLong  = strings.Repeat("据全球多家研究机构数据,一般企业数字化转型的失败率超过80%。我国有业内人士认为,中国企业数字化转型失败率在90%以上[1]。", 8)
 	emojiRun = strings.Repeat("👍🏽👨‍👩‍👧‍👦🇨🇳", 12)
 )
 
