@@ -589,6 +589,7 @@ func TestManyChatsAtOnce(t *testing.T) {
 		return echoAsker(ctx, req)
 	})
 	h := startBot(t, Options{Asker: asker, Workers: 8})
+	start := time.Now()
 	for round := range 2 {
 		for c := range chats {
 			h.api.push(private(int64(1000+c), fmt.Sprintf("chat%d-q%d", c, round)))
@@ -603,6 +604,7 @@ func TestManyChatsAtOnce(t *testing.T) {
 		}
 		return n >= 2*chats
 	})
+	t.Logf("%d chats × 2 questions answered in %v", chats, time.Since(start).Round(time.Millisecond))
 	for c := range chats {
 		msgs := messagesTo(calls, int64(1000+c))
 		if len(msgs) != 2 {

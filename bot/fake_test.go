@@ -33,7 +33,7 @@ type sent struct {
 // fakeAPI is an httptest Bot API: it long-polls updates pushed by the test, records what the
 // bot sends, and can be told to fail calls.
 type fakeAPI struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 
 	mu       sync.Mutex
@@ -54,7 +54,7 @@ type apiFailure struct {
 	retryAfter int
 }
 
-func newFakeAPI(t *testing.T) *fakeAPI {
+func newFakeAPI(t testing.TB) *fakeAPI {
 	f := &fakeAPI{t: t, nextUpd: 1, nextMsg: 1000, changed: make(chan struct{}), fail: map[string][]apiFailure{},
 		files: map[string][]byte{}, actionOK: true}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
@@ -352,13 +352,13 @@ var echoAsker = askerFunc(func(ctx context.Context, req rag.AskRequest) (*rag.An
 
 // harness runs a bot against a fake API.
 type harness struct {
-	t    *testing.T
+	t    testing.TB
 	api  *fakeAPI
 	bot  *Bot
 	stop func()
 }
 
-func startBot(t *testing.T, opts Options) *harness {
+func startBot(t testing.TB, opts Options) *harness {
 	t.Helper()
 	api := newFakeAPI(t)
 	opts.Token = testToken
