@@ -3,6 +3,7 @@ module github.com/wenda-dev/wenda
 go 1.26.8
 
 require (
+	github.com/go-telegram-bot-api/telegram-bot-api/v5 v5.5.1
 	github.com/philippgille/chromem-go v0.7.0
 	github.com/sashabaranov/go-openai v1.43.0
 	golang.org/x/net v0.62.0

@@ -151,10 +151,12 @@ func serve(ctx context.Context, cfg config.Config, getenv func(string) string, l
 		})
 	}
 	if cfg.TelegramToken != "" {
-		if err := startTelegram(bg, a, mux); err != nil {
+		waitBot, err := startTelegram(bg, a, mux)
+		if err != nil {
 			ln.Close()
 			return fmt.Errorf("telegram: %w", err)
 		}
+		wg.Go(waitBot)
 	}
 
 	serveErr := make(chan error, 1)
