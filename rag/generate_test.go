@@ -377,3 +377,124 @@ func TestContextBudget(t *testing.T) {
 		}
 	}
 }
+
+// instantModel answers at once, streaming its reply in pieces of four runes.
+type instantModel struct{ reply string }
+
+func (m instantModel) Complete(_ context.Context, _ []rag.ChatMessage, onDelta func(string)) (string, error) {
+	if onDelta != nil {
+		r := []rune(m.reply)
+		for i := 0; i < len(r); i += 4 {
+			onDelta(string(r[i:min(i+4, len(r))]))
+		}
+	}
+	return m.reply, nil
+}
+
+// syntheticStore holds n chunks of generated Chinese sentences about cities, years and
+// projects, so that a question about one city, year and project is answerable.
+func syntheticStore(b *testing.B, n int) *rag.Store {
+	b.Helper()
+	store, err := rag.OpenStore(b.Context(), b.TempDir(), rag.LocalEmbedder{}, rag.StoreOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cities := strings.Fields("杭州 宁波 温州 广州 深圳 佛山 东莞 南京 苏州 无锡 常州 成都 绵阳 武汉 宜昌 长沙 株洲 西安 郑州 洛阳 合肥 芜湖 福州 厦门 济南 青岛 烟台 沈阳 大连 哈尔滨")
+	projects := strings.Fields("城市大脑 数字孪生 大数据平台 工业互联网 智慧医疗 智慧交通 电子政务 数据中台 云计算中心 区块链平台 人工智能实验室 物联网示范区")
+	verbs := strings.Fields("推进 建设 完善 启动 扩建 升级")
+	const perDoc = 10
+	var docs []*rag.Document
+	for d := 0; d*perDoc < n; d++ {
+		doc := &rag.Document{ID: fmt.Sprintf("doc-%05d.txt", d), Source: fmt.Sprintf("doc-%05d.txt", d), Title: fmt.Sprintf("规划 %d", d)}
+		var all strings.Builder
+		for c := range min(perDoc, n-d*perDoc) {
+			var text strings.Builder
+			for s := range 8 {
+				k := d*131 + c*17 + s*7
+				fmt.Fprintf(&text, "%s在%d年%s%s，投资%d亿元，覆盖%d个区县。", cities[k%len(cities)], 2015+k%10,
+					verbs[k%len(verbs)], projects[(k/3)%len(projects)], k%97+1, k%13+2)
+			}
+			doc.Chunks = append(doc.Chunks, rag.Chunk{Index: c, Text: text.String()})
+			all.WriteString(text.String())
+		}
+		doc.Hash = rag.Hash([]byte(all.String()))
+		docs = append(docs, doc)
+	}
+	if _, err := store.Put(b.Context(), docs, rag.PutOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	return store
+}
+
+// BenchmarkAskLLMOverhead measures what wenda adds around an LLM call at 10k chunks: retrieval,
+// the abstention decision, prompt rendering, the streamed citation check and the answer. The
+// model answers instantly: in-process, or through go-openai and the fake server on loopback
+// (which adds HTTP, JSON and SSE decoding). "extractive" is the same question without a model.
+func BenchmarkAskLLMOverhead(b *testing.B) {
+	store := syntheticStore(b, 10_000)
+	if got := store.Stats().Chunks; got != 10_000 {
+		b.Fatalf("%d chunks", got)
+	}
+	const question = "杭州在2018年建设城市大脑投资了多少?"
+	const reply = "杭州在2018年建设城市大脑，投资了若干亿元[1]，覆盖多个区县[2]。"
+	fake := openaifake.New(b, openaifake.WithReply(func(openaifake.ChatRequest) string { return reply }))
+	for _, bc := range []struct {
+		name  string
+		model rag.ChatModel
+	}{
+		{"extractive", nil},
+		{"model=inprocess", instantModel{reply}},
+		{"model=http", chatModel(fake, rag.OpenAIOptions{})},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			e := &rag.Engine{Store: store, Retriever: rag.Searcher{Store: store}, Generator: bc.model}
+			req := rag.AskRequest{Question: question, OnDelta: func(string) {}}
+			ans, err := e.Ask(b.Context(), req)
+			if err != nil || ans.Abstained || ans.Degraded || (bc.model != nil && len(ans.Sources) != 2) {
+				b.Fatalf("answer %+v, err %v", ans, err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := e.Ask(b.Context(), req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkAskFirstDelta measures how long the first piece of a streamed answer takes from the
+// moment the fake server writes it to the moment OnDelta receives it, through go-openai, the
+// engine and the citation filter: the latency wenda adds to the first visible word.
+func BenchmarkAskFirstDelta(b *testing.B) {
+	store := sampleStore(b)
+	var sent time.Time
+	var mu sync.Mutex
+	fake := openaifake.New(b,
+		openaifake.WithReply(func(openaifake.ChatRequest) string { return "数字化转型的失败率超过80%[1]。" }),
+		openaifake.WithPieceHook(func(i int) {
+			if i == 0 {
+				mu.Lock()
+				sent = time.Now()
+				mu.Unlock()
+			}
+		}))
+	e := llmEngine(store, chatModel(fake, rag.OpenAIOptions{}))
+	var total time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		first := true
+		_, err := e.Ask(b.Context(), rag.AskRequest{Question: answerable, OnDelta: func(string) {
+			if first {
+				first = false
+				mu.Lock()
+				total += time.Since(sent)
+				mu.Unlock()
+			}
+		}})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(total.Microseconds())/float64(b.N), "µs/first-delta")
+}
