@@ -13,8 +13,15 @@ type AskRequest struct {
 	History []Turn
 	// K is how many passages to retrieve; 0 means the engine's default.
 	K int
-	// OnDelta, when set, receives the answer text as it is produced. The concatenated deltas
-	// equal Answer.Text.
+	// OnDelta, when set, receives the answer text as it is produced, on the goroutine that
+	// called Ask, before Ask returns. Normally the concatenated deltas equal Answer.Text: an
+	// LLM answer's citations are checked and renumbered as it streams (a marker is held back
+	// only until its closing bracket), and an extractive answer arrives as one delta. One
+	// exception: when the LLM fails after part of its answer was streamed, Ask falls back to
+	// the extractive answer (Answer.Degraded) and sends it as a last delta after a blank line,
+	// so the deltas are the cut-off text followed by Answer.Text. Front ends that can replace
+	// what they showed (an HTTP client's final event, an edited Telegram message) should
+	// always show Answer.Text as the definitive text.
 	OnDelta func(delta string)
 }
 
@@ -34,6 +41,9 @@ type Answer struct {
 	Abstained bool `json:"abstained"`
 	// Degraded is true when the configured LLM failed and the extractive answer was given instead.
 	Degraded bool `json:"degraded,omitempty"`
+	// Uncited is true when an LLM answer that claims to answer the question cites none of the
+	// passages it was given: its statements may not come from the documents.
+	Uncited bool `json:"uncited,omitempty"`
 	// Sources are the passages the answer cites, numbered as its [n] markers.
 	Sources []Source `json:"sources"`
 	// Query is the standalone retrieval query, when it differs from the question (a rewritten

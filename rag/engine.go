@@ -21,8 +21,17 @@ type Engine struct {
 	// Conversations keeps multi-turn history; nil means every question stands alone.
 	Conversations *Conversations
 	// K is how many passages to retrieve; 0 means DefaultK.
-	K      int
-	Logger *slog.Logger
+	K int
+	// Generator, when set, writes the answers the documents support, from the retrieved
+	// passages with checked [n] citations, and rewrites follow-ups into standalone queries
+	// (generate.go, rewrite.go). Nil means extractive answers.
+	Generator ChatModel
+	// AnswerMode is AnswerStrict (the default, also for "") or AnswerOpen: whether the
+	// Generator may answer from general knowledge when the documents do not.
+	AnswerMode string
+	// ContextRunes bounds the passages given to the Generator; 0 means DefaultContextRunes.
+	ContextRunes int
+	Logger       *slog.Logger
 }
 
 // DefaultK is how many passages an answer draws on by default.
@@ -65,7 +74,7 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	topic, followUp := standaloneQuery(question, history)
 	query := question
 	if followUp {
-		query = topic + " " + question
+		query = e.followUpQuery(ctx, question, topic, history)
 	}
 	ans, err := e.answer(ctx, question, query, followUp, string(lang), req)
 	if err != nil {
@@ -153,7 +162,23 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 		best = sents[0].score
 	}
 	e.logger().Debug("assessed question", "query", query, "passages", len(passages), "best_coverage", best, "missing", missing)
-	if len(missing) == 0 && best >= answerCoverage {
+	answerable := len(missing) == 0 && best >= answerCoverage
+	if e.Generator != nil && (answerable || e.AnswerMode == AnswerOpen) {
+		modelQuestion := question
+		if followUp {
+			modelQuestion = query // the model sees no history
+		}
+		return e.generate(ctx, generation{
+			question: modelQuestion, lang: l, passages: passages, open: !answerable, onDelta: req.OnDelta,
+			fallback: func() *Answer {
+				if answerable {
+					return extractiveAnswer(passages, sents, l)
+				}
+				return abstain(passages, sents, missing, l)
+			},
+		})
+	}
+	if answerable {
 		return emit(extractiveAnswer(passages, sents, l)), nil
 	}
 	return emit(abstain(passages, sents, missing, l)), nil

@@ -202,6 +202,10 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger, rebuil
 	if err != nil {
 		return nil, err
 	}
+	searcher := rag.Searcher{Store: store}
+	if !cfg.LocalEmbeddings() {
+		searcher.VectorWeight = 1 // the local weights are tuned for hashed n-grams, not a semantic model
+	}
 	a := &app{
 		cfg:      cfg,
 		logger:   logger,
@@ -209,10 +213,17 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger, rebuil
 		ingester: &ingest.Ingester{Store: store, Logger: logger, Chunking: ingest.ChunkOptions{Size: cfg.ChunkSize, Overlap: cfg.ChunkOverlap}},
 		engine: &rag.Engine{
 			Store:         store,
-			Retriever:     rag.Searcher{Store: store},
+			Retriever:     searcher,
 			Conversations: conversations,
+			AnswerMode:    cfg.AnswerMode,
 			Logger:        logger,
 		},
+	}
+	if cfg.LLMEnabled() {
+		// A low temperature: answers should restate the documents, not vary.
+		a.engine.Generator = rag.NewOpenAIChat(rag.OpenAIOptions{
+			BaseURL: cfg.LLM.BaseURL, APIKey: cfg.LLM.APIKey.Reveal(), Model: cfg.LLM.Model,
+		}, 0.2)
 	}
 	if cfg.KnowledgeDir != "" {
 		if _, err := os.Stat(cfg.KnowledgeDir); err != nil {
@@ -233,7 +244,9 @@ func newEmbedder(cfg config.Config) (rag.Embedder, error) {
 	if cfg.LocalEmbeddings() {
 		return rag.LocalEmbedder{Dim: cfg.LocalDim}, nil
 	}
-	return nil, fmt.Errorf("remote embeddings (%s) are not supported yet", cfg.Embed.Model)
+	return rag.NewOpenAIEmbedder(rag.OpenAIOptions{
+		BaseURL: cfg.Embed.BaseURL, APIKey: cfg.Embed.APIKey.Reveal(), Model: cfg.Embed.Model,
+	}), nil
 }
 
 func (a *app) ingest(ctx context.Context, paths []string, stdout io.Writer) error {
