@@ -97,19 +97,46 @@ func coverage(terms []Token, weights []float64, total float64, set map[Token]str
 	return got / total
 }
 
-// restatesQuestion reports whether a sentence is mostly the question itself: at least 60% of
-// the sentence's distinct tokens are the question's and it covers 60% of the question.
-func restatesQuestion(sentTokens, questionTokens map[Token]struct{}) bool {
-	if len(sentTokens) == 0 || len(questionTokens) == 0 {
-		return false
+// sentenceScorer scores many sentences against one question without allocating per sentence:
+// this runs for every sentence of every retrieved passage on every question, and building a map
+// per sentence was half the cost of an answer (pprof, docs/benchmarks.md).
+type sentenceScorer struct {
+	weight   map[Token]float64  // question term → weight
+	question map[Token]struct{} // every distinct token of the question
+	total    float64
+	buf      []Token
+}
+
+func newSentenceScorer(question string, terms []Token, weights []float64) *sentenceScorer {
+	sc := &sentenceScorer{weight: make(map[Token]float64, len(terms)), question: tokenSet(question)}
+	for i, t := range terms {
+		sc.weight[t] = weights[i]
+		sc.total += weights[i]
 	}
+	return sc
+}
+
+// score returns the sentence's coverage of the weighted terms, and whether the sentence mostly
+// restates the question: at least 60% of its distinct tokens are the question's and it holds
+// 60% of the question's.
+func (sc *sentenceScorer) score(text string) (coverage float64, restates bool) {
+	sc.buf = AppendTokens(sc.buf[:0], text)
+	slices.Sort(sc.buf)
+	distinct := slices.Compact(sc.buf)
 	shared := 0
-	for t := range sentTokens {
-		if _, ok := questionTokens[t]; ok {
+	var got float64
+	for _, t := range distinct {
+		if _, ok := sc.question[t]; ok {
 			shared++
 		}
+		got += sc.weight[t]
 	}
-	return float64(shared) >= 0.6*float64(len(sentTokens)) && float64(shared) >= 0.6*float64(len(questionTokens))
+	restates = len(distinct) > 0 && len(sc.question) > 0 &&
+		float64(shared) >= 0.6*float64(len(distinct)) && float64(shared) >= 0.6*float64(len(sc.question))
+	if sc.total > 0 {
+		coverage = got / sc.total
+	}
+	return coverage, restates
 }
 
 // minEvidenceRunes drops fragments too short to state anything ("01", "见下表").
@@ -119,11 +146,7 @@ const minEvidenceRunes = 6
 // how much of the question's weighted terms they contain, best first. Sentences that ask a
 // question or restate this one are left out.
 func candidateSentences(question string, passages []Passage, terms []Token, weights []float64) []sentence {
-	var total float64
-	for _, w := range weights {
-		total += w
-	}
-	qset := tokenSet(question)
+	sc := newSentenceScorer(question, terms, weights)
 	var out []sentence
 	for pi, p := range passages {
 		runes := []rune(p.Chunk.Text)
@@ -132,11 +155,11 @@ func candidateSentences(question string, passages []Passage, terms []Token, weig
 			if sp.End-sp.Start < minEvidenceRunes || isQuestionSentence(text) {
 				continue
 			}
-			set := tokenSet(text)
-			if restatesQuestion(set, qset) {
+			cov, restates := sc.score(text)
+			if restates {
 				continue
 			}
-			out = append(out, sentence{passage: pi, start: sp.Start, text: text, score: coverage(terms, weights, total, set)})
+			out = append(out, sentence{passage: pi, start: sp.Start, text: text, score: cov})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b sentence) int {

@@ -45,8 +45,9 @@ type Store struct {
 }
 
 type slotRef struct {
-	doc   *Document // nil for a free slot
-	chunk int
+	doc    *Document // nil for a free slot
+	chunk  int
+	vector []float32 // the chunk's unit vector, shared with chromem-go (not a copy)
 }
 
 type indexMeta struct {
@@ -214,10 +215,10 @@ func (s *Store) insert(ctx context.Context, doc *Document, vectors [][]float32, 
 		var slot uint32
 		if n := len(s.free); n > 0 {
 			slot, s.free = s.free[n-1], s.free[:n-1]
-			s.slots[slot] = slotRef{doc, i}
+			s.slots[slot] = slotRef{doc, i, vectors[i]}
 		} else {
 			slot = uint32(len(s.slots))
-			s.slots = append(s.slots, slotRef{doc, i})
+			s.slots = append(s.slots, slotRef{doc, i, vectors[i]})
 		}
 		id := ChunkID(doc.ID, i)
 		s.chunkSlot[id] = slot

@@ -186,6 +186,7 @@ type app struct {
 	logger   *slog.Logger
 	store    *rag.Store
 	ingester *ingest.Ingester
+	searcher rag.Searcher
 	engine   *rag.Engine
 }
 
@@ -202,14 +203,12 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger, rebuil
 	if err != nil {
 		return nil, err
 	}
-	searcher := rag.Searcher{Store: store}
-	if !cfg.LocalEmbeddings() {
-		searcher.VectorWeight = 1 // the local weights are tuned for hashed n-grams, not a semantic model
-	}
+	searcher := rag.Searcher{Store: store, Semantic: !cfg.LocalEmbeddings()}
 	a := &app{
 		cfg:      cfg,
 		logger:   logger,
 		store:    store,
+		searcher: searcher,
 		ingester: &ingest.Ingester{Store: store, Logger: logger, Chunking: ingest.ChunkOptions{Size: cfg.ChunkSize, Overlap: cfg.ChunkOverlap}},
 		engine: &rag.Engine{
 			Store:         store,
@@ -270,7 +269,9 @@ func printReport(w io.Writer, what string, rep ingest.Report) {
 }
 
 func (a *app) search(ctx context.Context, query string, k int, mode rag.Mode, asJSON bool, stdout io.Writer) error {
-	passages, err := rag.Searcher{Store: a.store, Mode: mode}.Retrieve(ctx, query, k)
+	searcher := a.searcher
+	searcher.Mode = mode
+	passages, err := searcher.Retrieve(ctx, query, k)
 	if err != nil {
 		return err
 	}
@@ -316,7 +317,9 @@ func (a *app) eval(ctx context.Context, path string, k int, mode rag.Mode, asJSO
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, err)
 	}
-	rep, err := rag.Evaluate(ctx, rag.Searcher{Store: a.store, Mode: mode}, queries, k)
+	searcher := a.searcher
+	searcher.Mode = mode
+	rep, err := rag.Evaluate(ctx, searcher, queries, k)
 	if err != nil {
 		return err
 	}

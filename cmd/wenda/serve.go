@@ -18,7 +18,6 @@ import (
 	"github.com/wenda-dev/wenda/api"
 	"github.com/wenda-dev/wenda/config"
 	"github.com/wenda-dev/wenda/ingest"
-	"github.com/wenda-dev/wenda/rag"
 )
 
 // serveOptions are the HTTP settings not (yet) in config.Config, read from the environment.
@@ -103,7 +102,7 @@ func serve(ctx context.Context, cfg config.Config, getenv func(string) string, l
 	}
 	handler := api.NewServer(api.Deps{
 		Asker:     a.engine,
-		Searcher:  rag.Searcher{Store: a.store},
+		Searcher:  a.searcher,
 		Documents: a.store,
 		Uploader:  a.ingester,
 		Ready: func() error {
