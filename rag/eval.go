@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
+	"slices"
+	"sync"
 )
 
 // EvalQuery is one line of an eval queries file.
@@ -50,26 +53,51 @@ func ReadEvalQueries(r io.Reader) ([]EvalQuery, error) {
 	return out, sc.Err()
 }
 
-// Evaluate runs every query through r and scores the rankings. k (at least 10) is the depth
-// retrieved per query.
+// Evaluate runs every query through r, on all cores, and scores the rankings. k (at least 10)
+// is the depth retrieved per query.
 func Evaluate(ctx context.Context, r Retriever, queries []EvalQuery, k int) (EvalReport, error) {
 	depth := max(k, 10)
 	rep := EvalReport{Queries: len(queries)}
 	if k != 1 && k != 5 && k != 10 {
 		rep.K = k
 	}
-	for _, q := range queries {
-		passages, err := r.Retrieve(ctx, q.Question, depth)
-		if err != nil {
-			return rep, fmt.Errorf("query %s: %w", q.ID, err)
-		}
-		first := 0 // 1-based rank of the first hit, 0 for none
-		for i, p := range passages {
-			if contains(q.GoldIDs, p.DocID) {
-				first = i + 1
-				break
+	// firstHit[i] is the 1-based rank of query i's first gold passage, 0 for none. Results are
+	// summed in query order afterwards, so the report does not depend on scheduling.
+	firstHit := make([]int, len(queries))
+	next := make(chan int)
+	errs := make(chan error, 1)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				passages, err := r.Retrieve(ctx, queries[i].Question, depth)
+				if err != nil {
+					select {
+					case errs <- fmt.Errorf("query %s: %w", queries[i].ID, err):
+					default:
+					}
+					continue
+				}
+				for rank, p := range passages {
+					if slices.Contains(queries[i].GoldIDs, p.DocID) {
+						firstHit[i] = rank + 1
+						break
+					}
+				}
 			}
-		}
+		})
+	}
+	for i := range queries {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return rep, err
+	default:
+	}
+	for _, first := range firstHit {
 		hit := func(k int) float64 {
 			if first > 0 && first <= k {
 				return 1
@@ -94,13 +122,4 @@ func Evaluate(ctx context.Context, r Retriever, queries []EvalQuery, k int) (Eva
 		rep.MRR10 /= n
 	}
 	return rep, nil
-}
-
-func contains(ids []string, id string) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
