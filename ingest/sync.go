@@ -26,6 +26,8 @@ func (in *Ingester) Sync(ctx context.Context, dir string) (Report, error) {
 		}
 	}
 	var stale []string
+	var jobs []fileJob
+	var previous [][]*rag.Document
 	for _, rel := range files {
 		old := bySource[rel]
 		delete(bySource, rel)
@@ -37,20 +39,24 @@ func (in *Ingester) Sync(ctx context.Context, dir string) (Report, error) {
 				continue
 			}
 		}
-		ids, err := in.ingestFile(ctx, &rep, path, rel, rag.OriginKnowledge)
-		if err != nil {
-			return rep, err
-		}
+		jobs = append(jobs, fileJob{path: path, id: rel})
+		previous = append(previous, old)
+	}
+	produced, err := in.ingestFiles(ctx, &rep, jobs, rag.OriginKnowledge)
+	if err != nil {
+		return rep, err
+	}
+	for i, ids := range produced {
 		if ids == nil {
 			continue // a file that now fails keeps its last good version in the index
 		}
 		// Records that vanished from a changed multi-document file.
-		produced := map[string]bool{}
+		kept := map[string]bool{}
 		for _, id := range ids {
-			produced[id] = true
+			kept[id] = true
 		}
-		for _, d := range old {
-			if !produced[d.ID] {
+		for _, d := range previous[i] {
+			if !kept[d.ID] {
 				stale = append(stale, d.ID)
 			}
 		}

@@ -59,19 +59,26 @@ func (e LocalEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, 
 // adds or subtracts, so unrelated tokens sharing a bucket cancel out on average instead of
 // piling up.
 func (e LocalEmbedder) vector(text string) []float32 {
+	ct, _ := countTerms(text, nil)
+	return e.fromTerms(ct)
+}
+
+// fromTerms builds the vector from counted terms, so ingest, which counts them for BM25 anyway,
+// tokenises each chunk once. It equals vector(text) exactly: bucket sums are small integers.
+func (e LocalEmbedder) fromTerms(ct chunkTerms) []float32 {
 	dim := uint64(e.dim())
 	v := make([]float32, dim)
-	eachToken(text, func(t Token) {
-		h := uint64(t) * 0x9E3779B97F4A7C15 // remix: FNV's low bits are weak for small moduli
-		if _, stop := stopTokens[t]; stop {
-			return
+	for _, f := range ct.freqs {
+		if _, stop := stopTokens[f.t]; stop {
+			continue
 		}
+		h := uint64(f.t) * 0x9E3779B97F4A7C15 // remix: FNV's low bits are weak for small moduli
 		if h>>63 == 1 {
-			v[(h>>1)%dim]--
+			v[(h>>1)%dim] -= float32(f.n)
 		} else {
-			v[(h>>1)%dim]++
+			v[(h>>1)%dim] += float32(f.n)
 		}
-	})
+	}
 	var norm float64
 	for i, x := range v {
 		// Sub-linear term frequency: a word said ten times is not ten times as telling.

@@ -246,7 +246,7 @@ func (s *Store) weights(terms []Token) []float64 {
 	defer s.mu.RUnlock()
 	w := make([]float64, len(terms))
 	for i, t := range terms {
-		if s.lex.df[t] > 0 {
+		if s.lex.df(t) > 0 {
 			w[i] = s.lex.idf(t)
 		}
 	}

@@ -181,7 +181,7 @@ const rareDF = 3
 // stated reports whether some sentence in the index that is not a question contains literal
 // (whose token is t). The caller holds s.mu.
 func (s *Store) stated(t Token, literal string) bool {
-	df := s.lex.df[t]
+	df := s.lex.df(t)
 	if df == 0 {
 		return false
 	}
@@ -189,7 +189,7 @@ func (s *Store) stated(t Token, literal string) bool {
 		return true
 	}
 	literal = strings.ToLower(literal)
-	for _, p := range s.lex.postings[t] {
+	for _, p := range s.lex.terms[t].postings {
 		if !s.lex.alive[p.slot] {
 			continue
 		}

@@ -17,14 +17,50 @@ type posting struct {
 	tf   uint32
 }
 
+// termEntry is one term's document frequency and postings. Postings may include dead slots
+// until compaction; df counts live ones only.
+type termEntry struct {
+	df       int32
+	postings []posting
+}
+
+// termFreq is a term and how often it occurs in one chunk.
+type termFreq struct {
+	t Token
+	n uint32
+}
+
+// chunkTerms is a chunk's term frequencies, sorted by token, and its length in tokens.
+type chunkTerms struct {
+	freqs  []termFreq
+	length int
+}
+
+// countTerms tokenises text into sorted term frequencies, reusing buf. Sorting beats a map here:
+// it allocates nothing per chunk, and this runs for every chunk on every ingest and load.
+func countTerms(text string, buf []Token) (chunkTerms, []Token) {
+	buf = AppendTokens(buf[:0], text)
+	slices.Sort(buf)
+	var ct chunkTerms
+	ct.length = len(buf)
+	for i := 0; i < len(buf); {
+		j := i + 1
+		for j < len(buf) && buf[j] == buf[i] {
+			j++
+		}
+		ct.freqs = append(ct.freqs, termFreq{buf[i], uint32(j - i)})
+		i = j
+	}
+	return ct, buf
+}
+
 // lexicalIndex is a BM25 inverted index over chunk slots. It is derived from the stored chunks,
 // never persisted: rebuilding it on load is cheaper than keeping a second file format crash-safe.
 //
 // Removal marks a slot dead and fixes the document frequencies at once; the dead postings stay
-// until compact drops them, so deleting a document costs only its own tokens.
+// until compact drops them, so deleting a document costs only its own terms.
 type lexicalIndex struct {
-	postings map[Token][]posting
-	df       map[Token]int32
+	terms    map[Token]*termEntry
 	lens     []uint32 // token count per slot; 0 for dead or empty slots
 	alive    []bool
 	live     int
@@ -33,43 +69,38 @@ type lexicalIndex struct {
 }
 
 func newLexicalIndex() *lexicalIndex {
-	return &lexicalIndex{postings: map[Token][]posting{}, df: map[Token]int32{}}
+	return &lexicalIndex{terms: map[Token]*termEntry{}}
 }
 
-// termCounts folds a token list into per-token counts, reusing m.
-func termCounts(m map[Token]uint32, toks []Token) map[Token]uint32 {
-	clear(m)
-	for _, t := range toks {
-		m[t]++
-	}
-	return m
-}
-
-// add indexes toks under slot, which must be new or previously removed.
-func (x *lexicalIndex) add(slot uint32, toks []Token, scratch map[Token]uint32) {
+// add indexes a chunk's terms under slot, which must be new or previously removed.
+func (x *lexicalIndex) add(slot uint32, ct chunkTerms) {
 	for int(slot) >= len(x.lens) {
 		x.lens = append(x.lens, 0)
 		x.alive = append(x.alive, false)
 	}
-	counts := termCounts(scratch, toks)
-	for t, n := range counts {
-		x.postings[t] = append(x.postings[t], posting{slot: slot, tf: n})
-		x.df[t]++
+	for _, f := range ct.freqs {
+		e := x.terms[f.t]
+		if e == nil {
+			e = &termEntry{}
+			x.terms[f.t] = e
+		}
+		e.postings = append(e.postings, posting{slot: slot, tf: f.n})
+		e.df++
 	}
-	x.lens[slot] = uint32(len(toks))
+	x.lens[slot] = uint32(ct.length)
 	x.alive[slot] = true
 	x.live++
-	x.totalLen += int64(len(toks))
+	x.totalLen += int64(ct.length)
 }
 
-// remove forgets slot; toks must be the tokens it was added with.
-func (x *lexicalIndex) remove(slot uint32, toks []Token, scratch map[Token]uint32) {
+// remove forgets slot; ct must be the terms it was added with.
+func (x *lexicalIndex) remove(slot uint32, ct chunkTerms) {
 	if int(slot) >= len(x.alive) || !x.alive[slot] {
 		return
 	}
-	for t := range termCounts(scratch, toks) {
-		if x.df[t]--; x.df[t] <= 0 {
-			delete(x.df, t)
+	for _, f := range ct.freqs {
+		if e := x.terms[f.t]; e != nil {
+			e.df--
 		}
 	}
 	x.totalLen -= int64(x.lens[slot])
@@ -79,17 +110,25 @@ func (x *lexicalIndex) remove(slot uint32, toks []Token, scratch map[Token]uint3
 	x.dead++
 }
 
+// df is the number of live chunks holding t.
+func (x *lexicalIndex) df(t Token) int {
+	if e := x.terms[t]; e != nil {
+		return int(e.df)
+	}
+	return 0
+}
+
 // needsCompaction reports whether dead postings have grown to the live ones' size.
 func (x *lexicalIndex) needsCompaction() bool { return x.dead > 1024 && x.dead > x.live }
 
-// compact drops postings of dead slots.
+// compact drops postings of dead slots and terms no chunk holds.
 func (x *lexicalIndex) compact() {
-	for t, ps := range x.postings {
-		ps = slices.DeleteFunc(ps, func(p posting) bool { return !x.alive[p.slot] })
-		if len(ps) == 0 {
-			delete(x.postings, t)
+	for t, e := range x.terms {
+		e.postings = slices.DeleteFunc(e.postings, func(p posting) bool { return !x.alive[p.slot] })
+		if len(e.postings) == 0 {
+			delete(x.terms, t)
 		} else {
-			x.postings[t] = slices.Clip(ps)
+			e.postings = slices.Clip(e.postings)
 		}
 	}
 	x.dead = 0
@@ -99,7 +138,7 @@ func (x *lexicalIndex) compact() {
 // terms still break ties instead of subtracting.
 func (x *lexicalIndex) idf(t Token) float64 {
 	n := float64(x.live)
-	df := float64(x.df[t])
+	df := float64(x.df(t))
 	return math.Max(math.Log(1+(n-df+0.5)/(df+0.5)), 0.01)
 }
 
@@ -124,10 +163,11 @@ func (x *lexicalIndex) search(query []Token, k int) []scored {
 			continue
 		}
 		seen[t] = struct{}{}
-		ps := x.postings[t]
-		if len(ps) == 0 {
+		e := x.terms[t]
+		if e == nil || e.df == 0 {
 			continue
 		}
+		ps := e.postings
 		idf := x.idf(t)
 		for _, p := range ps {
 			if !x.alive[p.slot] {

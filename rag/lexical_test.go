@@ -6,9 +6,9 @@ import (
 
 func lexFrom(texts ...string) *lexicalIndex {
 	x := newLexicalIndex()
-	scratch := map[Token]uint32{}
 	for i, t := range texts {
-		x.add(uint32(i), AppendTokens(nil, t), scratch)
+		ct, _ := countTerms(t, nil)
+		x.add(uint32(i), ct)
 	}
 	return x
 }
@@ -49,9 +49,9 @@ func TestBM25RanksRareTermsFirst(t *testing.T) {
 func TestBM25RemoveAndCompact(t *testing.T) {
 	texts := []string{"apple banana", "banana cherry", "cherry durian", "apple durian"}
 	x := lexFrom(texts...)
-	scratch := map[Token]uint32{}
-	x.remove(0, AppendTokens(nil, texts[0]), scratch)
-	x.remove(0, AppendTokens(nil, texts[0]), scratch) // removing twice is a no-op
+	ct0, _ := countTerms(texts[0], nil)
+	x.remove(0, ct0)
+	x.remove(0, ct0) // removing twice is a no-op
 	if x.live != 3 {
 		t.Fatalf("live = %d, want 3", x.live)
 	}
@@ -67,7 +67,8 @@ func TestBM25RemoveAndCompact(t *testing.T) {
 	// A fresh index over the surviving texts scores identically: df and lengths were kept exact.
 	fresh := newLexicalIndex()
 	for _, i := range []int{1, 2, 3} {
-		fresh.add(uint32(i), AppendTokens(nil, texts[i]), scratch)
+		ct, _ := countTerms(texts[i], nil)
+		fresh.add(uint32(i), ct)
 	}
 	want := fresh.search(AppendTokens(nil, "durian cherry"), 5)
 	got := x.search(AppendTokens(nil, "durian cherry"), 5)

@@ -153,12 +153,14 @@ func (s *Store) load(ctx context.Context) error {
 	type loaded struct {
 		doc     *Document
 		vectors [][]float32
+		terms   []chunkTerms
 	}
 	names := make(chan string)
 	results := make(chan loaded)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
+			var buf []Token
 			for name := range names {
 				path := filepath.Join(docsDir, name)
 				data, err := os.ReadFile(path)
@@ -166,6 +168,7 @@ func (s *Store) load(ctx context.Context) error {
 					var l loaded
 					l.doc, l.vectors, err = decodeSegment(data)
 					if err == nil {
+						l.terms, buf = docTerms(l.doc, buf)
 						results <- l
 						continue
 					}
@@ -184,26 +187,26 @@ func (s *Store) load(ctx context.Context) error {
 		wg.Wait()
 		close(results)
 	}()
-	var scratch indexScratch
 	for l := range results {
-		s.insert(ctx, l.doc, l.vectors, &scratch)
+		s.insert(ctx, l.doc, l.vectors, l.terms)
 	}
 	return ctx.Err()
 }
 
-// indexScratch holds buffers reused while indexing many chunks.
-type indexScratch struct {
-	toks   []Token
-	counts map[Token]uint32
+// docTerms counts the terms of each of doc's chunks as the indexes see them.
+func docTerms(doc *Document, buf []Token) ([]chunkTerms, []Token) {
+	terms := make([]chunkTerms, len(doc.Chunks))
+	for i := range doc.Chunks {
+		terms[i], buf = countTerms(indexText(doc, i), buf)
+	}
+	return terms, buf
 }
 
-// insert adds a document to the in-memory indexes. The caller holds s.mu (or owns s exclusively).
-func (s *Store) insert(ctx context.Context, doc *Document, vectors [][]float32, sc *indexScratch) {
-	if sc.counts == nil {
-		sc.counts = map[Token]uint32{}
-	}
+// insert adds a document, with its chunks' vectors and terms, to the in-memory indexes. The
+// caller holds s.mu (or owns s exclusively).
+func (s *Store) insert(ctx context.Context, doc *Document, vectors [][]float32, terms []chunkTerms) {
 	if old := s.docs[doc.ID]; old != nil {
-		s.evict(old, sc)
+		s.evict(old)
 	}
 	s.docs[doc.ID] = doc
 	s.byHash[doc.Hash] = doc.ID
@@ -222,8 +225,7 @@ func (s *Store) insert(ctx context.Context, doc *Document, vectors [][]float32, 
 		}
 		id := ChunkID(doc.ID, i)
 		s.chunkSlot[id] = slot
-		sc.toks = AppendTokens(sc.toks[:0], indexText(doc, i))
-		s.lex.add(slot, sc.toks, sc.counts)
+		s.lex.add(slot, terms[i])
 		cdocs[i] = chromem.Document{ID: id, Embedding: vectors[i]}
 	}
 	// Vectors are unit length already, so chromem-go only copies them in; errors are impossible
@@ -232,17 +234,14 @@ func (s *Store) insert(ctx context.Context, doc *Document, vectors [][]float32, 
 }
 
 // evict removes a document from the in-memory indexes. The caller holds s.mu.
-func (s *Store) evict(doc *Document, sc *indexScratch) {
-	if sc.counts == nil {
-		sc.counts = map[Token]uint32{}
-	}
+func (s *Store) evict(doc *Document) {
+	terms, _ := docTerms(doc, nil)
 	ids := make([]string, len(doc.Chunks))
 	for i := range doc.Chunks {
 		id := ChunkID(doc.ID, i)
 		ids[i] = id
 		slot := s.chunkSlot[id]
-		sc.toks = AppendTokens(sc.toks[:0], indexText(doc, i))
-		s.lex.remove(slot, sc.toks, sc.counts)
+		s.lex.remove(slot, terms[i])
 		s.slots[slot] = slotRef{}
 		s.free = append(s.free, slot)
 		delete(s.chunkSlot, id)
@@ -318,7 +317,7 @@ func (s *Store) Put(ctx context.Context, docs []*Document, opts PutOptions) ([]P
 		return results, nil
 	}
 
-	vectors, err := s.embedDocs(ctx, docs, todo)
+	terms, vectors, err := s.prepare(ctx, docs, todo)
 	if err != nil {
 		return nil, err
 	}
@@ -351,11 +350,46 @@ func (s *Store) Put(ctx context.Context, docs []*Document, opts PutOptions) ([]P
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var sc indexScratch
 	for j, i := range todo {
-		s.insert(ctx, docs[i], vectors[j], &sc)
+		s.insert(ctx, docs[i], vectors[j], terms[j])
 	}
 	return results, nil
+}
+
+// prepare counts the terms of every chunk of docs[todo...] and embeds them, on all cores and
+// per chunk, so one large document keeps every core busy too. The local embedder builds its
+// vectors from the counted terms instead of tokenising again.
+func (s *Store) prepare(ctx context.Context, docs []*Document, todo []int) ([][]chunkTerms, [][][]float32, error) {
+	type ref struct{ j, c int }
+	var refs []ref
+	terms := make([][]chunkTerms, len(todo))
+	for j, i := range todo {
+		terms[j] = make([]chunkTerms, len(docs[i].Chunks))
+		for c := range docs[i].Chunks {
+			refs = append(refs, ref{j, c})
+		}
+	}
+	local, isLocal := s.embedder.(LocalEmbedder)
+	var vectors [][][]float32
+	if isLocal {
+		vectors = make([][][]float32, len(todo))
+		for j, i := range todo {
+			vectors[j] = make([][]float32, len(docs[i].Chunks))
+		}
+	}
+	parallel(len(refs), func(k int, buf []Token) []Token {
+		r := refs[k]
+		terms[r.j][r.c], buf = countTerms(indexText(docs[todo[r.j]], r.c), buf)
+		if isLocal {
+			vectors[r.j][r.c] = local.fromTerms(terms[r.j][r.c])
+		}
+		return buf
+	})
+	if isLocal {
+		return terms, vectors, ctx.Err()
+	}
+	vectors, err := s.embedDocs(ctx, docs, todo)
+	return terms, vectors, err
 }
 
 // embedDocs embeds the chunks of docs[todo...], batching across documents.
@@ -378,8 +412,28 @@ func (s *Store) embedDocs(ctx context.Context, docs []*Document, todo []int) ([]
 	return out, nil
 }
 
-// embedBatch is how many texts go to the embedder at once.
-const embedBatch = 256
+// embedBatch is how many texts go to the embedder at once: small enough that one file's chunks
+// spread over all cores, large enough for remote embedders to batch requests well.
+const embedBatch = 64
+
+// parallel runs f(0..n-1) on all cores; each worker keeps its own token buffer.
+func parallel(n int, f func(i int, buf []Token) []Token) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			var buf []Token
+			for i := range next {
+				buf = f(i, buf)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
 
 // embedParallel embeds texts in batches on all cores; remote embedders bound their own
 // concurrency on top of this.
@@ -456,7 +510,6 @@ func (s *Store) Delete(ctx context.Context, ids ...string) ([]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var removed []string
-	var sc indexScratch
 	for _, id := range ids {
 		doc := s.docs[id]
 		err := os.Remove(filepath.Join(s.dir, "docs", segmentName(id)))
@@ -464,7 +517,7 @@ func (s *Store) Delete(ctx context.Context, ids ...string) ([]string, error) {
 			return removed, fmt.Errorf("delete %s: %w", id, err)
 		}
 		if doc != nil {
-			s.evict(doc, &sc)
+			s.evict(doc)
 			removed = append(removed, id)
 		}
 	}

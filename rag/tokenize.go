@@ -18,6 +18,9 @@ func isCJK(r rune) bool {
 	if r < 0x2E80 {
 		return false
 	}
+	if r >= 0x4E00 && r <= 0x9FFF { // the common ideographs: nearly all Chinese text
+		return true
+	}
 	return unicode.Is(unicode.Han, r) || unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
 
