@@ -9,6 +9,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Secret is a credential. It prints as "***" in logs and formatted output, so a Config can be
@@ -54,10 +55,29 @@ type Config struct {
 	// LocalDim is the local embedder's dimension (WENDA_LOCAL_DIM); 0 means its default.
 	LocalDim int
 
+	// RateLimit is HTTP requests per second per API key (or client IP); 0 turns limiting off
+	// (WENDA_RATE_LIMIT, default DefaultRateLimit). RateBurst is the burst (WENDA_RATE_BURST,
+	// default twice the rate).
+	RateLimit float64
+	RateBurst int
+	// MaxUploadBytes bounds a document upload (WENDA_MAX_UPLOAD_BYTES).
+	MaxUploadBytes int64
+	// WatchInterval is how often serve checks the knowledge folder (WENDA_WATCH_INTERVAL).
+	WatchInterval time.Duration
+	// LogLevel is debug, info, warn or error (WENDA_LOG_LEVEL); empty means info for serve and
+	// warn for the other commands.
+	LogLevel string
+
 	TelegramToken    Secret  // TELEGRAM_BOT_TOKEN
 	TelegramEndpoint string  // WENDA_TELEGRAM_API_ENDPOINT
 	TelegramAllowed  []int64 // WENDA_TELEGRAM_ALLOWED
 	TelegramAdmins   []int64 // WENDA_TELEGRAM_ADMINS
+	// TelegramWebhookURL switches the bot from long polling to a webhook at this public HTTPS
+	// URL, which must end in /telegram/webhook (WENDA_TELEGRAM_WEBHOOK_URL).
+	TelegramWebhookURL string
+	// TelegramWebhookSecret is checked on every webhook call; empty means a random one per
+	// start (WENDA_TELEGRAM_WEBHOOK_SECRET).
+	TelegramWebhookSecret Secret
 }
 
 // Defaults.
@@ -65,6 +85,10 @@ const (
 	DefaultDataDir = "./wenda-data"
 	DefaultAddr    = "127.0.0.1:8080"
 	LocalEmbedder  = "local"
+
+	DefaultRateLimit      = 20
+	DefaultMaxUploadBytes = 32 << 20
+	DefaultWatchInterval  = 2 * time.Second
 )
 
 // FromEnv builds a Config from defaults and the environment. Problems are collected and
@@ -93,8 +117,14 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			APIKey:  Secret(first("WENDA_EMBED_API_KEY", "OPENAI_API_KEY")),
 			Model:   first("WENDA_EMBED_MODEL"),
 		},
-		TelegramToken:    Secret(first("TELEGRAM_BOT_TOKEN")),
-		TelegramEndpoint: first("WENDA_TELEGRAM_API_ENDPOINT"),
+		TelegramToken:         Secret(first("TELEGRAM_BOT_TOKEN")),
+		TelegramEndpoint:      first("WENDA_TELEGRAM_API_ENDPOINT"),
+		TelegramWebhookURL:    first("WENDA_TELEGRAM_WEBHOOK_URL"),
+		TelegramWebhookSecret: Secret(first("WENDA_TELEGRAM_WEBHOOK_SECRET")),
+		LogLevel:              strings.ToLower(first("WENDA_LOG_LEVEL")),
+		RateLimit:             DefaultRateLimit,
+		MaxUploadBytes:        DefaultMaxUploadBytes,
+		WatchInterval:         DefaultWatchInterval,
 	}
 	if c.DataDir == "" {
 		c.DataDir = DefaultDataDir
@@ -123,6 +153,26 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			}
 		}
 	}
+	if v := first("WENDA_RATE_LIMIT"); v != "" {
+		if c.RateLimit, err = strconv.ParseFloat(v, 64); err != nil || c.RateLimit < 0 {
+			errs = append(errs, fmt.Errorf("WENDA_RATE_LIMIT: %q is not a non-negative number of requests per second", v))
+		}
+	}
+	if v := first("WENDA_RATE_BURST"); v != "" {
+		if c.RateBurst, err = strconv.Atoi(v); err != nil || c.RateBurst < 1 {
+			errs = append(errs, fmt.Errorf("WENDA_RATE_BURST: %q is not a positive whole number", v))
+		}
+	}
+	if v := first("WENDA_MAX_UPLOAD_BYTES"); v != "" {
+		if c.MaxUploadBytes, err = strconv.ParseInt(v, 10, 64); err != nil || c.MaxUploadBytes < 1 {
+			errs = append(errs, fmt.Errorf("WENDA_MAX_UPLOAD_BYTES: %q is not a positive whole number", v))
+		}
+	}
+	if v := first("WENDA_WATCH_INTERVAL"); v != "" {
+		if c.WatchInterval, err = time.ParseDuration(v); err != nil || c.WatchInterval <= 0 {
+			errs = append(errs, fmt.Errorf("WENDA_WATCH_INTERVAL: %q is not a positive duration such as 2s", v))
+		}
+	}
 	if c.TelegramAllowed, err = parseIDs("WENDA_TELEGRAM_ALLOWED", getenv("WENDA_TELEGRAM_ALLOWED")); err != nil {
 		errs = append(errs, err)
 	}
@@ -149,6 +199,14 @@ func (c Config) Validate() error {
 	}
 	if !c.LocalEmbeddings() && c.Embed.BaseURL == "" && c.Embed.APIKey == "" {
 		errs = append(errs, fmt.Errorf("WENDA_EMBED_MODEL %q needs WENDA_EMBED_BASE_URL or WENDA_EMBED_API_KEY", c.Embed.Model))
+	}
+	switch c.LogLevel {
+	case "", "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("WENDA_LOG_LEVEL %q must be debug, info, warn or error", c.LogLevel))
+	}
+	if c.TelegramWebhookURL != "" && (!strings.HasPrefix(c.TelegramWebhookURL, "https://") || !strings.HasSuffix(c.TelegramWebhookURL, "/telegram/webhook")) {
+		errs = append(errs, fmt.Errorf("WENDA_TELEGRAM_WEBHOOK_URL %q must be an https:// URL ending in /telegram/webhook", c.TelegramWebhookURL))
 	}
 	if c.TelegramEndpoint != "" && strings.Count(c.TelegramEndpoint, "%s") != 2 {
 		errs = append(errs, errors.New("WENDA_TELEGRAM_API_ENDPOINT must contain two %s (token, method), e.g. http://127.0.0.1:9000/bot%s/%s"))

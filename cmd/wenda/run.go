@@ -64,7 +64,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return fmt.Errorf("%w: no command given", errUsage)
 	}
 	cmd, rest := global.Arg(0), global.Args()[1:]
-	logger := newLogger(stderr, getenv("WENDA_LOG_LEVEL"), cmd == "serve")
+	logger := newLogger(stderr, cfg.LogLevel, cmd == "serve")
 
 	var app *app
 	open := func(rebuild bool) error {
@@ -140,7 +140,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if _, err := parseArgs(newFlags("serve", stderr), rest); err != nil {
 			return err
 		}
-		return serve(ctx, cfg, getenv, logger, stdout, stderr)
+		return serve(ctx, cfg, logger, stdout, stderr)
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("%w: unknown command %q", errUsage, cmd)

@@ -9,8 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,50 +18,13 @@ import (
 	"github.com/wenda-dev/wenda/ingest"
 )
 
-// serveOptions are the HTTP settings not (yet) in config.Config, read from the environment.
-type serveOptions struct {
-	limits        api.Limits
-	watchInterval time.Duration
-}
-
-// serveEnv reads WENDA_RATE_LIMIT, WENDA_RATE_BURST, WENDA_MAX_UPLOAD_BYTES and
-// WENDA_WATCH_INTERVAL, reporting every bad value together.
-func serveEnv(getenv func(string) string) (serveOptions, error) {
-	var o serveOptions
-	var errs []error
-	if v := strings.TrimSpace(getenv("WENDA_RATE_LIMIT")); v != "" {
-		f, err := strconv.ParseFloat(v, 64)
-		switch {
-		case err != nil || f < 0:
-			errs = append(errs, fmt.Errorf("WENDA_RATE_LIMIT: %q is not a non-negative number of requests per second", v))
-		case f == 0:
-			o.limits.RateLimit = -1 // off
-		default:
-			o.limits.RateLimit = f
-		}
+// httpLimits maps the configuration onto the API's limits; the API spells "off" as -1.
+func httpLimits(cfg config.Config) api.Limits {
+	l := api.Limits{RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, MaxUploadBytes: cfg.MaxUploadBytes}
+	if cfg.RateLimit == 0 {
+		l.RateLimit = -1
 	}
-	if v := strings.TrimSpace(getenv("WENDA_RATE_BURST")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			errs = append(errs, fmt.Errorf("WENDA_RATE_BURST: %q is not a positive whole number", v))
-		}
-		o.limits.RateBurst = n
-	}
-	if v := strings.TrimSpace(getenv("WENDA_MAX_UPLOAD_BYTES")); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 1 {
-			errs = append(errs, fmt.Errorf("WENDA_MAX_UPLOAD_BYTES: %q is not a positive whole number", v))
-		}
-		o.limits.MaxUploadBytes = n
-	}
-	if v := strings.TrimSpace(getenv("WENDA_WATCH_INTERVAL")); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			errs = append(errs, fmt.Errorf("WENDA_WATCH_INTERVAL: %q is not a positive duration such as 2s", v))
-		}
-		o.watchInterval = d
-	}
-	return o, errors.Join(errs...)
+	return l
 }
 
 // shutdownTimeout is how long in-flight requests and streams get to finish after SIGTERM.
@@ -73,11 +34,7 @@ const shutdownTimeout = 30 * time.Second
 // The knowledge folder is synced in the background while the server already answers /healthz;
 // /readyz turns 200 when the first sync is done. It prints "listening on http://ADDR" to
 // stdout once the port is bound (ADDR is the real port when WENDA_ADDR ends in :0).
-func serve(ctx context.Context, cfg config.Config, getenv func(string) string, logger *slog.Logger, stdout, stderr io.Writer) error {
-	opts, err := serveEnv(getenv)
-	if err != nil {
-		return fmt.Errorf("configuration:\n%w", err)
-	}
+func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout, stderr io.Writer) error {
 	knowledge := cfg.KnowledgeDir
 	if knowledge != "" {
 		if _, err := os.Stat(knowledge); err != nil {
@@ -114,7 +71,7 @@ func serve(ctx context.Context, cfg config.Config, getenv func(string) string, l
 		Logger:  logger,
 		APIKeys: keys,
 		Metrics: metrics,
-		Limits:  opts.limits,
+		Limits:  httpLimits(cfg),
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/", handler)
@@ -138,7 +95,7 @@ func serve(ctx context.Context, cfg config.Config, getenv func(string) string, l
 	defer stopBG()
 	if knowledge != "" {
 		wg.Go(func() {
-			a.ingester.Watch(bg, knowledge, ingest.WatchOptions{Interval: opts.watchInterval, OnSync: func(rep ingest.Report, err error) {
+			a.ingester.Watch(bg, knowledge, ingest.WatchOptions{Interval: cfg.WatchInterval, OnSync: func(rep ingest.Report, err error) {
 				if err == nil && !ready.Load() {
 					ready.Store(true)
 					logger.Info("ready", "documents", a.store.Stats().Documents, "chunks", a.store.Stats().Chunks)

@@ -11,17 +11,18 @@ import (
 // telegramWebhookPath is where wenda serve receives Telegram's updates in webhook mode.
 const telegramWebhookPath = "/telegram/webhook"
 
-// telegramOptions builds the bot's options from the app. Webhook mode stays off until config
-// carries WENDA_TELEGRAM_WEBHOOK_URL and WENDA_TELEGRAM_WEBHOOK_SECRET (see docs/telegram.md);
-// setting Options.WebhookURL and WebhookSecret is all that is then needed here.
+// telegramOptions builds the bot's options from the app: long polling, or a webhook when
+// WENDA_TELEGRAM_WEBHOOK_URL is set (see docs/telegram.md).
 func telegramOptions(a *app) bot.Options {
 	opts := bot.Options{
-		Token:    a.cfg.TelegramToken.Reveal(),
-		Endpoint: a.cfg.TelegramEndpoint,
-		Asker:    a.engine,
-		Allowed:  a.cfg.TelegramAllowed,
-		Admins:   a.cfg.TelegramAdmins,
-		Logger:   a.logger,
+		Token:         a.cfg.TelegramToken.Reveal(),
+		Endpoint:      a.cfg.TelegramEndpoint,
+		Asker:         a.engine,
+		Allowed:       a.cfg.TelegramAllowed,
+		Admins:        a.cfg.TelegramAdmins,
+		Logger:        a.logger,
+		WebhookURL:    a.cfg.TelegramWebhookURL,
+		WebhookSecret: a.cfg.TelegramWebhookSecret.Reveal(),
 	}
 	// Interfaces get a value only when there is one: a nil pointer in an interface is not nil.
 	if a.store != nil {

@@ -1,0 +1,82 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := FromEnv(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DataDir != DefaultDataDir || c.Addr != DefaultAddr || c.AnswerMode != "strict" || !c.LocalEmbeddings() ||
+		c.LLMEnabled() || c.RateLimit != DefaultRateLimit || c.WatchInterval != DefaultWatchInterval {
+		t.Errorf("defaults: %+v", c)
+	}
+}
+
+func TestFallbacksToOpenAIVariables(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{
+		"OPENAI_API_KEY": "sk-shared", "OPENAI_BASE_URL": "http://llm/v1",
+		"WENDA_LLM_MODEL": "qwen", "WENDA_EMBED_API_KEY": "sk-embed", "WENDA_EMBED_MODEL": "bge",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LLM.APIKey.Reveal() != "sk-shared" || c.LLM.BaseURL != "http://llm/v1" || c.Embed.APIKey.Reveal() != "sk-embed" {
+		t.Errorf("fallbacks: %#v", c)
+	}
+	if !c.LLMEnabled() || c.LocalEmbeddings() {
+		t.Error("LLM and remote embeddings should be on")
+	}
+}
+
+func TestEveryProblemReportedTogether(t *testing.T) {
+	_, err := FromEnv(env(map[string]string{
+		"WENDA_ADDR": "no-port", "WENDA_ANSWER_MODE": "creative", "WENDA_TELEGRAM_ALLOWED": "12,abc",
+		"WENDA_RATE_LIMIT": "-3", "WENDA_WATCH_INTERVAL": "soon", "WENDA_CHUNK_SIZE": "big",
+		"WENDA_TELEGRAM_API_ENDPOINT": "http://x/bot", "WENDA_LOG_LEVEL": "loud",
+	}))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, name := range []string{"WENDA_ADDR", "WENDA_ANSWER_MODE", "WENDA_TELEGRAM_ALLOWED", "WENDA_RATE_LIMIT",
+		"WENDA_WATCH_INTERVAL", "WENDA_CHUNK_SIZE", "WENDA_TELEGRAM_API_ENDPOINT", "WENDA_LOG_LEVEL"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not mention %s:\n%v", name, err)
+		}
+	}
+}
+
+func TestParsesNumbersAndLists(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{
+		"WENDA_API_KEYS": " k1, k2 ,,", "WENDA_TELEGRAM_ALLOWED": "1, -1002", "WENDA_RATE_LIMIT": "0",
+		"WENDA_WATCH_INTERVAL": "500ms", "WENDA_MAX_UPLOAD_BYTES": "1024",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.APIKeys) != 2 || c.APIKeys[1].Reveal() != "k2" || len(c.TelegramAllowed) != 2 || c.TelegramAllowed[1] != -1002 ||
+		c.RateLimit != 0 || c.WatchInterval != 500*time.Millisecond || c.MaxUploadBytes != 1024 {
+		t.Errorf("parsed: %+v", c)
+	}
+}
+
+func TestSecretsNeverPrint(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{"WENDA_LLM_API_KEY": "sk-very-secret", "WENDA_LLM_MODEL": "m",
+		"TELEGRAM_BOT_TOKEN": "123:tok-secret", "WENDA_API_KEYS": "key-secret"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+		out := fmt.Sprintf(format, c)
+		if strings.Contains(out, "secret") {
+			t.Errorf("%s leaks a secret: %s", format, out)
+		}
+	}
+}
