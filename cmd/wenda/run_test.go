@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wenda-dev/wenda/internal/openaifake"
 	"github.com/wenda-dev/wenda/rag"
 )
 
@@ -236,5 +237,51 @@ func TestUsageErrors(t *testing.T) {
 		if _, _, err := wenda(t, nil, args...); !errors.Is(err, errUsage) {
 			t.Errorf("wenda %q: err = %v, want a usage error", args, err)
 		}
+	}
+}
+
+// TestAskWithLLM runs the command line against a fake OpenAI-compatible service for both the
+// chat model and the embeddings: answers come from the model with checked citations, the
+// headline question never reaches it, and switching embedders is refused with a rebuild hint.
+func TestAskWithLLM(t *testing.T) {
+	fake := openaifake.New(t, openaifake.WithReply(func(req openaifake.ChatRequest) string {
+		last := req.Messages[len(req.Messages)-1].Content
+		if strings.Contains(last, "80%") {
+			return "据资料，一般企业数字化转型的失败率超过80%[1]，另有说法见[7]。"
+		}
+		return "NO_ANSWER"
+	}))
+	env := map[string]string{
+		"WENDA_LLM_BASE_URL": fake.URL(), "WENDA_LLM_API_KEY": "sk-test", "WENDA_LLM_MODEL": "fake-chat",
+		"WENDA_EMBED_MODEL": "fake-embed", "WENDA_EMBED_BASE_URL": fake.URL(),
+	}
+	data := t.TempDir()
+	ask := func(q string) rag.Answer {
+		out, errOut, err := wenda(t, env, "--data", data, "--knowledge", sampleDir, "ask", "--json", q)
+		if err != nil {
+			t.Fatalf("ask %q: %v\n%s", q, err, errOut)
+		}
+		var ans rag.Answer
+		if err := json.Unmarshal([]byte(out), &ans); err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		return ans
+	}
+	ans := ask("数字化转型的失败率是多少?")
+	if ans.Abstained || ans.Degraded || !strings.Contains(ans.Text, "80%[1]") || strings.Contains(ans.Text, "[7]") {
+		t.Errorf("LLM answer not used or citations not checked: %+v", ans)
+	}
+	checkCitations(t, ans)
+	before := len(fake.ChatRequests())
+	headline := ask("盛世笔特是否计划整合先进的数字化智能化技术,比如大数据分析、人工智能等,以支持更智能化城市规划展示决策?")
+	if !headline.Abstained || len(fake.ChatRequests()) != before {
+		t.Errorf("headline question reached the model or was answered: %+v", headline)
+	}
+	if len(fake.EmbeddingRequests()) == 0 {
+		t.Error("the remote embedder was never called")
+	}
+	_, _, err := wenda(t, nil, "--data", data, "search", "数字化")
+	if !errors.Is(err, rag.ErrEmbedderMismatch) || !strings.Contains(err.Error(), "--rebuild") {
+		t.Errorf("switching back to the local embedder: err = %v, want a mismatch naming --rebuild", err)
 	}
 }
