@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -159,11 +160,23 @@ func BenchmarkOpenStore(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(disk)/float64(n), "disk-bytes/chunk")
+			var s *Store
 			for b.Loop() {
-				if _, err := OpenStore(b.Context(), dir, LocalEmbedder{}, StoreOptions{}); err != nil {
+				s = nil
+				var err error
+				if s, err = OpenStore(b.Context(), dir, LocalEmbedder{}, StoreOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			}
+			// Live heap with the store loaded, against the heap without it.
+			var with, without runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&with)
+			runtime.KeepAlive(s)
+			s = nil
+			runtime.GC()
+			runtime.ReadMemStats(&without)
+			b.ReportMetric(float64(with.HeapAlloc-without.HeapAlloc)/float64(n), "heap-bytes/chunk")
 		})
 	}
 }
