@@ -1,9 +1,8 @@
 package bot
 
 import (
-	"flag"
 	"fmt"
-	"os"
+	goldenfile "github.com/wenda-dev/wenda/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,25 +12,9 @@ import (
 	"github.com/wenda-dev/wenda/rag"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files in testdata")
-
-// golden compares got with testdata/name, rewriting it under -update.
+// golden compares got with testdata/name (see internal/golden).
 func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./bot -run %s -update to create it)", err, t.Name())
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file (go test ./bot -run %s -update rewrites it):\n--- got\n%s\n--- want\n%s", path, t.Name(), got, want)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name), got)
 }
 
 func dumpPieces(pieces []string) string {

@@ -1,8 +1,8 @@
 package ingest
 
 import (
-	"flag"
 	"fmt"
+	"github.com/wenda-dev/wenda/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,8 +11,6 @@ import (
 
 	"github.com/wenda-dev/wenda/rag"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // renderChunks prints chunks for golden comparison: offsets, rune length and text.
 func renderChunks(chunks []rag.Chunk) string {
@@ -30,22 +28,9 @@ func renderChunks(chunks []rag.Chunk) string {
 	return b.String()
 }
 
+// checkGolden compares got with testdata/golden/name.golden (see internal/golden).
 func checkGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from %s; rerun with -update and review the diff", name, path)
-	}
+	golden.Check(t, filepath.Join("testdata", "golden", name+".golden"), got)
 }
 
 func TestChunkGolden(t *testing.T) {

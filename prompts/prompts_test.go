@@ -1,38 +1,21 @@
 package prompts
 
 import (
-	"flag"
 	"fmt"
-	"os"
+	"github.com/wenda-dev/wenda/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// checkGolden compares got with testdata/name, or rewrites the file under -update.
-func checkGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./prompts -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file (run with -update if the change is intended)\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
-	}
-}
-
 type turn struct{ Question, Answer string }
 
 // sampleData is the data each template is rendered with in the golden files.
+// checkGolden compares got with testdata/name (see internal/golden).
+func checkGolden(t *testing.T, name, got string) {
+	golden.Check(t, filepath.Join("testdata", name), got)
+}
+
 func sampleData(lang Lang) map[string]any {
 	q := "数字化转型的失败率是多少?"
 	hist := []turn{{"浙江省的数字化规划是什么?", "浙江提出建设“城市大脑”[1]。"}}

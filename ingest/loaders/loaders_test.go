@@ -2,8 +2,8 @@ package loaders
 
 import (
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/wenda-dev/wenda/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,8 +11,6 @@ import (
 	"time"
 	"unicode/utf8"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/golden files with the current output")
 
 // render prints documents (and the error, if any) in the stable text form the golden files hold.
 func render(docs []Document, err error) string {
@@ -36,26 +34,9 @@ func render(docs []Document, err error) string {
 	return b.String()
 }
 
-// checkGolden compares got with testdata/golden/<name>.golden, or rewrites it under -update.
+// checkGolden compares got with testdata/golden/name.golden (see internal/golden).
 func checkGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden (run go test -update to create it): %v", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run go test -update and review the diff)\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", "golden", name+".golden"), got)
 }
 
 func readFixture(t testing.TB, name string) []byte {
