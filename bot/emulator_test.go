@@ -1,169 +1,19 @@
 package bot
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
-	"net"
-	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/wenda-dev/wenda/ingest"
+	"github.com/wenda-dev/wenda/internal/tgemulator"
 	"github.com/wenda-dev/wenda/rag"
 )
 
 // emulatorDir holds the Node side of the end-to-end test: telegram-test-api and server.mjs.
 const emulatorDir = "../tests/telegram-e2e"
-
-// emulator is a running telegram-test-api server and its client API.
-type emulator struct {
-	t     *testing.T
-	url   string
-	token string
-}
-
-func startEmulator(t *testing.T, token string) *emulator {
-	t.Helper()
-	if _, err := os.Stat(filepath.Join(emulatorDir, "node_modules", "telegram-test-api")); err != nil {
-		t.Skip("telegram-test-api is not installed; .ci/run installs it with: npm ci --prefix tests/telegram-e2e")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not installed")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command(node, "server.mjs", fmt.Sprint(port))
-	cmd.Dir = emulatorDir
-	stdin, err := cmd.StdinPipe() // closing it stops the emulator
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		stdin.Close()
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-	})
-	ready := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if u, ok := strings.CutPrefix(sc.Text(), "listening "); ok {
-				ready <- u
-			}
-		}
-		close(ready)
-	}()
-	select {
-	case u, ok := <-ready:
-		if !ok {
-			t.Fatalf("emulator exited: %s", stderr.String())
-		}
-		return &emulator{t: t, url: u, token: token}
-	case <-time.After(20 * time.Second):
-		t.Fatalf("emulator did not start: %s", stderr.String())
-	}
-	return nil
-}
-
-func (e *emulator) post(path string, body any, out any) {
-	e.t.Helper()
-	b, _ := json.Marshal(body)
-	resp, err := http.Post(e.url+path, "application/json", bytes.NewReader(b))
-	if err != nil {
-		e.t.Fatalf("emulator %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	if out != nil {
-		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-			e.t.Fatalf("emulator %s: %v", path, err)
-		}
-	}
-}
-
-// say sends text as user to the bot in the user's private chat.
-func (e *emulator) say(user int64, text string) {
-	e.post("/sendMessage", map[string]any{
-		"botToken": e.token,
-		"from":     map[string]any{"id": user, "first_name": "User", "is_bot": false},
-		"chat":     map[string]any{"id": user, "type": "private", "first_name": "User"},
-		"text":     text,
-		"date":     time.Now().Unix(),
-	}, nil)
-}
-
-type botMessage struct {
-	ChatID    string `json:"chat_id"`
-	Text      string `json:"text"`
-	ParseMode string `json:"parse_mode"`
-}
-
-// replies returns the bot's messages to chat so far, oldest first, as last edited.
-func (e *emulator) replies(chat int64) []botMessage {
-	var res struct {
-		Result []struct {
-			Message json.RawMessage `json:"message"`
-		} `json:"result"`
-	}
-	e.post("/getUpdatesHistory", map[string]any{"token": e.token}, &res)
-	var out []botMessage
-	for _, r := range res.Result {
-		var m botMessage
-		if json.Unmarshal(r.Message, &m) == nil && m.ChatID == fmt.Sprint(chat) {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// await waits for at least want new replies to chat after the first n, and returns the new
-// ones once they stop changing (the last edit has landed).
-func (e *emulator) await(chat int64, n, want int, what string) []botMessage {
-	e.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	var got []botMessage
-	stable := 0
-	for time.Now().Before(deadline) {
-		cur := e.replies(chat)
-		if len(cur) >= n+want && len(cur) == len(got) && fmt.Sprint(cur) == fmt.Sprint(got) {
-			if stable++; stable >= 3 {
-				return cur[n:]
-			}
-		} else {
-			stable = 0
-		}
-		got = cur
-		time.Sleep(100 * time.Millisecond)
-	}
-	e.t.Fatalf("no reply to %s (chat %d has %d messages)", what, chat, len(got))
-	return nil
-}
 
 // longAsker answers one special question with a 10,000-character answer, to check splitting
 // end to end; the real engine answers everything else.
@@ -189,7 +39,7 @@ func TestEmulator(t *testing.T) {
 		t.Skip("end-to-end test")
 	}
 	const token = "e2e:TOKEN"
-	emu := startEmulator(t, token)
+	emu := tgemulator.Start(t, emulatorDir, token)
 
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -210,7 +60,7 @@ func TestEmulator(t *testing.T) {
 	const user, stranger = 1, 2
 	b, err := New(ctx, Options{
 		Token:           token,
-		Endpoint:        emu.url + "/bot%s/%s",
+		Endpoint:        emu.Endpoint(),
 		Asker:           longAsker{engine},
 		Library:         store,
 		Conversations:   convs,
@@ -248,11 +98,11 @@ func TestEmulator(t *testing.T) {
 		{name: "long", say: longQuestion, messages: 3, want: []string{"<b>来源</b>"}},
 	}
 	for _, s := range steps {
-		before := len(emu.replies(user))
+		before := len(emu.Replies(user))
 		start := time.Now()
-		emu.say(user, s.say)
+		emu.Say(user, s.say)
 		want := max(s.messages, 1)
-		got := emu.await(user, before, want, s.name)
+		got := emu.Await(user, before, want, s.name)
 		if len(got) != want {
 			t.Errorf("%s: %d messages, want %d", s.name, len(got), want)
 		}
@@ -280,14 +130,14 @@ func TestEmulator(t *testing.T) {
 	}
 
 	// A user outside the allowlist gets one polite refusal, then silence.
-	emu.say(stranger, "你好,能回答问题吗?")
-	got := emu.await(stranger, 0, 1, "stranger")
+	emu.Say(stranger, "你好,能回答问题吗?")
+	got := emu.Await(stranger, 0, 1, "stranger")
 	if len(got) != 1 || !strings.Contains(got[0].Text, "只对受邀的用户开放") {
 		t.Errorf("stranger got %q, want one polite refusal", got)
 	}
-	emu.say(stranger, "数字化转型的失败率是多少?")
+	emu.Say(stranger, "数字化转型的失败率是多少?")
 	time.Sleep(500 * time.Millisecond)
-	if n := len(emu.replies(stranger)); n != 1 {
+	if n := len(emu.Replies(stranger)); n != 1 {
 		t.Errorf("stranger got %d messages, want only the one refusal", n)
 	}
 }

@@ -83,7 +83,7 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	ans.ConversationID = req.ConversationID
 	if query != question {
 		ans.Query = query
-		e.logger().Info("rewrote follow-up", "question", question, "query", query)
+		e.logger().Debug("rewrote follow-up", "question", question, "query", query)
 	}
 	if req.ConversationID != "" && e.Conversations != nil {
 		turn := Turn{Question: question, Answer: ans.Text, Topic: topic}
