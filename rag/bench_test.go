@@ -69,15 +69,19 @@ func syntheticDocs(seed uint64, n, chunksPer int) []*Document {
 	return docs
 }
 
-var builtStores sync.Map // chunk count → data dir, built once per process
+// benchDataVersion names the synthetic index layout; bump it when syntheticDocs or the segment
+// format changes, so stale cached indexes are not reused.
+const benchDataVersion = "v1"
 
-// benchStore opens a store of about chunks chunks (documents of 10 chunks).
+// benchStore opens a store of about chunks chunks (documents of 10 chunks). The index is built
+// once into the system temp directory and reused by later runs, as building 100k chunks takes
+// longer than the benchmarks themselves; a "complete" marker guards against a half-built one.
 func benchStore(b *testing.B, chunks int) (*Store, string) {
 	b.Helper()
-	dirAny, ok := builtStores.Load(chunks)
-	if !ok {
-		dir, err := os.MkdirTemp("", "wenda-bench-")
-		if err != nil {
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("wenda-bench-%d-%s", chunks, benchDataVersion))
+	marker := filepath.Join(dir, "complete")
+	if _, err := os.Stat(marker); err != nil {
+		if err := os.RemoveAll(dir); err != nil {
 			b.Fatal(err)
 		}
 		s, err := OpenStore(b.Context(), dir, LocalEmbedder{}, StoreOptions{})
@@ -93,14 +97,15 @@ func benchStore(b *testing.B, chunks int) (*Store, string) {
 				b.Fatal(err)
 			}
 		}
-		builtStores.Store(chunks, dir)
-		dirAny = dir
+		if err := os.WriteFile(marker, nil, 0o644); err != nil {
+			b.Fatal(err)
+		}
 	}
-	s, err := OpenStore(b.Context(), dirAny.(string), LocalEmbedder{}, StoreOptions{})
+	s, err := OpenStore(b.Context(), dir, LocalEmbedder{}, StoreOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	return s, dirAny.(string)
+	return s, dir
 }
 
 var benchQueries = []string{
@@ -189,6 +194,7 @@ func BenchmarkPutOneDocument(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		d := syntheticDocs(uint64(1_000_000+i), 1, 3)[0]
+		d.ID = fmt.Sprintf("bench-put/%d.txt", i%10) // replace a few, so the cached index stays ~100k
 		if _, err := s.Put(b.Context(), []*Document{d}, PutOptions{}); err != nil {
 			b.Fatal(err)
 		}

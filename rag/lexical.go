@@ -41,8 +41,13 @@ type chunkTerms struct {
 func countTerms(text string, buf []Token) (chunkTerms, []Token) {
 	buf = AppendTokens(buf[:0], text)
 	slices.Sort(buf)
-	var ct chunkTerms
-	ct.length = len(buf)
+	distinct := 0
+	for i := range buf {
+		if i == 0 || buf[i] != buf[i-1] {
+			distinct++
+		}
+	}
+	ct := chunkTerms{length: len(buf), freqs: make([]termFreq, 0, distinct)}
 	for i := 0; i < len(buf); {
 		j := i + 1
 		for j < len(buf) && buf[j] == buf[i] {
