@@ -189,7 +189,7 @@ func (s *Store) stated(t Token, literal string) bool {
 		return true
 	}
 	literal = strings.ToLower(literal)
-	for _, p := range s.lex.terms[t].postings {
+	for _, p := range s.lex.entry(t).postings {
 		if !s.lex.alive[p.slot] {
 			continue
 		}

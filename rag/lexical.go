@@ -3,6 +3,7 @@ package rag
 import (
 	"math"
 	"slices"
+	"sync"
 )
 
 // BM25 parameters: the usual defaults; k1 rewards repeated terms up to a point, b normalises
@@ -65,7 +66,10 @@ func countTerms(text string, buf []Token) (chunkTerms, []Token) {
 // Removal marks a slot dead and fixes the document frequencies at once; the dead postings stay
 // until compact drops them, so deleting a document costs only its own terms.
 type lexicalIndex struct {
-	terms    map[Token]*termEntry
+	// terms is split into shards by token so that a bulk load fills them in parallel: building
+	// the postings is bound by memory latency (a cache miss per term per chunk), which two
+	// cores overlap.
+	terms    [lexShards]map[Token]*termEntry
 	lens     []uint32 // token count per slot; 0 for dead or empty slots
 	alive    []bool
 	live     int
@@ -73,29 +77,69 @@ type lexicalIndex struct {
 	dead     int // postings lists may hold this many dead slots
 }
 
+// lexShards is the number of term shards; a power of two.
+const lexShards = 4
+
 func newLexicalIndex() *lexicalIndex {
-	return &lexicalIndex{terms: map[Token]*termEntry{}}
+	x := &lexicalIndex{}
+	for i := range x.terms {
+		x.terms[i] = map[Token]*termEntry{}
+	}
+	return x
 }
 
-// add indexes a chunk's terms under slot, which must be new or previously removed.
-func (x *lexicalIndex) add(slot uint32, ct chunkTerms) {
-	for int(slot) >= len(x.lens) {
-		x.lens = append(x.lens, 0)
-		x.alive = append(x.alive, false)
-	}
-	for _, f := range ct.freqs {
-		e := x.terms[f.t]
-		if e == nil {
-			e = &termEntry{}
-			x.terms[f.t] = e
+func shardOf(t Token) int { return int(uint64(t) >> 60 & (lexShards - 1)) }
+
+// entry returns t's entry, or nil.
+func (x *lexicalIndex) entry(t Token) *termEntry { return x.terms[shardOf(t)][t] }
+
+// slotTerms is one chunk to index.
+type slotTerms struct {
+	slot  uint32
+	terms chunkTerms
+}
+
+// add indexes chunks under their slots, which must be new or previously removed. Large batches
+// fill the term shards in parallel.
+func (x *lexicalIndex) add(chunks []slotTerms) {
+	for _, c := range chunks {
+		for int(c.slot) >= len(x.lens) {
+			x.lens = append(x.lens, 0)
+			x.alive = append(x.alive, false)
 		}
-		e.postings = append(e.postings, posting{slot: slot, tf: f.n})
-		e.df++
+		x.lens[c.slot] = uint32(c.terms.length)
+		x.alive[c.slot] = true
+		x.live++
+		x.totalLen += int64(c.terms.length)
 	}
-	x.lens[slot] = uint32(ct.length)
-	x.alive[slot] = true
-	x.live++
-	x.totalLen += int64(ct.length)
+	fill := func(shard int) {
+		m := x.terms[shard]
+		for _, c := range chunks {
+			for _, f := range c.terms.freqs {
+				if shardOf(f.t) != shard {
+					continue
+				}
+				e := m[f.t]
+				if e == nil {
+					e = &termEntry{}
+					m[f.t] = e
+				}
+				e.postings = append(e.postings, posting{slot: c.slot, tf: f.n})
+				e.df++
+			}
+		}
+	}
+	if len(chunks) < 64 {
+		for shard := range lexShards {
+			fill(shard)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for shard := range lexShards {
+		wg.Go(func() { fill(shard) })
+	}
+	wg.Wait()
 }
 
 // remove forgets slot; ct must be the terms it was added with.
@@ -104,7 +148,7 @@ func (x *lexicalIndex) remove(slot uint32, ct chunkTerms) {
 		return
 	}
 	for _, f := range ct.freqs {
-		if e := x.terms[f.t]; e != nil {
+		if e := x.entry(f.t); e != nil {
 			e.df--
 		}
 	}
@@ -117,7 +161,7 @@ func (x *lexicalIndex) remove(slot uint32, ct chunkTerms) {
 
 // df is the number of live chunks holding t.
 func (x *lexicalIndex) df(t Token) int {
-	if e := x.terms[t]; e != nil {
+	if e := x.entry(t); e != nil {
 		return int(e.df)
 	}
 	return 0
@@ -128,12 +172,14 @@ func (x *lexicalIndex) needsCompaction() bool { return x.dead > 1024 && x.dead >
 
 // compact drops postings of dead slots and terms no chunk holds.
 func (x *lexicalIndex) compact() {
-	for t, e := range x.terms {
-		e.postings = slices.DeleteFunc(e.postings, func(p posting) bool { return !x.alive[p.slot] })
-		if len(e.postings) == 0 {
-			delete(x.terms, t)
-		} else {
-			e.postings = slices.Clip(e.postings)
+	for _, m := range x.terms {
+		for t, e := range m {
+			e.postings = slices.DeleteFunc(e.postings, func(p posting) bool { return !x.alive[p.slot] })
+			if len(e.postings) == 0 {
+				delete(m, t)
+			} else {
+				e.postings = slices.Clip(e.postings)
+			}
 		}
 	}
 	x.dead = 0
@@ -168,7 +214,7 @@ func (x *lexicalIndex) search(query []Token, k int) []scored {
 			continue
 		}
 		seen[t] = struct{}{}
-		e := x.terms[t]
+		e := x.entry(t)
 		if e == nil || e.df == 0 {
 			continue
 		}

@@ -1,15 +1,18 @@
 package rag
 
 import (
+	"fmt"
 	"testing"
 )
 
 func lexFrom(texts ...string) *lexicalIndex {
 	x := newLexicalIndex()
+	var chunks []slotTerms
 	for i, t := range texts {
 		ct, _ := countTerms(t, nil)
-		x.add(uint32(i), ct)
+		chunks = append(chunks, slotTerms{uint32(i), ct})
 	}
+	x.add(chunks)
 	return x
 }
 
@@ -68,7 +71,7 @@ func TestBM25RemoveAndCompact(t *testing.T) {
 	fresh := newLexicalIndex()
 	for _, i := range []int{1, 2, 3} {
 		ct, _ := countTerms(texts[i], nil)
-		fresh.add(uint32(i), ct)
+		fresh.add([]slotTerms{{uint32(i), ct}})
 	}
 	want := fresh.search(AppendTokens(nil, "durian cherry"), 5)
 	got := x.search(AppendTokens(nil, "durian cherry"), 5)
@@ -96,6 +99,40 @@ func TestTopKIsDeterministic(t *testing.T) {
 	for i := range want {
 		if got[i] != want[i] {
 			t.Fatalf("topK = %v, want %v", got, want)
+		}
+	}
+}
+
+// TestBulkAddMatchesOneByOne: the parallel, sharded bulk path builds the same index as adding
+// chunks one at a time.
+func TestBulkAddMatchesOneByOne(t *testing.T) {
+	var texts []string
+	for i := range 300 {
+		texts = append(texts, fmt.Sprintf("第%d段 数字化转型 chunk %d 城市大脑 %d", i, i*7, i%13))
+	}
+	bulk := lexFrom(texts...) // one call: 300 chunks take the parallel path
+	single := newLexicalIndex()
+	for i, text := range texts {
+		ct, _ := countTerms(text, nil)
+		single.add([]slotTerms{{uint32(i), ct}})
+	}
+	for _, q := range []string{"城市大脑 7", "第12段", "chunk 84", "数字化"} {
+		a, b := bulk.search(AppendTokens(nil, q), 10), single.search(AppendTokens(nil, q), 10)
+		if fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Errorf("%q: bulk %v, one by one %v", q, a, b)
+		}
+	}
+}
+
+func BenchmarkCountTerms(b *testing.B) {
+	docs := syntheticDocs(3, 50, 10)
+	var buf []Token
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, d := range docs {
+			for _, c := range d.Chunks {
+				_, buf = countTerms(c.Text, buf)
+			}
 		}
 	}
 }

@@ -187,9 +187,15 @@ func (s *Store) load(ctx context.Context) error {
 		wg.Wait()
 		close(results)
 	}()
+	var all []loaded
 	for l := range results {
-		s.insert(ctx, l.doc, l.vectors, l.terms)
+		all = append(all, l)
 	}
+	batch := make([]docToInsert, len(all))
+	for i, l := range all {
+		batch[i] = docToInsert{l.doc, l.vectors, l.terms}
+	}
+	s.insert(ctx, batch)
 	return ctx.Err()
 }
 
@@ -202,35 +208,58 @@ func docTerms(doc *Document, buf []Token) ([]chunkTerms, []Token) {
 	return terms, buf
 }
 
-// insert adds a document, with its chunks' vectors and terms, to the in-memory indexes. The
-// caller holds s.mu (or owns s exclusively).
-func (s *Store) insert(ctx context.Context, doc *Document, vectors [][]float32, terms []chunkTerms) {
-	if old := s.docs[doc.ID]; old != nil {
-		s.evict(old)
+// docToInsert is a document with its chunks' vectors and terms.
+type docToInsert struct {
+	doc     *Document
+	vectors [][]float32
+	terms   []chunkTerms
+}
+
+// insert adds documents to the in-memory indexes, replacing earlier versions. The caller holds
+// s.mu (or owns s exclusively).
+func (s *Store) insert(ctx context.Context, batch []docToInsert) {
+	// The last version of an id wins; an earlier one in the same batch is never indexed (its
+	// terms would otherwise be added after its slots had been freed for the later one).
+	last := make(map[string]int, len(batch))
+	for i, d := range batch {
+		last[d.doc.ID] = i
 	}
-	s.docs[doc.ID] = doc
-	s.byHash[doc.Hash] = doc.ID
-	if len(vectors) > 0 && s.meta.Dim == 0 {
-		s.meta.Dim = len(vectors[0])
-	}
-	cdocs := make([]chromem.Document, len(doc.Chunks))
-	for i := range doc.Chunks {
-		var slot uint32
-		if n := len(s.free); n > 0 {
-			slot, s.free = s.free[n-1], s.free[:n-1]
-			s.slots[slot] = slotRef{doc, i, vectors[i]}
-		} else {
-			slot = uint32(len(s.slots))
-			s.slots = append(s.slots, slotRef{doc, i, vectors[i]})
+	var lex []slotTerms
+	for i, d := range batch {
+		if last[d.doc.ID] != i {
+			continue
 		}
-		id := ChunkID(doc.ID, i)
-		s.chunkSlot[id] = slot
-		s.lex.add(slot, terms[i])
-		cdocs[i] = chromem.Document{ID: id, Embedding: vectors[i]}
+		doc := d.doc
+		if old := s.docs[doc.ID]; old != nil {
+			s.evict(old)
+		}
+		s.docs[doc.ID] = doc
+		s.byHash[doc.Hash] = doc.ID
+		if len(d.vectors) > 0 && s.meta.Dim == 0 {
+			s.meta.Dim = len(d.vectors[0])
+		}
+		cdocs := make([]chromem.Document, len(doc.Chunks))
+		for i := range doc.Chunks {
+			var slot uint32
+			if n := len(s.free); n > 0 {
+				slot, s.free = s.free[n-1], s.free[:n-1]
+				s.slots[slot] = slotRef{doc, i, d.vectors[i]}
+			} else {
+				slot = uint32(len(s.slots))
+				s.slots = append(s.slots, slotRef{doc, i, d.vectors[i]})
+			}
+			id := ChunkID(doc.ID, i)
+			s.chunkSlot[id] = slot
+			lex = append(lex, slotTerms{slot, d.terms[i]})
+			cdocs[i] = chromem.Document{ID: id, Embedding: d.vectors[i]}
+		}
+		// Vectors are unit length already, so chromem-go only copies them in; errors are
+		// impossible for documents with ids and embeddings.
+		if len(cdocs) > 0 {
+			_ = s.vectors.AddDocuments(ctx, cdocs, 1)
+		}
 	}
-	// Vectors are unit length already, so chromem-go only copies them in; errors are impossible
-	// for documents with ids and embeddings.
-	_ = s.vectors.AddDocuments(ctx, cdocs, 1)
+	s.lex.add(lex)
 }
 
 // evict removes a document from the in-memory indexes. The caller holds s.mu.
@@ -350,9 +379,11 @@ func (s *Store) Put(ctx context.Context, docs []*Document, opts PutOptions) ([]P
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	batch := make([]docToInsert, len(todo))
 	for j, i := range todo {
-		s.insert(ctx, docs[i], vectors[j], terms[j])
+		batch[j] = docToInsert{docs[i], vectors[j], terms[j]}
 	}
+	s.insert(ctx, batch)
 	return results, nil
 }
 
