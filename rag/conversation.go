@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Conversations persists multi-turn history, one small JSON file per conversation under a
@@ -21,12 +22,36 @@ type Conversations struct {
 // MaxTurns is how many turns a conversation keeps.
 const MaxTurns = 8
 
-// NewConversations keeps conversations under dir, creating it when needed.
+// MaxIdle is how long a conversation is kept after its last turn. Every HTTP question opens a
+// conversation (so that a client can follow up), so they must expire.
+const MaxIdle = 30 * 24 * time.Hour
+
+// NewConversations keeps conversations under dir, creating it when needed, and deletes those
+// idle for longer than MaxIdle.
 func NewConversations(dir string) (*Conversations, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	return &Conversations{dir: dir}, nil
+	c := &Conversations{dir: dir}
+	return c, c.prune(time.Now().Add(-MaxIdle))
+}
+
+// prune deletes conversations last written before cutoff.
+func (c *Conversations) prune(cutoff time.Time) error {
+	entries, err := os.ReadDir(c.dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil || !info.ModTime().Before(cutoff) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(c.dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 func (c *Conversations) path(id string) string {
