@@ -3,8 +3,10 @@ package loaders
 import (
 	"bytes"
 	"compress/zlib"
+	"flag"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 )
@@ -25,9 +27,11 @@ func benchLoad(b *testing.B, name string, data []byte) {
 // glyphs of mixed Chinese and ASCII drawn through an Identity-H font with a ToUnicode CMap (the
 // costly path), positioned with TJ kerning, in Flate-compressed content streams. Codes are drawn
 // from a seeded generator so that the streams compress like real text, not like repetition.
-func benchPDF(b *testing.B) []byte {
+func benchPDF(b *testing.B) []byte { return densePDF(b, 40) }
+
+// densePDF builds a PDF of dense mixed Chinese/ASCII text pages (45 lines of 40 glyphs).
+func densePDF(b testing.TB, pages int) []byte {
 	b.Helper()
-	const pages = 40
 	rng := rand.New(rand.NewPCG(1, 2))
 	var cmap strings.Builder
 	cmap.WriteString("begincmap\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n")
@@ -62,7 +66,7 @@ func benchPDF(b *testing.B) []byte {
 	return pdfOf("/Root 1 0 R", objs...)
 }
 
-func flateStream(b *testing.B, content string) string {
+func flateStream(b testing.TB, content string) string {
 	b.Helper()
 	var buf bytes.Buffer
 	zw := zlib.NewWriter(&buf)
@@ -75,7 +79,8 @@ func flateStream(b *testing.B, content string) string {
 	return fmt.Sprintf("<< /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream", buf.Len(), buf.String())
 }
 
-func BenchmarkLoadPDF(b *testing.B) { benchLoad(b, "a.pdf", benchPDF(b)) }
+func BenchmarkLoadPDF(b *testing.B)         { benchLoad(b, "a.pdf", benchPDF(b)) }
+func BenchmarkLoadPDF200Pages(b *testing.B) { benchLoad(b, "a.pdf", densePDF(b, 200)) }
 func BenchmarkLoadPDFFixture(b *testing.B) {
 	benchLoad(b, "report.pdf", readFixture(b, "report.pdf"))
 }
@@ -97,3 +102,23 @@ func BenchmarkLoadCSV(b *testing.B) {
 func BenchmarkLoadXLSX(b *testing.B) { benchLoad(b, "a.xlsx", readFixture(b, "people.xlsx")) }
 func BenchmarkLoadDOCX(b *testing.B) { benchLoad(b, "a.docx", readFixture(b, "report.docx")) }
 func BenchmarkLoadEPUB(b *testing.B) { benchLoad(b, "a.epub", readFixture(b, "book.epub")) }
+
+var densePDFOut = flag.String("dense-pdf", "", "also write the 200-page benchmark PDF to this path (to time `wenda ingest` on it)")
+
+// TestDensePDF200Pages checks that the 200-page benchmark PDF extracts one section per page,
+// and with -dense-pdf PATH writes it out for timing a whole ingest.
+func TestDensePDF200Pages(t *testing.T) {
+	data := densePDF(t, 200)
+	docs, err := Load("dense.pdf", data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != 1 || len(docs[0].Sections) != 200 || docs[0].Sections[199].Page != 200 {
+		t.Fatalf("got %d documents, want 1 with 200 pages", len(docs))
+	}
+	if *densePDFOut != "" {
+		if err := os.WriteFile(*densePDFOut, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
