@@ -268,6 +268,18 @@ func TestAskWithLLM(t *testing.T) {
 		return ans
 	}
 	ans := ask("数字化转型的失败率是多少?")
+	// The sample's 109 chunks go to the embeddings API in batches (target: ≥ 32 texts a
+	// request on average); the question itself is embedded alone.
+	var texts, batches int
+	for _, r := range fake.EmbeddingRequests() {
+		if len(r.Input) > 1 {
+			texts += len(r.Input)
+			batches++
+		}
+	}
+	if texts < 100 || texts/batches < 32 {
+		t.Errorf("ingest embedded %d texts in %d requests; want the sample's chunks at ≥ 32 a request", texts, batches)
+	}
 	if ans.Abstained || ans.Degraded || !strings.Contains(ans.Text, "80%[1]") || strings.Contains(ans.Text, "[7]") {
 		t.Errorf("LLM answer not used or citations not checked: %+v", ans)
 	}
