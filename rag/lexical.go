@@ -31,34 +31,55 @@ type termFreq struct {
 	n uint32
 }
 
-// chunkTerms is a chunk's term frequencies, sorted by token, and its length in tokens.
+// chunkTerms is a chunk's distinct terms with their frequencies, and its length in tokens.
 type chunkTerms struct {
 	freqs  []termFreq
 	length int
 }
 
-// countTerms tokenises text into sorted term frequencies, reusing buf. Sorting beats a map here:
-// it allocates nothing per chunk, and this runs for every chunk on every ingest and load.
+// countTerms tokenises text into term frequencies (in order of first occurrence), reusing buf.
+// It counts with a small open-addressing table from a pool: sorting the tokens instead took
+// 2.5 times as long, more than tokenising itself (BenchmarkCountTerms).
 func countTerms(text string, buf []Token) (chunkTerms, []Token) {
 	buf = AppendTokens(buf[:0], text)
-	slices.Sort(buf)
-	distinct := 0
-	for i := range buf {
-		if i == 0 || buf[i] != buf[i-1] {
-			distinct++
-		}
+	tt := termTables.Get().(*termTable)
+	defer termTables.Put(tt)
+	size := 64
+	for size < 2*len(buf) {
+		size <<= 1
 	}
-	ct := chunkTerms{length: len(buf), freqs: make([]termFreq, 0, distinct)}
-	for i := 0; i < len(buf); {
-		j := i + 1
-		for j < len(buf) && buf[j] == buf[i] {
-			j++
+	if len(tt.keys) < size {
+		tt.keys, tt.counts = make([]Token, size), make([]uint32, size)
+	}
+	mask := uint64(len(tt.keys) - 1)
+	tt.used = tt.used[:0]
+	for _, t := range buf {
+		i := (uint64(t) ^ uint64(t)>>32) & mask
+		for tt.counts[i] != 0 && tt.keys[i] != t {
+			i = (i + 1) & mask
 		}
-		ct.freqs = append(ct.freqs, termFreq{buf[i], uint32(j - i)})
-		i = j
+		if tt.counts[i] == 0 {
+			tt.keys[i] = t
+			tt.used = append(tt.used, uint32(i))
+		}
+		tt.counts[i]++
+	}
+	ct := chunkTerms{length: len(buf), freqs: make([]termFreq, len(tt.used))}
+	for k, i := range tt.used {
+		ct.freqs[k] = termFreq{tt.keys[i], tt.counts[i]}
+		tt.counts[i] = 0 // leave the table empty for the next chunk
 	}
 	return ct, buf
 }
+
+// termTable is countTerms' scratch hash table: a count of 0 marks an empty slot.
+type termTable struct {
+	keys   []Token
+	counts []uint32
+	used   []uint32
+}
+
+var termTables = sync.Pool{New: func() any { return new(termTable) }}
 
 // lexicalIndex is a BM25 inverted index over chunk slots. It is derived from the stored chunks,
 // never persisted: rebuilding it on load is cheaper than keeping a second file format crash-safe.

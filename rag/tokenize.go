@@ -86,7 +86,9 @@ func eachToken(text string, yield func(t Token)) {
 		inWord, pending = false, 0
 	}
 	for _, r := range text {
-		r = foldRune(r)
+		if r < 0x4E00 || r > 0x9FFF { // common ideographs have no case: skip the table lookups
+			r = foldRune(r)
+		}
 		if isCJK(r) {
 			flush()
 			yield(unigramToken(r))
