@@ -172,11 +172,11 @@ func TestAllowlist(t *testing.T) {
 	h.api.push(private(8, "还在吗"))
 	h.api.push(private(7, "问题"))
 	h.api.push(inGroup(-100, 8, "@wenda_test_bot 群里的问题")) // allowed chat, so user 8 may ask there
-	calls := h.api.waitFor("answers", wait, func(c []sent) bool {
+	h.api.waitFor("answers", wait, func(c []sent) bool {
 		return len(messagesTo(c, 7)) == 1 && len(messagesTo(c, -100)) == 1
 	})
 	time.Sleep(200 * time.Millisecond)
-	calls = h.api.sent()
+	calls := h.api.sent()
 	refusals := messagesTo(calls, 8)
 	if len(refusals) != 1 || !strings.Contains(refusals[0].Text, "只对受邀的用户开放") {
 		t.Errorf("want exactly one polite refusal for user 8, got:\n%s", dumpCalls(refusals))

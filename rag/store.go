@@ -150,13 +150,8 @@ func (s *Store) load(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("read index: %w", err)
 	}
-	type loaded struct {
-		doc     *Document
-		vectors [][]float32
-		terms   []chunkTerms
-	}
 	names := make(chan string)
-	results := make(chan loaded)
+	results := make(chan docToInsert)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
@@ -165,7 +160,7 @@ func (s *Store) load(ctx context.Context) error {
 				path := filepath.Join(docsDir, name)
 				data, err := os.ReadFile(path)
 				if err == nil {
-					var l loaded
+					var l docToInsert
 					l.doc, l.vectors, err = decodeSegment(data)
 					if err == nil {
 						l.terms, buf = docTerms(l.doc, buf)
@@ -187,13 +182,9 @@ func (s *Store) load(ctx context.Context) error {
 		wg.Wait()
 		close(results)
 	}()
-	var all []loaded
-	for l := range results {
-		all = append(all, l)
-	}
-	batch := make([]docToInsert, len(all))
-	for i, l := range all {
-		batch[i] = docToInsert{l.doc, l.vectors, l.terms}
+	var batch []docToInsert
+	for d := range results {
+		batch = append(batch, d)
 	}
 	s.insert(ctx, batch)
 	return ctx.Err()
