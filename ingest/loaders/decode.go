@@ -35,16 +35,25 @@ func bomEncoding(data []byte) (encoding.Encoding, []byte) {
 	return nil, data
 }
 
+// decodeByBOM decodes data by its byte-order mark; ok is false when it has none.
+func decodeByBOM(data []byte) (s string, ok bool, err error) {
+	enc, rest := bomEncoding(data)
+	if enc == nil {
+		return "", false, nil
+	}
+	b, err := enc.NewDecoder().Bytes(rest)
+	if err != nil {
+		return "", true, fmt.Errorf("decode after byte-order mark: %w", ErrEncoding)
+	}
+	return string(bytes.ToValidUTF8(b, []byte("\uFFFD"))), true, nil
+}
+
 // decodeText turns the bytes of a text file into UTF-8: a byte-order mark decides first, then valid
 // UTF-8, then GB18030 (a superset of GBK and GB2312) when the result reads like Chinese or ASCII
 // text. Binary content fails with ErrBinary, anything else with ErrEncoding.
 func decodeText(data []byte) (string, error) {
-	if enc, rest := bomEncoding(data); enc != nil {
-		s, err := enc.NewDecoder().Bytes(rest)
-		if err != nil {
-			return "", fmt.Errorf("decode after byte-order mark: %w", ErrEncoding)
-		}
-		return string(bytes.ToValidUTF8(s, []byte("\uFFFD"))), nil
+	if s, ok, err := decodeByBOM(data); ok {
+		return s, err
 	}
 	if looksBinary(data) {
 		return "", ErrBinary

@@ -81,12 +81,8 @@ func loadHTML(_ string, data []byte, b *budget) ([]Document, error) {
 // decodeHTML picks the page's charset from a byte-order mark, then a <meta> declaration, then
 // the same guesses as for plain text, and falls back to Windows-1252 as browsers do.
 func decodeHTML(data []byte) (string, error) {
-	if enc, rest := bomEncoding(data); enc != nil {
-		s, err := enc.NewDecoder().Bytes(rest)
-		if err != nil {
-			return "", fmt.Errorf("decode after byte-order mark: %w", ErrEncoding)
-		}
-		return string(bytes.ToValidUTF8(s, []byte("\uFFFD"))), nil
+	if s, ok, err := decodeByBOM(data); ok {
+		return s, err
 	}
 	if looksBinary(data) {
 		return "", ErrBinary
