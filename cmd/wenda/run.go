@@ -301,7 +301,14 @@ func (a *app) ask(ctx context.Context, question, conversation string, asJSON boo
 		heading, _ := prompts.Render(prompts.Lang(ans.Lang), "sources_heading", nil)
 		fmt.Fprintf(stdout, "\n%s:\n", heading)
 		for _, s := range ans.Sources {
-			fmt.Fprintf(stdout, "[%d] %s (%s)\n", s.N, s.Title, s.ChunkID)
+			where := s.ChunkID
+			if len(s.Section) > 0 {
+				where += ", " + strings.Join(s.Section, " > ")
+			}
+			if s.Page > 0 {
+				where += fmt.Sprintf(", p. %d", s.Page)
+			}
+			fmt.Fprintf(stdout, "[%d] %s (%s)\n", s.N, s.Title, where)
 		}
 	}
 	return nil
