@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/philippgille/chromem-go"
@@ -32,6 +33,9 @@ type Store struct {
 	dir      string
 	embedder Embedder
 	logger   *slog.Logger
+	// tempsCleaned is set once this process has removed the temporary files a crashed writer
+	// may have left: listing the directory on every write cost milliseconds at 10k documents.
+	tempsCleaned atomic.Bool
 
 	mu        sync.RWMutex
 	meta      indexMeta
@@ -350,8 +354,11 @@ func (s *Store) Put(ctx context.Context, docs []*Document, opts PutOptions) ([]P
 		return nil, err
 	}
 	docsDir := filepath.Join(s.dir, "docs")
-	if err := removeTempFiles(docsDir); err != nil {
-		return nil, fmt.Errorf("clean index: %w", err)
+	if !s.tempsCleaned.Load() {
+		if err := removeTempFiles(docsDir); err != nil {
+			return nil, fmt.Errorf("clean index: %w", err)
+		}
+		s.tempsCleaned.Store(true)
 	}
 	now := time.Now().UTC()
 	for j, i := range todo {
