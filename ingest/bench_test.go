@@ -46,13 +46,7 @@ func BenchmarkIngestChinese(b *testing.B) {
 	b.SetBytes(total)
 	b.ReportAllocs()
 	for b.Loop() {
-		b.StopTimer()
-		store, err := rag.OpenStore(b.Context(), b.TempDir(), rag.LocalEmbedder{}, rag.StoreOptions{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		in := &Ingester{Store: store}
-		b.StartTimer()
+		in := emptyIngester(b)
 		rep, err := in.Ingest(b.Context(), []string{dir})
 		if err != nil || rep.Added != 40 {
 			b.Fatalf("%+v %v", rep, err)
@@ -65,15 +59,20 @@ func BenchmarkIngestChinese(b *testing.B) {
 func BenchmarkSyncSampleKnowledge(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		b.StopTimer()
-		store, err := rag.OpenStore(b.Context(), b.TempDir(), rag.LocalEmbedder{}, rag.StoreOptions{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		in := &Ingester{Store: store}
-		b.StartTimer()
+		in := emptyIngester(b)
 		if rep, err := in.Sync(b.Context(), "../sample-knowledge"); err != nil || rep.Added != 1 {
 			b.Fatalf("%+v %v", rep, err)
 		}
 	}
+}
+
+// emptyIngester returns an ingester over a new, empty index, outside the benchmark's timer.
+func emptyIngester(b *testing.B) *Ingester {
+	b.StopTimer()
+	defer b.StartTimer()
+	store, err := rag.OpenStore(b.Context(), b.TempDir(), rag.LocalEmbedder{}, rag.StoreOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &Ingester{Store: store}
 }
