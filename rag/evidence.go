@@ -7,21 +7,10 @@ import (
 	"unicode/utf8"
 )
 
-// This file decides what in the retrieved passages bears on a question, and whether the
-// knowledge base answers it at all. Both answerers use it, so an LLM is never asked to answer a
-// question the documents cannot support.
-
-// functionWords are question words and particles: they say how something is asked, not what is
-// asked about, so they neither count as evidence nor as terms the documents must contain.
-var functionWords = []string{
-	"是不是", "有没有", "能不能", "什么时候", "为什么", "怎么样", "是否", "什么", "哪些", "哪个", "哪里", "哪儿",
-	"哪年", "如何", "怎样", "怎么", "为何", "何时", "多少", "多大", "多长", "多久", "多高", "多远", "几个", "请问",
-	"能否", "可以", "比如", "例如", "以及", "还有", "一下", "那么",
-	// Single characters only where they rarely sit inside a word: "能", "会", "有", "要" would
-	// cut 功能, 社会, 所有 and 重要 in half.
-	"哪", "几", "吗", "呢", "吧", "啊", "的", "了", "是", "在", "与", "及", "或", "把", "被", "给", "请", "很",
-	"该", "这", "那", "它", "他", "她",
-}
+// This file weighs what the retrieved passages say about a question: which sentences hold its
+// content words, whether they hold its constraints (place, year, name), and whether the
+// documents mention the question's names at all. Both answerers use it; the engine decides on
+// it (engine.go).
 
 var englishStopwords = map[string]bool{}
 
@@ -30,34 +19,9 @@ func init() {
 	being do does did done have has had having it its this that these those there here what which who whom whose when
 	where why how can could would should will shall may might must i you he she we they me him her us them my your our
 	their his about into over under than then so if but also any some all each more most other such only own same
-	too very just tell please know like`) {
+	too very just tell please know like explain describe mean means meaning`) {
 		englishStopwords[w] = true
 	}
-}
-
-// stripFunctionWords replaces function words in a CJK question with a separator, leaving the
-// content segments ("盛世笔特", "数字化智能化技术", ...).
-func stripFunctionWords(q string) string {
-	for _, w := range functionWords {
-		q = strings.ReplaceAll(q, w, " ")
-	}
-	return q
-}
-
-// questionTerms returns the question's content tokens (function words and English stopwords
-// removed), each once.
-func questionTerms(q string) []Token {
-	var toks []Token
-	for _, f := range strings.FieldsFunc(stripFunctionWords(q), func(r rune) bool {
-		return !isCJK(r) && !isWordRune(r) && r != '.' && r != ','
-	}) {
-		if englishStopwords[strings.ToLower(f)] {
-			continue
-		}
-		toks = AppendTokens(toks, f)
-	}
-	slices.Sort(toks)
-	return slices.Compact(toks)
 }
 
 // isQuestionSentence reports whether a sentence asks rather than states: documents that quote a
@@ -72,97 +36,200 @@ func isQuestionSentence(s string) bool {
 type sentence struct {
 	passage int    // index into the passages
 	start   int    // rune offset within the passage's chunk text
-	text    string // the sentence
-	score   float64
+	end     int    // rune offset of its end
+	text    string // the sentence as written
+	folded  string // FoldText(text)
+	// subject is the region the sentence is about when it names none itself ("广东省" for
+	// "全省……"); "" when it names its own or none was found.
+	subject string
+	// score is the share of the question's weighted content words the sentence holds, with
+	// words found only in its context (subject, previous sentence, title, section) counting
+	// for less; direct counts the sentence alone.
+	score, direct float64
+	// unmet are the question's constraints (places, years, names) neither the sentence nor its
+	// context states; empty when the sentence fits the question.
+	unmet []string
 }
 
-// tokenSet returns the distinct tokens of text.
-func tokenSet(text string) map[Token]struct{} {
-	set := map[Token]struct{}{}
-	eachToken(text, func(t Token) { set[t] = struct{}{} })
-	return set
+// fits reports whether the sentence meets every constraint of the question.
+func (s sentence) fits() bool { return len(s.unmet) == 0 }
+
+// Evidence weights.
+const (
+	// contextCredit is what a word found only in a sentence's context counts for.
+	contextCredit = 0.7
+	// partialCredit scales the share of a long word's character pairs a sentence holds, for
+	// words the sentence does not hold whole ("数字化转型" against "数字转型").
+	partialCredit = 0.6
+	// singleCharWeight scales the weight of one-character words (难, 钱): they carry meaning but
+	// match everywhere.
+	singleCharWeight = 0.4
+)
+
+// weightedWord is a question content word and how much it says about what is asked.
+type weightedWord struct {
+	text   string
+	weight float64
+	pairs  []string // a long CJK word's character pairs, for partial matches
 }
 
-// coverage is the share of the question's term weight found in set.
-func coverage(terms []Token, weights []float64, total float64, set map[Token]struct{}) float64 {
-	if total == 0 {
+// weighWords returns each content word's weight: the BM25 inverse document frequency of its
+// rarest character pair (or of the word, for Latin words and single characters). A word the
+// index never holds weighs nothing, as no sentence can hold it; names the documents never
+// mention are absentNames' business. own, when set, are a follow-up's own words: they count
+// double and the earlier topic's words half. The caller holds s.mu.
+func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
+	out := make([]weightedWord, 0, len(q.words))
+	for _, w := range q.words {
+		ww := weightedWord{text: w}
+		runes := []rune(w)
+		switch {
+		case len(runes) >= 2 && allCJK(w):
+			best := -1.0
+			for i := 0; i+1 < len(runes); i++ {
+				t := bigramToken(runes[i], runes[i+1])
+				if s.lex.df(t) == 0 {
+					best = 0
+					break
+				}
+				best = max(best, s.lex.idf(t))
+				if len(runes) >= 3 {
+					ww.pairs = append(ww.pairs, string(runes[i:i+2]))
+				}
+			}
+			ww.weight = max(best, 0)
+		default:
+			toks := AppendTokens(nil, w)
+			if len(toks) == 0 {
+				continue
+			}
+			for _, t := range toks {
+				if s.lex.df(t) > 0 {
+					ww.weight = max(ww.weight, s.lex.idf(t))
+				}
+			}
+			if len(runes) == 1 {
+				ww.weight *= singleCharWeight
+			}
+		}
+		if own != nil {
+			if own[w] {
+				ww.weight *= 2
+			} else {
+				ww.weight *= 0.5
+			}
+		}
+		out = append(out, ww)
+	}
+	return out
+}
+
+// matchWord is how much of w text holds: 1 when whole, else partial credit for a long word's
+// character pairs.
+func matchWord(w weightedWord, folded string) float64 {
+	if strings.Contains(folded, w.text) {
+		return 1
+	}
+	if !allCJK(w.text) && !strings.ContainsFunc(w.text, isCJK) {
+		// Latin words and numbers: as tokens, so "ge" does not match inside "general".
+		return tokenMatch(w.text, folded)
+	}
+	if len(w.pairs) == 0 {
 		return 0
 	}
-	var got float64
-	for i, t := range terms {
-		if _, ok := set[t]; ok {
-			got += weights[i]
+	n := 0
+	for _, p := range w.pairs {
+		if strings.Contains(folded, p) {
+			n++
 		}
 	}
-	return got / total
+	return partialCredit * float64(n) / float64(len(w.pairs))
 }
 
-// sentenceScorer scores many sentences against one question without allocating per sentence:
-// this runs for every sentence of every retrieved passage on every question, and building a map
-// per sentence was half the cost of an answer (pprof, docs/benchmarks.md).
-type sentenceScorer struct {
-	weight   map[Token]float64  // question term → weight
-	question map[Token]struct{} // every distinct token of the question
-	total    float64
-	buf      []Token
-}
-
-func newSentenceScorer(question string, terms []Token, weights []float64) *sentenceScorer {
-	sc := &sentenceScorer{weight: make(map[Token]float64, len(terms)), question: tokenSet(question)}
-	for i, t := range terms {
-		sc.weight[t] = weights[i]
-		sc.total += weights[i]
+// tokenMatch is 1 when the Latin word or number w occurs in folded as a whole token.
+func tokenMatch(w, folded string) float64 {
+	want := AppendTokens(nil, w)
+	if len(want) == 0 {
+		return 0
 	}
-	return sc
-}
-
-// score returns the sentence's coverage of the weighted terms, and whether the sentence mostly
-// restates the question: at least 60% of its distinct tokens are the question's and it holds
-// 60% of the question's.
-func (sc *sentenceScorer) score(text string) (coverage float64, restates bool) {
-	sc.buf = AppendTokens(sc.buf[:0], text)
-	slices.Sort(sc.buf)
-	distinct := slices.Compact(sc.buf)
-	shared := 0
-	var got float64
-	for _, t := range distinct {
-		if _, ok := sc.question[t]; ok {
-			shared++
+	have := map[Token]bool{}
+	eachToken(folded, func(t Token) { have[t] = true })
+	for _, t := range want {
+		if !have[t] {
+			return 0
 		}
-		got += sc.weight[t]
 	}
-	restates = len(distinct) > 0 && len(sc.question) > 0 &&
-		float64(shared) >= 0.6*float64(len(distinct)) && float64(shared) >= 0.6*float64(len(sc.question))
-	if sc.total > 0 {
-		coverage = got / sc.total
-	}
-	return coverage, restates
+	return 1
 }
 
 // minEvidenceRunes drops fragments too short to state anything ("01", "见下表").
 const minEvidenceRunes = 6
 
-// candidateSentences splits the passages into sentences that may serve as evidence, scored by
-// how much of the question's weighted terms they contain, best first. Sentences that ask a
-// question or restate this one are left out.
-func candidateSentences(question string, passages []Passage, terms []Token, weights []float64) []sentence {
-	sc := newSentenceScorer(question, terms, weights)
+// assess splits the passages into evidence sentences, scores each against the question and
+// checks its constraints, best first: sentences that fit the question before those that do not,
+// then by score. Sentences that ask a question or restate this one are left out. own, when
+// set, are a follow-up's own words (see weighWords).
+func (s *Store) assess(q question, passages []Passage, own map[string]bool) []sentence {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	words := s.weighWords(q, own)
+	var total float64
+	for _, w := range words {
+		total += w.weight
+	}
+	qset := tokenSet(q.folded)
 	var out []sentence
 	for pi, p := range passages {
 		runes := []rune(p.Chunk.Text)
-		for _, sp := range Sentences(runes) {
+		meta := FoldText(p.Title + " " + strings.Join(p.Chunk.Section, " "))
+		spans := Sentences(runes)
+		chunkFolded := statedText(runes, spans)
+		prev := ""
+		for _, sp := range spans {
 			text := string(runes[sp.Start:sp.End])
-			if sp.End-sp.Start < minEvidenceRunes || isQuestionSentence(text) {
+			folded := FoldText(text)
+			context := prev
+			if isQuestionSentence(text) {
+				prev = ""
 				continue
 			}
-			cov, restates := sc.score(text)
-			if restates {
+			prev = folded
+			if sp.End-sp.Start < minEvidenceRunes || isCaption(text) || restates(qset, folded) {
 				continue
 			}
-			out = append(out, sentence{passage: pi, start: sp.Start, text: text, score: cov})
+			sent := sentence{passage: pi, start: sp.Start, end: sp.End, text: text, folded: folded}
+			if sp.Start == 0 {
+				if head := s.sentenceHead(p); head != "" {
+					sent.text = head + text // the chunk starts mid-sentence ("川省“十四五”期间")
+				}
+			}
+			if !namesSubject(folded) {
+				sent.subject = s.subjectBefore(p, sp.Start)
+			}
+			ctx := context + " " + FoldText(sent.subject) + " " + meta
+			if total > 0 {
+				var got, direct float64
+				for _, w := range words {
+					m := matchWord(w, folded)
+					direct += w.weight * m
+					if m < 1 {
+						m = max(m, contextCredit*matchWord(w, ctx))
+					}
+					got += w.weight * m
+				}
+				sent.score, sent.direct = got/total, direct/total
+			}
+			sent.unmet = unmetConstraints(q, folded, context, ctx, chunkFolded)
+			out = append(out, sent)
 		}
 	}
 	slices.SortStableFunc(out, func(a, b sentence) int {
+		if a.fits() != b.fits() {
+			if a.fits() {
+				return -1
+			}
+			return 1
+		}
 		switch {
 		case a.score > b.score:
 			return -1
@@ -174,119 +241,163 @@ func candidateSentences(question string, passages []Passage, terms []Token, weig
 	return out
 }
 
-// rareDF is the document frequency up to which a term's occurrences are checked one by one:
-// a term found in more chunks than this is surely stated somewhere, not only asked about.
-const rareDF = 3
-
-// stated reports whether some sentence in the index that is not a question contains literal
-// (whose token is t). The caller holds s.mu.
-func (s *Store) stated(t Token, literal string) bool {
-	df := s.lex.df(t)
-	if df == 0 {
-		return false
+// sentenceHead returns the start of the sentence a chunk begins in the middle of, or "" when
+// the chunk begins a sentence. The caller holds s.mu.
+func (s *Store) sentenceHead(p Passage) string {
+	doc := s.docs[p.DocID]
+	if doc == nil || p.Chunk.Start == 0 || p.Chunk.Index >= len(doc.Chunks) {
+		return ""
 	}
-	if df > rareDF {
+	before := []rune(textBefore(doc, p.Chunk.Index, p.Chunk.Start, maxQuoteRunes))
+	i := len(before)
+	for i > 0 && !strings.ContainsRune(sentenceEnds+"\n", before[i-1]) {
+		i--
+	}
+	if i == 0 && len(before) == maxQuoteRunes {
+		return "" // no sentence start within reach: leave the quote as it is
+	}
+	for i < len(before) && strings.ContainsRune(closers, before[i]) {
+		i++
+	}
+	return strings.TrimLeftFunc(string(before[i:]), unicode.IsSpace)
+}
+
+// statedText is the folded text of a chunk's sentences that state rather than ask: a name in a
+// quoted question is not evidence of anything.
+func statedText(runes []rune, spans []Span) string {
+	var b strings.Builder
+	for _, sp := range spans {
+		if t := string(runes[sp.Start:sp.End]); !isQuestionSentence(t) {
+			b.WriteString(FoldText(t))
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// unmetConstraints returns the question's places, years and names that a sentence does not
+// state where they would have to be: a year in the sentence or the one before it; a place in
+// the sentence, its subject, or the document's title or section (not merely elsewhere in the
+// chunk, which may be another province's plan); a name anywhere in the chunk or its title.
+func unmetConstraints(q question, sent, prev, ctx, chunk string) []string {
+	var unmet []string
+	for _, y := range q.years {
+		if tokenMatch(y, sent) == 0 && tokenMatch(y, prev) == 0 {
+			unmet = append(unmet, y+"年")
+		}
+	}
+	for _, p := range q.places {
+		if !strings.Contains(sent, p) && !strings.Contains(ctx, p) {
+			unmet = append(unmet, p)
+		}
+	}
+	for _, n := range q.names {
+		if matchWord(weightedWord{text: n}, sent) == 0 && matchWord(weightedWord{text: n}, chunk) == 0 &&
+			matchWord(weightedWord{text: n}, ctx) == 0 {
+			unmet = append(unmet, n)
+		}
+	}
+	return unmet
+}
+
+// restates reports whether a sentence mostly repeats the question: at least 60% of its distinct
+// tokens are the question's and it holds 60% of the question's.
+func restates(question map[Token]struct{}, folded string) bool {
+	sent := tokenSet(folded)
+	shared := 0
+	for t := range sent {
+		if _, ok := question[t]; ok {
+			shared++
+		}
+	}
+	return len(sent) > 0 && len(question) > 0 &&
+		float64(shared) >= 0.6*float64(len(sent)) && float64(shared) >= 0.6*float64(len(question))
+}
+
+// isCaption reports whether a sentence is a table or figure caption scraped into the text
+// ("表2 国内数字疗法相关政策来源:…"): it labels something that is not there.
+func isCaption(s string) bool {
+	s = strings.TrimSpace(s)
+	for _, p := range []string{"表", "图", "Table ", "Figure ", "Fig. "} {
+		if rest, ok := strings.CutPrefix(s, p); ok {
+			r, _ := utf8.DecodeRuneInString(strings.TrimSpace(rest))
+			if unicode.IsDigit(r) {
+				return true
+			}
+		}
+	}
+	return strings.Contains(s, "来源:") || strings.Contains(s, "来源：") || strings.Contains(s, "Source:")
+}
+
+// tokenSet returns the distinct tokens of text.
+func tokenSet(text string) map[Token]struct{} {
+	set := map[Token]struct{}{}
+	eachToken(text, func(t Token) { set[t] = struct{}{} })
+	return set
+}
+
+// absentNames returns the names of q that the knowledge base never states: asked what
+// "盛世笔特" plans, when the documents mention it only in a visitor's question, it returns
+// ["盛世笔特"]. Only names count (words the dictionary does not know, rare proper nouns,
+// capitalised Latin words; see readQuestion), never common words, so the answer to whether a
+// question is refused does not depend on what else happens to be indexed.
+func (s *Store) absentNames(q question) []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var absent []string
+	for _, n := range q.names {
+		if !s.statedLiteral(n) {
+			absent = append(absent, n)
+		}
+	}
+	return absent
+}
+
+// statedCheckLimit bounds how many chunks statedLiteral reads: a literal whose rarest token is
+// in more chunks than this is surely stated somewhere.
+const statedCheckLimit = 400
+
+// statedLiteral reports whether some sentence of the index that is not a question, or some
+// document title, holds the folded literal. The caller holds s.mu.
+func (s *Store) statedLiteral(lit string) bool {
+	toks := AppendTokens(nil, lit)
+	if len(toks) == 0 {
 		return true
 	}
-	literal = strings.ToLower(literal)
-	for _, p := range s.lex.entry(t).postings {
+	latin := !strings.ContainsFunc(lit, isCJK)
+	rare, rareDF := toks[0], s.lex.df(toks[0])
+	for _, t := range toks[1:] {
+		if df := s.lex.df(t); df < rareDF {
+			rare, rareDF = t, df
+		}
+	}
+	if rareDF == 0 {
+		return false
+	}
+	if rareDF > statedCheckLimit {
+		return true
+	}
+	holds := func(text string) bool {
+		if latin {
+			return tokenMatch(lit, text) == 1
+		}
+		return strings.Contains(text, lit)
+	}
+	for _, p := range s.lex.entry(rare).postings {
 		if !s.lex.alive[p.slot] {
 			continue
 		}
 		ref := s.slots[p.slot]
-		runes := []rune(ref.doc.Chunks[ref.chunk].Text)
+		if holds(FoldText(ref.doc.Title)) {
+			return true
+		}
+		runes := []rune(FoldText(ref.doc.Chunks[ref.chunk].Text))
 		for _, sp := range Sentences(runes) {
-			sent := strings.ToLower(string(runes[sp.Start:sp.End]))
-			if strings.Contains(sent, literal) && !isQuestionSentence(sent) {
+			sent := string(runes[sp.Start:sp.End])
+			if holds(sent) && !isQuestionSentence(sent) {
 				return true
 			}
 		}
-		if strings.Contains(strings.ToLower(ref.doc.Title), literal) {
-			return true
-		}
 	}
 	return false
-}
-
-// MissingTerms returns the terms of a question that the knowledge base never states: names and
-// words that appear nowhere in it except, perhaps, in a quoted question. Asked what "盛世笔特"
-// plans, when the documents mention it only in a visitor's question, it returns ["盛世笔特"].
-//
-// Chinese has no spaces, so terms are found from character pairs: after function words are cut
-// out, a run of adjacent pairs the index never states marks an unknown term when it is three
-// pairs long or covers two thirds of its segment ("股价" alone, "鸿蒙系统"); shorter runs are
-// usually just words meeting. When the run covers half its segment or more, the whole segment
-// is reported, as that is how the person wrote the name. Latin words count when capitalised
-// (names, acronyms); ordinary English words vary too much in form to demand.
-func (s *Store) MissingTerms(question string) []string {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	var missing []string
-	segments := strings.FieldsFunc(stripFunctionWords(question), func(r rune) bool {
-		return !isCJK(r) && !isWordRune(r)
-	})
-	for _, seg := range segments {
-		for _, piece := range splitScripts(seg) {
-			runes := []rune(piece)
-			if !isCJK(runes[0]) {
-				if unicode.IsUpper(runes[0]) && len(runes) > 1 && !englishStopwords[strings.ToLower(piece)] &&
-					!s.stated(AppendTokens(nil, piece)[0], piece) {
-					missing = append(missing, piece)
-				}
-				continue
-			}
-			missing = append(missing, s.unstatedRuns(runes)...)
-		}
-	}
-	return slices.Compact(missing)
-}
-
-// unstatedRuns finds runs of unstated character pairs in a CJK segment. The caller holds s.mu.
-func (s *Store) unstatedRuns(runes []rune) []string {
-	pairs := len(runes) - 1
-	if pairs < 1 {
-		return nil
-	}
-	var out []string
-	for i := 0; i < pairs; {
-		if s.stated(bigramToken(foldRune(runes[i]), foldRune(runes[i+1])), string(runes[i:i+2])) {
-			i++
-			continue
-		}
-		j := i + 1
-		for j < pairs && !s.stated(bigramToken(foldRune(runes[j]), foldRune(runes[j+1])), string(runes[j:j+2])) {
-			j++
-		}
-		// Two unstated pairs in a row also happen where a one-character word sits between two
-		// words ("转型上投资"), so a run must be three pairs long, or most of its segment.
-		if n := j - i; n >= 3 || 3*n >= 2*pairs {
-			if 2*n >= pairs {
-				return []string{string(runes)}
-			}
-			out = append(out, string(runes[i:j+1]))
-		}
-		i = j
-	}
-	return out
-}
-
-// splitScripts cuts a segment into CJK runs and runs of other letters and digits.
-func splitScripts(seg string) []string {
-	var out []string
-	start, prev := 0, -1
-	for i, r := range seg {
-		kind := 0
-		if isCJK(r) {
-			kind = 1
-		}
-		if prev >= 0 && kind != prev {
-			out = append(out, seg[start:i])
-			start = i
-		}
-		prev = kind
-	}
-	if start < len(seg) {
-		out = append(out, seg[start:])
-	}
-	return out
 }

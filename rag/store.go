@@ -168,6 +168,13 @@ func (s *Store) load(ctx context.Context) error {
 					l.doc, l.vectors, err = decodeSegment(data)
 					if err == nil {
 						l.terms, buf = docTerms(l.doc, buf)
+						if local, ok := s.embedder.(LocalEmbedder); ok {
+							// Local vectors are derived from the text, like BM25: recomputing them
+							// means a change of tokenisation (Traditional folding) needs no rebuild.
+							for i := range l.vectors {
+								l.vectors[i] = local.fromTerms(l.terms[i])
+							}
+						}
 						results <- l
 						continue
 					}

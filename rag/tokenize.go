@@ -1,6 +1,11 @@
 package rag
 
-import "unicode"
+import (
+	"strings"
+	"unicode"
+
+	"github.com/wenda-dev/wenda/rag/zh"
+)
 
 // Token is a hashed term: a CJK character, a pair of adjacent CJK characters, or a lower-cased
 // Latin word or number. Hashing keeps tokenisation allocation-free; 64 bits make collisions
@@ -24,7 +29,8 @@ func isCJK(r rune) bool {
 	return unicode.Is(unicode.Han, r) || unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
 
-// foldRune maps full-width ASCII to ASCII and upper case to lower case, so "ＧＤＰ" matches "gdp".
+// foldRune maps full-width ASCII to ASCII, upper case to lower case and Traditional Chinese
+// characters to Simplified, so "ＧＤＰ" matches "gdp" and 甘肅 matches 甘肃.
 func foldRune(r rune) rune {
 	if r >= 0xFF01 && r <= 0xFF5E {
 		r -= 0xFEE0
@@ -35,8 +41,14 @@ func foldRune(r rune) rune {
 		}
 		return r
 	}
+	if s := zh.Fold(r); s != r {
+		return s
+	}
 	return unicode.ToLower(r)
 }
+
+// FoldText applies foldRune to every rune of s: the form in which texts are compared.
+func FoldText(s string) string { return strings.Map(foldRune, s) }
 
 func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
@@ -86,8 +98,10 @@ func eachToken(text string, yield func(t Token)) {
 		inWord, pending = false, 0
 	}
 	for _, r := range text {
-		if r < 0x4E00 || r > 0x9FFF { // common ideographs have no case: skip the table lookups
+		if r < 0x4E00 || r > 0x9FFF { // common ideographs have no case: one table lookup
 			r = foldRune(r)
+		} else {
+			r = zh.Fold(r)
 		}
 		if isCJK(r) {
 			flush()

@@ -1,0 +1,393 @@
+package rag
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/wenda-dev/wenda/prompts"
+)
+
+// This file writes extractive answers: quotes from the documents, each with its [n], shaped by
+// what the question asks for (a fact, a list, reasons, a method, a definition), and the
+// abstentions and near-miss answers when the documents do not answer the question as asked.
+
+// Extractive answer limits: enough for a fact and its context, short enough to read in a chat.
+const (
+	maxAnswerSentences = 3
+	maxAnswerRunes     = 400
+	maxRelated         = 3
+	maxQuoteRunes      = 160
+	// keepRatio admits further sentences to a factual answer scoring at least this share of
+	// the best one: only near-equals, so no unrelated sentence is appended.
+	keepRatio = 0.9
+	// maxListItems bounds a list gathered across passages.
+	maxListItems = 6
+	// listRatio admits list items scoring at least this share of the best.
+	listRatio = 0.7
+	// maxFollowing is how many sentences after the topic sentence a why or how answer quotes.
+	maxFollowing = 5
+	// maxExplainRunes bounds a why or how answer: reasons take more room than a fact.
+	maxExplainRunes = 500
+)
+
+// extractive answers q from the evidence: sents[0] fits the question and scores at least
+// answerCoverage.
+func (e *Engine) extractive(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
+	switch q.kind {
+	case kindReason, kindMethod:
+		return e.explain(passages, sents, lang)
+	case kindList:
+		return e.list(q, passages, sents, lang)
+	case kindDefinition:
+		return definition(passages, sents, lang)
+	}
+	return fact(passages, sents, lang)
+}
+
+// fact quotes the best sentence and any near-equal ones, in document order.
+func fact(passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
+	var picked []sentence
+	runes := 0
+	seen := map[string]bool{}
+	for _, s := range sents {
+		if len(picked) == maxAnswerSentences || !s.fits() || s.score < keepRatio*sents[0].score {
+			break
+		}
+		if len(picked) > 0 && s.direct < keepRatio*sents[0].direct {
+			continue // it scores on its context: the best sentence already says it
+		}
+		n := utf8.RuneCountInString(s.text)
+		if seen[s.folded] || (len(picked) > 0 && runes+n > maxAnswerRunes) {
+			continue
+		}
+		seen[s.folded] = true
+		picked = append(picked, s)
+		runes += n
+	}
+	sortByPosition(passages, picked)
+	return quoted(passages, picked, lang)
+}
+
+// definitionCues follow the defined term in a defining sentence.
+var definitionCues = []string{"是指", "指的是", "界定为", "定义为", "被定义", "是一种", "是一类", "是一个", "是由", "即", "是", " is ", " are ", " refers to", " means "}
+
+// definition prefers, among the strong sentences, one that defines: "数字疗法(…)是……".
+func definition(passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
+	for _, s := range sents {
+		if !s.fits() || s.score < listRatio*sents[0].score {
+			break
+		}
+		for _, cue := range definitionCues {
+			if strings.Contains(s.folded, cue) {
+				return quoted(passages, []sentence{s}, lang)
+			}
+		}
+	}
+	return fact(passages, sents, lang)
+}
+
+// explain answers why and how: the topic sentence, then the sentences after it that give the
+// reasons or steps ("GE数字化转型还谈不上失败,但绝称不上成功" is followed by why).
+func (e *Engine) explain(passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
+	picked := []sentence{sents[0]}
+	runes := utf8.RuneCountInString(sents[0].text)
+	for _, s := range e.following(passages, sents[0]) {
+		n := utf8.RuneCountInString(s.text)
+		if len(picked) > maxFollowing || runes+n > maxExplainRunes {
+			break
+		}
+		picked = append(picked, s)
+		runes += n
+	}
+	return quoted(passages, picked, lang)
+}
+
+// list answers "有哪些": a sentence that introduces its items ("有以下几点", "包括……") with the
+// sentences after it; otherwise the items gathered across passages, each with its subject
+// ("哪些省份提出了建设智慧城市?" is answered province by province).
+func (e *Engine) list(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
+	lead := sents[0]
+	if introducesList(lead.text) {
+		return e.explain(passages, sents, lang)
+	}
+	if !q.asksForEntities() {
+		return e.explain(passages, sents, lang)
+	}
+	var items []sentence
+	seen := map[string]bool{}
+	for _, s := range sents {
+		if len(items) == maxListItems || !s.fits() || s.score < listRatio*lead.score || s.score < answerCoverage {
+			break
+		}
+		key := s.subject + "|" + passages[s.passage].ChunkID
+		if seen[s.folded] || seen[key] {
+			continue
+		}
+		seen[s.folded], seen[key] = true, true
+		items = append(items, s)
+	}
+	if len(items) < 2 {
+		return e.explain(passages, sents, lang)
+	}
+	cites := newCitations(passages)
+	var b strings.Builder
+	for i, s := range items {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "- %s[%d]", withSubject(s.subject, quote(cleanQuote(s.text))), cites.number(s.passage))
+	}
+	return &Answer{Text: b.String(), Sources: cites.sources}
+}
+
+// entityNouns name the things a list question may ask for one by one.
+var entityNouns = []string{"省份", "省", "城市", "地区", "地方", "企业", "公司", "国家", "机构", "部门", "产品", "案例", "which provinces", "which cities", "which companies"}
+
+// asksForEntities reports whether a list question asks which places, organisations or products
+// ("哪些省份…"), whose items stand in different passages, rather than for the items of one list.
+func (q question) asksForEntities() bool {
+	for _, cue := range []string{"哪些", "哪几个", "which "} {
+		i := strings.Index(q.folded, cue)
+		if i < 0 {
+			continue
+		}
+		rest := q.folded[i+len(cue):]
+		for _, n := range entityNouns {
+			if strings.HasPrefix(rest, n) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// introducesList reports whether a sentence announces items that follow it.
+func introducesList(s string) bool {
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, ":") || strings.HasSuffix(s, "：") {
+		return true
+	}
+	for _, cue := range []string{"以下", "如下", "几点", "几个方面", "三个", "四个", "五个"} {
+		if strings.Contains(s, cue) {
+			return true
+		}
+	}
+	return false
+}
+
+// following returns the sentences after s in its passage, continuing into the document's next
+// chunk when s ends its own; a chunk taken from the store is appended to passages so that it
+// can be cited.
+func (e *Engine) following(passages []Passage, s sentence) []sentence {
+	p := passages[s.passage]
+	var out []sentence
+	add := func(pi int, text string, from int) {
+		runes := []rune(text)
+		for _, sp := range Sentences(runes) {
+			if sp.Start < from || sp.End-sp.Start < minEvidenceRunes {
+				continue
+			}
+			t := string(runes[sp.Start:sp.End])
+			if isQuestionSentence(t) || isCaption(t) {
+				continue
+			}
+			out = append(out, sentence{passage: pi, start: sp.Start, end: sp.End, text: t, folded: FoldText(t), subject: s.subject})
+		}
+	}
+	add(s.passage, p.Chunk.Text, s.end)
+	if len(out) >= 2 {
+		return out
+	}
+	next, ok := e.Store.nextChunk(p)
+	if !ok {
+		return out
+	}
+	// The chunks overlap: start after what this chunk already holds.
+	from := 0
+	if overlap := p.Chunk.End - next.Chunk.Start; overlap > 0 {
+		from = overlap
+	}
+	pi := slices.IndexFunc(passages, func(q Passage) bool { return q.ChunkID == next.ChunkID })
+	if pi < 0 {
+		return out // quoting a chunk the answer cannot cite would break the citations
+	}
+	add(pi, next.Chunk.Text, from)
+	return out
+}
+
+// nextChunk returns the passage after p in its document.
+func (s *Store) nextChunk(p Passage) (Passage, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	doc := s.docs[p.DocID]
+	i := p.Chunk.Index + 1
+	if doc == nil || i >= len(doc.Chunks) {
+		return Passage{}, false
+	}
+	return Passage{DocID: doc.ID, Source: doc.Source, Title: doc.Title, URL: doc.URL, ChunkID: ChunkID(doc.ID, i), Chunk: doc.Chunks[i]}, true
+}
+
+// quoted writes the picked sentences as the answer, each followed by its [n].
+func quoted(passages []Passage, picked []sentence, lang prompts.Lang) *Answer {
+	cites := newCitations(passages)
+	var b strings.Builder
+	for i, s := range picked {
+		if i > 0 && lang == prompts.English {
+			b.WriteByte(' ')
+		}
+		text := cleanQuote(s.text)
+		if i == 0 || s.subject != picked[i-1].subject {
+			text = withSubject(s.subject, text)
+		}
+		b.WriteString(quote(text))
+		fmt.Fprintf(&b, "[%d]", cites.number(s.passage))
+	}
+	return &Answer{Text: b.String(), Sources: cites.sources}
+}
+
+// sortByPosition orders sentences as they stand in the documents.
+func sortByPosition(passages []Passage, sents []sentence) {
+	slices.SortFunc(sents, func(a, b sentence) int {
+		pa, pb := passages[a.passage], passages[b.passage]
+		if c := strings.Compare(pa.DocID, pb.DocID); c != 0 {
+			return c
+		}
+		if c := pa.Chunk.Start - pb.Chunk.Start; c != 0 {
+			return c
+		}
+		return a.start - b.start
+	})
+}
+
+// nearMiss answers a question whose content the documents hold for another place, year or name
+// than the one asked about: it says so, then quotes what they do give, labelled with whom it
+// is about. It is an abstention: the question as asked is not answered.
+func nearMiss(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
+	best := slices.IndexFunc(sents, func(s sentence) bool { return !s.fits() && s.score >= answerCoverage })
+	unmet := sents[best].unmet
+	head, err := prompts.Render(lang, "near_miss", map[string]any{"Terms": unmet})
+	if err != nil {
+		head = err.Error() // a template bug must show, not hide the answer
+	}
+	cites := newCitations(passages)
+	var lines []string
+	seen := map[string]bool{}
+	for _, s := range sents[best:] {
+		if len(lines) == 2 || s.score < answerCoverage || s.score < keepRatio*sents[best].score {
+			break
+		}
+		if s.fits() || seen[s.folded] {
+			continue
+		}
+		seen[s.folded] = true
+		lines = append(lines, fmt.Sprintf("- %s[%d]", withSubject(s.subject, quote(cleanQuote(s.text))), cites.number(s.passage)))
+	}
+	intro, _ := prompts.Render(lang, "near_miss_intro", nil)
+	return &Answer{Text: head + "\n" + intro + "\n" + strings.Join(lines, "\n"), Abstained: true, Sources: cites.sources}
+}
+
+// abstain says the knowledge base does not answer the question, naming the names it never
+// mentions, and lists the closest related sentences with citations. An English question over
+// Chinese documents is told to ask in Chinese: without a language model wenda matches words,
+// and the words are Chinese.
+func abstain(q question, passages []Passage, sents []sentence, absent []string, lang prompts.Lang, docs prompts.Lang) *Answer {
+	var head string
+	var err error
+	switch {
+	case len(absent) > 0:
+		head, err = prompts.Render(lang, "no_answer_terms", map[string]any{"Terms": absent})
+	case lang == prompts.English && docs == prompts.Chinese:
+		head, err = prompts.Render(lang, "no_answer_other_language", nil)
+	default:
+		head, err = prompts.Render(lang, "no_answer", nil)
+	}
+	if err != nil {
+		head = err.Error() // a template bug must show, not hide the answer
+	}
+	cites := newCitations(passages)
+	var lines []string
+	seen := map[string]bool{}
+	for _, s := range sents {
+		if len(lines) == maxRelated || s.score < relatedCoverage {
+			break
+		}
+		if seen[s.folded] {
+			continue
+		}
+		seen[s.folded] = true
+		lines = append(lines, fmt.Sprintf("- %s[%d]", withSubject(s.subject, quote(cleanQuote(s.text))), cites.number(s.passage)))
+	}
+	text := head
+	if len(lines) > 0 {
+		intro, _ := prompts.Render(lang, "related_intro", nil)
+		text += "\n" + intro + "\n" + strings.Join(lines, "\n")
+	}
+	return &Answer{Text: text, Abstained: true, Sources: cites.sources}
+}
+
+// docsLang is the language most of the indexed text is written in, judged on a sample of chunks.
+func (e *Engine) docsLang() prompts.Lang {
+	s := e.Store
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var b strings.Builder
+	for i, n := 0, 0; i < len(s.slots) && n < 64; i += max(1, len(s.slots)/64) {
+		if ref := s.slots[i]; ref.doc != nil && ref.chunk < len(ref.doc.Chunks) {
+			b.WriteString(ref.doc.Chunks[ref.chunk].Text)
+			n++
+		}
+	}
+	return prompts.Detect(b.String())
+}
+
+// quote shortens a sentence for display.
+func quote(s string) string {
+	if utf8.RuneCountInString(s) <= maxQuoteRunes {
+		return s
+	}
+	return string([]rune(s)[:maxQuoteRunes]) + "…"
+}
+
+// cleanQuote takes scraped heading numbers off a sentence: a leading "01"/"02、"/"一、" glued
+// to the text, a trailing "03、" that belongs to the next heading, and a short heading glued
+// before the sentence that repeats its first words ("数字疗法界定数字疗法(…)是…").
+func cleanQuote(s string) string {
+	runes := []rune(strings.TrimLeft(strings.TrimSpace(s), "|｜,，、;；》」』】)）"))
+	i := 0
+	for i < len(runes) && i < 3 && (unicode.IsDigit(runes[i]) || strings.ContainsRune("一二三四五六七八九十", runes[i])) {
+		i++
+	}
+	if i > 0 && i < len(runes) {
+		marked := strings.ContainsRune("、.．:：)） ", runes[i])
+		// "01规模增" is a heading number glued to text; "四川", "2019年", "3个" are not.
+		glued := unicode.IsDigit(runes[0]) && i == 2 && isCJK(runes[i]) && !strings.ContainsRune("年月日号个家项万亿元岁倍", runes[i])
+		if marked || glued {
+			for i < len(runes) && strings.ContainsRune("、.．:：)） ", runes[i]) {
+				i++
+			}
+			runes = runes[i:]
+		}
+	}
+	j := len(runes)
+	for j > 0 && strings.ContainsRune("、.．", runes[j-1]) {
+		j--
+	}
+	k := j
+	for k > 0 && unicode.IsDigit(runes[k-1]) && j-k < 2 {
+		k--
+	}
+	if k < j && j-k == 2 && k > 0 && !unicode.IsDigit(runes[k-1]) && j < len(runes) {
+		runes = runes[:k]
+	}
+	// A glued heading: the text after its first 4 to 10 runes starts again with its first two.
+	for h := 4; h <= 10 && h+2 <= len(runes); h++ {
+		if runes[h] == runes[0] && runes[h+1] == runes[1] && allCJK(string(runes[:h])) {
+			runes = runes[h:]
+			break
+		}
+	}
+	return string(runes)
+}

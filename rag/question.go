@@ -1,0 +1,225 @@
+package rag
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/wenda-dev/wenda/prompts"
+	"github.com/wenda-dev/wenda/rag/zh"
+)
+
+// This file reads a question before any passage is looked at: what kind of answer it wants,
+// which words carry its content, and which of them constrain the answer (a place, a year, a
+// name) so that a passage about something else cannot answer it.
+
+// questionKind is the shape of answer a question asks for.
+type questionKind int
+
+const (
+	kindFact       questionKind = iota // a figure, a name, a yes or no
+	kindList                           // 有哪些 / 包括哪些 / which …s
+	kindReason                         // 为什么 / why
+	kindMethod                         // 如何 / 怎么做 / how
+	kindDefinition                     // 什么是 / 是什么 / what is
+)
+
+// kindCues are matched against the folded question in order; the first hit decides.
+var kindCues = []struct {
+	kind questionKind
+	cues []string
+}{
+	{kindReason, []string{"为什么", "为何", "为啥", "什么原因", "原因是", "原因有", "难在", "why "}},
+	{kindList, []string{"哪些", "有什么", "包括什么", "包含什么", "都有", "列举", "几个方面", "几点", "which ", "what are"}},
+	{kindMethod, []string{"如何", "怎么做", "怎样做", "怎么办", "怎么才能", "怎样才能", "怎么", "怎样", "how to ", "how do ", "how can ", "how does "}},
+	{kindDefinition, []string{"什么是", "是什么意思", "什么意思", "是指什么", "指的是什么", "的定义", "的含义", "是什么", "what is ", "what's ", "what are ", "define "}},
+}
+
+// scaffoldWords say how something is asked, not what about: they are neither evidence nor terms
+// the documents must hold. Segmented words are matched whole, so "能" here never cuts 功能.
+var scaffoldWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`是不是 有没有 能不能 会不会 要不要 什么时候 为什么 为何 为啥 怎么样 怎么 怎样 如何 是否 什么 啥
+	哪些 哪个 哪里 哪儿 哪年 哪 几 几个 多少 多大 多长 多久 多高 多远 请问 请 问 能否 可以 可否 比如 例如 以及 还有 一下 那么 那
+	这 这么 那么 这样 那样 这个 那个 这些 那些 它 它们 他 她 他们 其 该 吗 呢 吧 啊 呀 嘛 么 的 了 地 得 着 过 是 在 与 及 或 和 跟 把 被 给 很 都 也
+	就 又 还 再 才 到底 究竟 具体 具体来说 主要 一些 有 有关 关于 相关 情况 方面 问题 一下子 告诉 告诉我 我 我们 你 你们 说说 讲讲 谈谈 介绍
+	介绍一下 知道 想 想知道 了解 觉得 认为 看 看法 意思 含义 定义 指 是指 叫 叫做 称为 所谓 原因 理由 为了 因为 所以 呢 分别 都有 包括 包含 列举
+	总共 一共 大概 大约 左右 目前 现在 如今 搞 弄 做 干 办`) {
+		scaffoldWords[w] = true
+	}
+}
+
+// question is what wenda reads from a question.
+type question struct {
+	text   string // as asked
+	folded string // FoldText(text): lower case, half width, Simplified
+	lang   prompts.Lang
+	kind   questionKind
+	// words are the content words, folded, each once, in question order.
+	words []string
+	// years, places and names constrain the answer: each must be stated in the evidence or its
+	// context (docs/answering.md). years are four-digit numbers, places short region names
+	// ("江苏"), names the question's proper nouns and unknown words ("特斯拉", "盛世笔特", "GE").
+	years  []string
+	places []string
+	names  []string
+}
+
+// readQuestion analyses q.
+func readQuestion(q string) question {
+	folded := FoldText(q)
+	out := question{text: q, folded: folded, lang: prompts.Detect(q), kind: kindOf(folded)}
+	seen := map[string]bool{}
+	add := func(list *[]string, w string) {
+		if !seen[w] {
+			seen[w] = true
+			*list = append(*list, w)
+		}
+	}
+	for _, run := range scriptRuns(folded) {
+		if !isCJK([]rune(run)[0]) {
+			for _, f := range strings.FieldsFunc(run, func(r rune) bool { return !isWordRune(r) && r != '.' && r != '-' }) {
+				f = strings.Trim(f, ".-")
+				if f == "" || englishStopwords[f] {
+					continue
+				}
+				if isYear(f) {
+					add(&out.years, f)
+				}
+				add(&out.words, f)
+			}
+			continue
+		}
+		words := zh.Segment(run)
+		for i := 0; i < len(words); i++ {
+			w := words[i]
+			if scaffoldWords[w.Text] {
+				continue
+			}
+			if p, ok := placeName(w.Text); ok {
+				add(&out.places, p)
+				add(&out.words, w.Text)
+				continue
+			}
+			// A run of name pieces holding at least one name word is one name: gse cuts the
+			// unknown 盛世笔特 into 盛世/笔特.
+			j, named := i, false
+			for j < len(words) && isNamePiece(words[j]) && !scaffoldWords[words[j].Text] {
+				named = named || isNameWord(words[j])
+				j++
+			}
+			if named {
+				name := ""
+				for _, p := range words[i:j] {
+					name += p.Text
+				}
+				add(&out.names, name)
+				add(&out.words, name)
+				i = j - 1
+				continue
+			}
+			add(&out.words, w.Text)
+		}
+	}
+	// Capitalised Latin words in the original are names too ("GE", "Somryst", "Tesla").
+	for _, f := range strings.FieldsFunc(q, func(r rune) bool { return !isWordRune(r) || isCJK(r) }) {
+		r, _ := utf8.DecodeRuneInString(f)
+		if unicode.IsUpper(r) && utf8.RuneCountInString(f) > 1 && !englishStopwords[strings.ToLower(f)] && !isYear(f) {
+			add(&out.names, FoldText(f))
+		}
+	}
+	return out
+}
+
+// isNameWord reports whether a segmented word looks like a name the documents must state: a
+// word the dictionary does not know (two characters or more), or a rare organisation,
+// transliterated or other proper noun. Person tags are left out: the dictionary gives them to
+// common words too (智能化, 美的). Every ordinary word is judged on the evidence, never refused.
+func isNameWord(w zh.Word) bool {
+	n := utf8.RuneCountInString(w.Text)
+	if w.Freq == 0 {
+		return n >= 2 && allCJK(w.Text)
+	}
+	switch w.Tag {
+	case "nt", "nz", "nrt":
+		return w.Freq < 1000 && n >= 2
+	}
+	return false
+}
+
+// isNamePiece reports whether w may be part of a name: a name word, a rare proper noun of any
+// kind, or a single character the dictionary knows little of.
+func isNamePiece(w zh.Word) bool {
+	if isNameWord(w) {
+		return true
+	}
+	n := utf8.RuneCountInString(w.Text)
+	return (zh.IsProperTag(w.Tag) && w.Tag != "ns" && w.Freq < 1000) || (n == 1 && allCJK(w.Text) && w.Freq < 5000)
+}
+
+func allCJK(s string) bool {
+	for _, r := range s {
+		if !isCJK(r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func kindOf(folded string) questionKind {
+	padded := " " + folded + " "
+	for _, c := range kindCues {
+		for _, cue := range c.cues {
+			if strings.Contains(padded, cue) {
+				return c.kind
+			}
+		}
+	}
+	return kindFact
+}
+
+// isYear reports whether s is a four-digit year from 1900 to 2099.
+func isYear(s string) bool {
+	if len(s) != 4 || (!strings.HasPrefix(s, "19") && !strings.HasPrefix(s, "20")) {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// scriptRuns cuts s into runs of CJK and runs of everything else.
+func scriptRuns(s string) []string {
+	var out []string
+	start, prev := 0, -1
+	for i, r := range s {
+		kind := 0
+		if isCJK(r) {
+			kind = 1
+		}
+		if prev >= 0 && kind != prev {
+			out = append(out, s[start:i])
+			start = i
+		}
+		prev = kind
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return slices.DeleteFunc(out, func(r string) bool { return strings.TrimSpace(r) == "" })
+}
+
+// questionTerms returns the tokens of the question's content words, each once.
+func (q question) terms() []Token {
+	var toks []Token
+	for _, w := range q.words {
+		toks = AppendTokens(toks, w)
+	}
+	slices.Sort(toks)
+	return slices.Compact(toks)
+}

@@ -1,0 +1,131 @@
+package rag
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// This file finds what a sentence is about when the sentence does not say. Documents name their
+// subject once and then write "全省……": in the sample, each province's plan names the province
+// only in its first sentence. A quoted sentence must carry its subject, and a question about
+// 江苏 must not be answered with a sentence about 广东.
+
+// regions are China's provinces, municipalities, autonomous regions and special administrative
+// regions by their short names; regionSuffixes are the endings of their full names.
+var regions = strings.Fields(`北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南
+	广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门`)
+
+var regionSuffixes = []string{"壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市"}
+
+// placeName returns the region's short name when word names one ("江苏省" → "江苏").
+func placeName(word string) (string, bool) {
+	for _, r := range regions {
+		if word == r {
+			return r, true
+		}
+		if rest, ok := strings.CutPrefix(word, r); ok {
+			for _, s := range regionSuffixes {
+				if rest == s {
+					return r, true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// regionsIn returns the short names of the regions text names, in order of first mention.
+func regionsIn(text string) []string {
+	var out []string
+	for _, r := range regions {
+		if strings.Contains(text, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// leadingRegion returns the region a sentence opens with, as written with its suffix
+// ("广东省“十四五”期间,…" → "广东省"), or "" when it opens with something else. Leading list
+// numbers and punctuation are skipped.
+func leadingRegion(sentence string) string {
+	s := strings.TrimLeftFunc(sentence, func(r rune) bool { return !isCJK(r) })
+	for _, r := range regions {
+		rest, ok := strings.CutPrefix(s, r)
+		if !ok {
+			continue
+		}
+		for _, suf := range regionSuffixes {
+			if strings.HasPrefix(rest, suf) {
+				return r + suf
+			}
+		}
+		return r
+	}
+	return ""
+}
+
+// subjectLookback is how far back, in runes, a subject is looked for: the sample's province
+// plans run to about 2,500 characters each.
+const subjectLookback = 4000
+
+// subjectBefore returns the region the text before a sentence last opened a sentence with: the
+// subject that "全省……" refers to. The caller holds s.mu.
+func (s *Store) subjectBefore(p Passage, sentStart int) string {
+	doc := s.docs[p.DocID]
+	if doc == nil || p.Chunk.Index >= len(doc.Chunks) {
+		return ""
+	}
+	before := textBefore(doc, p.Chunk.Index, p.Chunk.Start+sentStart, subjectLookback)
+	if i := strings.LastIndexByte(before, '\n'); i >= 0 {
+		before = before[i+1:] // a subject holds within its paragraph
+	}
+	runes := []rune(before)
+	spans := Sentences(runes)
+	for i := len(spans) - 1; i >= 0; i-- {
+		if r := leadingRegion(string(runes[spans[i].Start:spans[i].End])); r != "" {
+			return r
+		}
+	}
+	return ""
+}
+
+// textBefore returns up to n runes of doc's text before rune offset end, rebuilt from its
+// (overlapping) chunks, starting the walk back at chunk k.
+func textBefore(doc *Document, k, end, n int) string {
+	lo := max(0, end-n)
+	hi := end
+	var parts []string
+	for ; k >= 0 && hi > lo; k-- {
+		ch := doc.Chunks[k]
+		if ch.Start >= hi {
+			continue
+		}
+		runes := []rune(ch.Text)
+		from := max(ch.Start, lo)
+		a, b := from-ch.Start, min(hi-ch.Start, len(runes))
+		if a < b {
+			parts = append(parts, string(runes[a:b]))
+		}
+		hi = from
+	}
+	var sb strings.Builder
+	for i := len(parts) - 1; i >= 0; i-- {
+		sb.WriteString(parts[i])
+	}
+	return sb.String()
+}
+
+// namesSubject reports whether sentence names a region itself, so needs no subject prefix.
+func namesSubject(sentence string) bool {
+	return len(regionsIn(sentence)) > 0
+}
+
+// withSubject prefixes a quote with its subject when it does not name one: "【广东省】到2025年,
+// 全省灯塔工厂数量超过5家。"
+func withSubject(subject, quote string) string {
+	if subject == "" || namesSubject(quote) || utf8.RuneCountInString(subject) > 12 {
+		return quote
+	}
+	return "【" + subject + "】" + quote
+}

@@ -1,0 +1,54 @@
+package zh
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		"甘肅要開展什麼工程試點":   "甘肃要开展什么工程试点",
+		"數位轉型":          "数位转型",
+		"already 简体 ok": "already 简体 ok",
+	} {
+		if got := FoldString(in); got != want {
+			t.Errorf("FoldString(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSegment(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want string // words joined by "/"
+	}{
+		{"数字化转型为什么这么难", "数字化/转型/为什么/这么/难"},
+		{"哪些省份提出了建设智慧城市", "哪些/省份/提出/了/建设/智慧/城市"},
+		{"苏宁消费金融2019年底的资产负债率", "苏宁/消费/金融/2019/年底/的/资产负债率"},
+	} {
+		var got []string
+		for _, w := range Segment(c.in) {
+			got = append(got, w.Text)
+		}
+		if g := strings.Join(got, "/"); g != c.want {
+			t.Errorf("Segment(%q) = %s, want %s", c.in, g, c.want)
+		}
+	}
+	if w, ok := Lookup("特斯拉"); !ok || !IsProperTag(w.Tag) {
+		t.Errorf("Lookup(特斯拉) = %+v, %v; want a proper noun", w, ok)
+	}
+	if w, ok := Lookup("年底"); !ok || IsProperTag(w.Tag) || w.Freq == 0 {
+		t.Errorf("Lookup(年底) = %+v, %v; want a common word", w, ok)
+	}
+	for _, w := range Segment("盛世笔特") {
+		if w.Text == "盛世笔特" && w.Freq != 0 {
+			t.Errorf("an unknown name has a frequency: %+v", w)
+		}
+	}
+}
+
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		newDictionary()
+	}
+}
