@@ -96,4 +96,4 @@ func Render(lang Lang, name string, data any) (string, error) {
 // Names lists the templates every language must define; the tests check that each does.
 var Names = []string{"no_answer", "no_answer_terms", "near_miss", "near_miss_intro", "no_answer_other_language", "related_intro", "empty_index", "sources_heading",
 	"llm_system", "llm_user", "llm_open_system", "llm_open_user", "general_knowledge_label",
-	"rewrite_system", "rewrite_user"}
+	"rewrite_system", "rewrite_user", "translate_system", "translate_user"}

@@ -30,6 +30,8 @@ func sampleData(lang Lang) map[string]any {
 		"llm_user":        map[string]any{"Question": q, "Blocks": sampleBlocks()},
 		"llm_open_user":   map[string]any{"Question": q},
 		"rewrite_user":    map[string]any{"Question": follow, "History": hist},
+		"near_miss":       map[string]any{"Terms": []string{"江苏", "2023年"}},
+		"translate_user":  map[string]any{"Question": q},
 	}
 }
 

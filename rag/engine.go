@@ -144,8 +144,29 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 	if err != nil {
 		return nil, err
 	}
+	docs := e.docsLang()
+	translated := e.translateQuery(ctx, query, docs)
+	if translated != "" {
+		// An English question over Chinese documents: search both, and weigh the evidence in
+		// the documents' language.
+		more, err := e.Retriever.Retrieve(ctx, translated, depth)
+		if err != nil && !errors.Is(err, ErrEmptyQuery) {
+			return nil, err
+		}
+		passages = mergePassages(more, passages, depth)
+		tq := readQuestion(translated)
+		q = tq
+		if !followUp {
+			own = tq
+		}
+	}
 	// Only the question's own names can be absent: a follow-up never inherits a refusal.
 	absent := e.Store.absentNames(own)
+	if translated == "" && own.lang != docs {
+		// Untranslated, a name in another script ("Guangdong") may well be in the documents
+		// in theirs: only say a name is absent when it is written as they would write it.
+		absent = slices.DeleteFunc(absent, func(n string) bool { return (docs == prompts.Chinese) != strings.ContainsFunc(n, isCJK) })
+	}
 	if followUp {
 		passages = e.Store.rerankByWords(q, ownWords, passages, k)
 	}
@@ -185,7 +206,7 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 		case len(absent) == 0 && bestAny >= answerCoverage:
 			return nearMiss(q, passages, sents, l)
 		}
-		return abstain(q, passages, sents, absent, l, e.docsLang())
+		return abstain(q, passages, sents, absent, l, docs)
 	}
 	// With an LLM the model judges: it is skipped only when a name is absent from the documents
 	// or nothing retrieved bears on the question. Strict mode still never lets it answer from

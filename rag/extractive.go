@@ -42,7 +42,7 @@ func (e *Engine) extractive(q question, passages []Passage, sents []sentence, la
 	case kindList:
 		return e.list(q, passages, sents, lang)
 	case kindDefinition:
-		return definition(passages, sents, lang)
+		return definition(q, passages, sents, lang)
 	}
 	return fact(passages, sents, lang)
 }
@@ -72,21 +72,44 @@ func fact(passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
 }
 
 // definitionCues follow the defined term in a defining sentence.
-var definitionCues = []string{"是指", "指的是", "界定为", "定义为", "被定义", "是一种", "是一类", "是一个", "是由", "即", "是", " is ", " are ", " refers to", " means "}
+var definitionCues = []string{"是指", "指的是", "指", "界定为", "定义为", "被定义为", "是一种", "是一类", "是一个", "是", "即", " is ", " are ", " refers to", " means "}
 
-// definition prefers, among the strong sentences, one that defines: "数字疗法(…)是……".
-func definition(passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
+// definition prefers, among the strong sentences, one that defines the term asked about: the
+// term, perhaps a bracketed gloss, then 是/指/界定为… ("数字疗法(Digital Therapeutics,DTx)是……").
+func definition(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
+	term := q.definiendum()
 	for _, s := range sents {
 		if !s.fits() || s.score < listRatio*sents[0].score {
 			break
 		}
-		for _, cue := range definitionCues {
-			if strings.Contains(s.folded, cue) {
-				return quoted(passages, []sentence{s}, lang)
-			}
+		if term != "" && defines(s.folded, term) {
+			return quoted(passages, []sentence{s}, lang)
 		}
 	}
 	return fact(passages, sents, lang)
+}
+
+// defines reports whether sentence defines term.
+func defines(sentence, term string) bool {
+	i := strings.Index(sentence, term)
+	if i < 0 || utf8.RuneCountInString(sentence[:i]) > 12 {
+		return false
+	}
+	rest := strings.TrimSpace(sentence[i+len(term):])
+	for _, pair := range [][2]string{{"(", ")"}, {"（", "）"}} {
+		if strings.HasPrefix(rest, pair[0]) {
+			if j := strings.Index(rest, pair[1]); j > 0 {
+				rest = strings.TrimSpace(rest[j+len(pair[1]):])
+			}
+		}
+	}
+	rest = strings.TrimLeft(rest, ",，:： ")
+	for _, cue := range definitionCues {
+		if strings.HasPrefix(rest, strings.TrimSpace(cue)) {
+			return true
+		}
+	}
+	return false
 }
 
 // explain answers why and how: the topic sentence, then the sentences after it that give the
@@ -267,7 +290,10 @@ func sortByPosition(passages []Passage, sents []sentence) {
 // is about. It is an abstention: the question as asked is not answered.
 func nearMiss(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
 	best := slices.IndexFunc(sents, func(s sentence) bool { return !s.fits() && s.score >= answerCoverage })
-	unmet := sents[best].unmet
+	var unmet []string
+	for _, u := range sents[best].unmet {
+		unmet = append(unmet, q.asWritten(u))
+	}
 	head, err := prompts.Render(lang, "near_miss", map[string]any{"Terms": unmet})
 	if err != nil {
 		head = err.Error() // a template bug must show, not hide the answer
@@ -298,7 +324,11 @@ func abstain(q question, passages []Passage, sents []sentence, absent []string, 
 	var err error
 	switch {
 	case len(absent) > 0:
-		head, err = prompts.Render(lang, "no_answer_terms", map[string]any{"Terms": absent})
+		terms := make([]string, len(absent))
+		for i, a := range absent {
+			terms[i] = q.asWritten(a)
+		}
+		head, err = prompts.Render(lang, "no_answer_terms", map[string]any{"Terms": terms})
 	case lang == prompts.English && docs == prompts.Chinese:
 		head, err = prompts.Render(lang, "no_answer_other_language", nil)
 	default:

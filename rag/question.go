@@ -46,7 +46,7 @@ func init() {
 	这 这么 那么 这样 那样 这个 那个 这些 那些 它 它们 他 她 他们 其 该 吗 呢 吧 啊 呀 嘛 么 的 了 地 得 着 过 是 在 与 及 或 和 跟 把 被 给 很 都 也
 	就 又 还 再 才 到底 究竟 具体 具体来说 主要 一些 有 有关 关于 相关 情况 方面 问题 一下子 告诉 告诉我 我 我们 你 你们 说说 讲讲 谈谈 介绍
 	介绍一下 知道 想 想知道 了解 觉得 认为 看 看法 意思 含义 定义 指 是指 叫 叫做 称为 所谓 原因 理由 为了 因为 所以 呢 分别 都有 包括 包含 列举
-	总共 一共 大概 大约 左右 目前 现在 如今 搞 弄 做 干 办`) {
+	总共 一共 大概 大约 左右 目前 现在 如今 搞 弄 做 干 办 干什么 干嘛 做什么 用来 是干什么的`) {
 		scaffoldWords[w] = true
 	}
 }
@@ -71,10 +71,8 @@ type question struct {
 func readQuestion(q string) question {
 	folded := FoldText(q)
 	out := question{text: q, folded: folded, lang: prompts.Detect(q), kind: kindOf(folded)}
-	seen := map[string]bool{}
 	add := func(list *[]string, w string) {
-		if !seen[w] {
-			seen[w] = true
+		if !slices.Contains(*list, w) {
 			*list = append(*list, w)
 		}
 	}
@@ -131,6 +129,40 @@ func readQuestion(q string) question {
 		}
 	}
 	return out
+}
+
+// definitionFrames are the words around the term in a definition question.
+var definitionFrames = []string{"是什么意思", "什么意思", "指的是什么", "是指什么", "的定义", "的含义", "是什么", "什么是",
+	"请问", "解释一下", "解释", "介绍一下", "what is", "what's", "what are", "define", "meaning of", "the "}
+
+// definiendum is the term a definition question asks about: the question without its frame
+// ("什么是数字疗法?" → "数字疗法"), or "" when little else is left.
+func (q question) definiendum() string {
+	t := q.folded
+	for _, f := range definitionFrames {
+		t = strings.ReplaceAll(t, f, " ")
+	}
+	t = strings.TrimFunc(t, func(r rune) bool { return !isWordRune(r) })
+	if t == "" || strings.ContainsFunc(t, func(r rune) bool { return !isWordRune(r) && r != ' ' && r != '-' }) {
+		return ""
+	}
+	return t
+}
+
+// asWritten returns the stretch of the question that folds to w, as the asker wrote it ("Tesla"
+// for "tesla"), or w when there is none.
+func (q question) asWritten(w string) string {
+	orig, folded := []rune(q.text), []rune(q.folded)
+	target := []rune(w)
+	if len(orig) != len(folded) {
+		return w
+	}
+	for i := 0; i+len(target) <= len(folded); i++ {
+		if slices.Equal(folded[i:i+len(target)], target) {
+			return string(orig[i : i+len(target)])
+		}
+	}
+	return w
 }
 
 // isNameWord reports whether a segmented word looks like a name the documents must state: a

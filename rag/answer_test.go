@@ -1,0 +1,144 @@
+package rag_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/wenda-dev/wenda/ingest"
+	"github.com/wenda-dev/wenda/rag"
+)
+
+// These tests hold the answerability decisions of issue 9 on the sample knowledge base: ordinary
+// words never cause a refusal, names the documents never mention always do, constraints hold,
+// and the same questions are decided alike when unrelated documents are indexed beside it.
+
+var (
+	sampleOnce   sync.Once
+	sampleShared *rag.Store
+)
+
+// sharedSample is one sample store for the read-only tests below.
+func sharedSample(t *testing.T) *rag.Store {
+	sampleOnce.Do(func() { sampleShared = sampleStore(t) })
+	return sampleShared
+}
+
+func extractiveEngine(store *rag.Store) *rag.Engine {
+	return &rag.Engine{Store: store, Retriever: rag.Searcher{Store: store}}
+}
+
+type answerCase struct {
+	question string
+	abstain  bool
+	want     []string // each must appear in the answer
+}
+
+// naturalQuestions are typed the way people type them; each was refused before (false
+// abstentions on "么难", "省份提出", "年底") or answered with the wrong province or year.
+var naturalQuestions = []answerCase{
+	{"数字化转型为什么这么难？", false, []string{"数字化转型之难"}},
+	{"哪些省份提出了建设智慧城市？", false, []string{"智慧城市", "【"}},
+	{"苏宁消费金融2019年底的资产负债率是多少?", false, []string{"83%"}},
+	{"广东到2025年灯塔工厂有多少家", false, []string{"【广东省】", "超过5家"}},
+	{"甘肅要開展什麼工程試點?", false, []string{"东数西算"}},
+	{"什么是数字疗法", false, []string{"循证医学"}},
+	{"江苏省到2025年灯塔工厂数量的目标是多少?", true, []string{"江苏", "【广东省】"}},
+	{"2023年全球数字疗法市场规模是多少", true, []string{"2023"}},
+	{"盛世笔特是否计划整合先进的数字化智能化技术,比如大数据分析、人工智能等,以支持更智能化城市规划展示决策?", true, []string{"盛世笔特", "大数据"}},
+	{"Tesla的股价是多少", true, []string{"Tesla"}},
+	{"What is Guangdong's target for lighthouse factories?", true, []string{"Chinese"}},
+}
+
+func checkAnswer(t *testing.T, c answerCase, ans *rag.Answer) {
+	t.Helper()
+	if ans.Abstained != c.abstain {
+		t.Errorf("%s: abstained = %v, want %v:\n%s", c.question, ans.Abstained, c.abstain, ans.Text)
+	}
+	for _, w := range c.want {
+		if !strings.Contains(ans.Text, w) {
+			t.Errorf("%s: answer lacks %q:\n%s", c.question, w, ans.Text)
+		}
+	}
+	for _, frag := range []string{"“么难”", "“省份提出”", "“年底”"} {
+		if strings.Contains(ans.Text, frag) {
+			t.Errorf("%s: answer quotes a fragment %s back:\n%s", c.question, frag, ans.Text)
+		}
+	}
+}
+
+func TestNaturalQuestions(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	for _, c := range naturalQuestions {
+		ans, _ := ask(t, e, rag.AskRequest{Question: c.question}, false)
+		checkAnswer(t, c, ans)
+	}
+}
+
+// TestDecisionsIgnoreUnrelatedDocuments indexes CMRC 2018 and the SQuAD subset beside the
+// sample: the decisions above must not flip.
+func TestDecisionsIgnoreUnrelatedDocuments(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes 1,200 extra passages")
+	}
+	store := sampleStore(t)
+	in := &ingest.Ingester{Store: store}
+	for _, set := range []string{"cmrc2018", "squad-expmrc"} {
+		rep, err := in.Ingest(context.Background(), []string{filepath.Join("..", "testdata", "eval", set, "corpus.jsonl")})
+		if err != nil || rep.Err() != nil {
+			t.Fatalf("ingest %s: %v %v", set, err, rep.Err())
+		}
+	}
+	e := extractiveEngine(store)
+	for _, c := range naturalQuestions {
+		if strings.HasPrefix(c.question, "What") {
+			continue // the documents are no longer mostly Chinese
+		}
+		ans, _ := ask(t, e, rag.AskRequest{Question: c.question}, false)
+		checkAnswer(t, c, ans)
+	}
+}
+
+func TestFollowUps(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	first := "广东省“十四五”期间数字化的重点是什么?"
+	ans, _ := ask(t, e, rag.AskRequest{Question: first}, false)
+	history := []rag.Turn{{Question: first, Answer: ans.Text, Topic: first}}
+
+	// A follow-up that names another province asks about that province, not Guangdong.
+	ans, _ = ask(t, e, rag.AskRequest{Question: "那四川呢?", History: history}, false)
+	if strings.Contains(ans.Text, "【广东省】") || !strings.Contains(ans.Text, "四川") {
+		t.Errorf("那四川呢? answered with Guangdong or without Sichuan:\n%s", ans.Text)
+	}
+
+	// A follow-up of a refused question does not inherit the refusal.
+	refused := "盛世笔特的数字化规划是什么?"
+	ans, _ = ask(t, e, rag.AskRequest{Question: refused}, false)
+	if !ans.Abstained {
+		t.Fatalf("%s was answered:\n%s", refused, ans.Text)
+	}
+	history = []rag.Turn{{Question: refused, Answer: ans.Text, Topic: refused}}
+	ans, _ = ask(t, e, rag.AskRequest{Question: "那广东省呢?", History: history}, false)
+	if strings.Contains(ans.Text, "盛世笔特") {
+		t.Errorf("the follow-up inherited the refusal of 盛世笔特:\n%s", ans.Text)
+	}
+}
+
+func TestBadQuestionsGetAClearReply(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	paragraph := strings.Repeat("数字化转型是时间的函数,需要坚持长期主义。", 20)
+	for _, q := range []string{"是什么?", "什么是?", paragraph, "数字化轉型和数字疗法 mixed 文字?", "😀😀 数字疗法是什么？🙏", "？？？"} {
+		ans, err := e.Ask(t.Context(), rag.AskRequest{Question: q})
+		if err != nil {
+			if !rag.IsBadQuestion(err) {
+				t.Errorf("%q: %v", q, err)
+			}
+			continue
+		}
+		if strings.TrimSpace(ans.Text) == "" {
+			t.Errorf("%q: empty answer", q)
+		}
+	}
+}
