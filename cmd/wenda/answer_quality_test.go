@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"maps"
 	"os"
 	"path/filepath"
@@ -330,4 +331,76 @@ func splitSentences(text string) []string {
 		out = append(out, text[start:])
 	}
 	return out
+}
+
+// TestAnswerSetsAreGrounded checks the labelled sample sets themselves: every labelled answer is
+// copied from the sample document (so a right answer can quote it), and both sets hold every
+// kind of question, so that the held-out set measures the same things as the dev set.
+func TestAnswerSetsAreGrounded(t *testing.T) {
+	entries, err := os.ReadDir(sampleDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var corpus strings.Builder
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(sampleDir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		corpus.Write(b)
+	}
+	kinds := map[string]map[string]bool{}
+	for _, file := range []string{"sample-dev.jsonl", "sample-heldout.jsonl"} {
+		kinds[file] = map[string]bool{}
+		for _, q := range readAnswerSet(t, filepath.Join(answersDir, file)) {
+			kinds[file][rag.KindOf(q)] = true
+			for _, a := range q.Answers {
+				if !strings.Contains(corpus.String(), a) {
+					t.Errorf("%s %s: the answer %q is not in the sample knowledge base", file, q.ID, a)
+				}
+			}
+			if q.Unanswerable && len(q.Answers) > 0 {
+				t.Errorf("%s %s: an unanswerable question has answers", file, q.ID)
+			}
+		}
+	}
+	dev, held := kinds["sample-dev.jsonl"], kinds["sample-heldout.jsonl"]
+	for k := range dev {
+		if !held[k] {
+			t.Errorf("kind %s is in the dev set only", k)
+		}
+	}
+	for k := range held {
+		if !dev[k] {
+			t.Errorf("kind %s is in the held-out set only", k)
+		}
+	}
+}
+
+// TestEvalAnswersCommandLine: the human report has a row per kind and, with -v, shows each
+// question answered wrongly with the answer it got; retrieval-only flags are refused.
+func TestEvalAnswersCommandLine(t *testing.T) {
+	data := t.TempDir()
+	queries := filepath.Join(t.TempDir(), "q.jsonl")
+	writeJSONL(t, queries, []rag.AnswerQuery{
+		{ID: "right", Question: "美的集团在数字化转型上投资了多少?", Answers: []string{"100多亿"}, Kind: "factoid"},
+		{ID: "wrong", Question: "GE推出的工业互联网平台叫什么?", Answers: []string{"一个不存在的名字"}, Kind: "factoid"},
+		{ID: "absent", Question: "盛世笔特的总部在哪里?", Unanswerable: true, Kind: "absent"},
+	})
+	out, errOut, err := wenda(t, nil, "--data", data, "--knowledge", sampleDir, "eval", "--answers", "-v", "--queries", queries)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	for _, want := range []string{"factoid", "absent", "all", "wrong [factoid] GE推出的工业互联网平台叫什么?", "want: 一个不存在的名字", "Predix"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "right [factoid]") {
+		t.Errorf("-v listed a question answered right:\n%s", out)
+	}
+	_, _, err = wenda(t, nil, "--data", data, "eval", "--answers", "--mode", "bm25", "--queries", queries)
+	if !errors.Is(err, errUsage) {
+		t.Errorf("--answers with --mode: err = %v, want a usage error", err)
+	}
 }

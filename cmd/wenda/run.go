@@ -137,6 +137,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return fmt.Errorf("%w: eval needs --queries FILE", errUsage)
 		}
 		if *answers {
+			var retrievalOnly []string
+			fs.Visit(func(f *flag.Flag) {
+				if f.Name == "k" || f.Name == "mode" {
+					retrievalOnly = append(retrievalOnly, "-"+f.Name)
+				}
+			})
+			if len(retrievalOnly) > 0 {
+				return fmt.Errorf("%w: --answers does not take %s (retrieval eval only)", errUsage, strings.Join(retrievalOnly, " or "))
+			}
 			if err := open(false); err != nil {
 				return err
 			}
