@@ -318,14 +318,14 @@ func KindOf(q AnswerQuery) string {
 // to answer it. It travels in the context passed to Ask, which the engine hands on to the
 // model, so concurrent questions cannot be confused.
 type questionTrace struct {
-	mu      sync.Mutex
-	answers int
+	mu    sync.Mutex
+	calls int
 }
 
 func (t *questionTrace) reached() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.answers > 0
+	return t.calls > 0
 }
 
 type questionTraceKey struct{}
@@ -351,7 +351,7 @@ type trackedModel struct {
 func (m trackedModel) Complete(ctx context.Context, msgs []ChatMessage, onDelta func(string)) (string, error) {
 	if t, ok := ctx.Value(questionTraceKey{}).(*questionTrace); ok && (len(msgs) == 0 || !m.rewrite[msgs[0].Content]) {
 		t.mu.Lock()
-		t.answers++
+		t.calls++
 		t.mu.Unlock()
 	}
 	return m.ChatModel.Complete(ctx, msgs, onDelta)
