@@ -58,19 +58,20 @@ type AnswerCounts struct {
 // each question's outcome in file order.
 type AnswerReport struct {
 	AnswerCounts
-	ByKind  map[string]AnswerCounts `json:"by_kind"`
-	Results []AnswerResult          `json:"-"`
+	ByKind map[string]AnswerCounts `json:"by_kind"`
+	// Results are in the JSON report only when asked for (`eval --answers --json -v`).
+	Results []AnswerResult `json:"results,omitempty"`
 }
 
 // AnswerResult is one question's outcome.
 type AnswerResult struct {
-	Query     AnswerQuery
-	Answer    string
-	Abstained bool
+	Query     AnswerQuery `json:"query"`
+	Answer    string      `json:"answer"`
+	Abstained bool        `json:"abstained"`
 	// Right: an answerable question answered right, or an unanswerable one abstained on.
-	Right bool
+	Right bool `json:"right"`
 	// ReachedModel: the chat model was asked to write this answer.
-	ReachedModel bool
+	ReachedModel bool `json:"reached_model,omitempty"`
 }
 
 // ReadAnswerQueries parses a labelled answers file, one JSON object per line, and checks it:

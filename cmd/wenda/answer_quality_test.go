@@ -404,6 +404,29 @@ func TestEvalAnswersCommandLine(t *testing.T) {
 	if strings.Contains(out, "right [factoid]") {
 		t.Errorf("-v listed a question answered right:\n%s", out)
 	}
+	for _, show := range []bool{false, true} {
+		args := []string{"--data", data, "eval", "--answers", "--json", "--queries", queries}
+		if show {
+			args = append(args, "-v")
+		}
+		out, errOut, err := wenda(t, nil, args...)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, errOut)
+		}
+		var rep rag.AnswerReport
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		switch {
+		case !show && (len(rep.Results) != 0 || strings.Contains(out, `"results"`)):
+			t.Errorf("--json without -v carries results: %s", out)
+		case show && (len(rep.Results) != 3 || rep.Results[1].Query.ID != "wrong" || rep.Results[1].Right || !rep.Results[0].Right):
+			t.Errorf("--json -v results %+v", rep.Results)
+		}
+		if rep.Questions != 3 || rep.Right != 1 || rep.ByKind["absent"].AbstainedUnanswerable != 1 {
+			t.Errorf("--json counts %+v", rep.AnswerCounts)
+		}
+	}
 	_, _, err = wenda(t, nil, "--data", data, "eval", "--answers", "--mode", "bm25", "--queries", queries)
 	if !errors.Is(err, errUsage) {
 		t.Errorf("--answers with --mode: err = %v, want a usage error", err)

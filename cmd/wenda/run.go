@@ -128,7 +128,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		queries := fs.String("queries", "", "queries file (.jsonl)")
 		answers := fs.Bool("answers", false, "evaluate answers against labelled ones instead of retrieval")
 		var show bool
-		fs.BoolVar(&show, "v", false, "with --answers, print every question answered wrongly and the answer given")
+		fs.BoolVar(&show, "v", false, "with --answers, print every question answered wrongly and the answer given (with --json, every question's outcome)")
 		fs.BoolVar(&show, "show", false, "same as -v")
 		if _, err := parseArgs(fs, rest); err != nil {
 			return err
@@ -378,6 +378,9 @@ func (a *app) evalAnswers(ctx context.Context, path string, asJSON, show bool, s
 		return err
 	}
 	if asJSON {
+		if !show {
+			rep.Results = nil // the contract's shape; -v adds every question's outcome
+		}
 		return writeJSON(stdout, rep)
 	}
 	printAnswerReport(stdout, rep, show)
