@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/wenda-dev/wenda/config"
 	"github.com/wenda-dev/wenda/ingest"
@@ -25,6 +28,7 @@ Usage:
   wenda [--data DIR] [--knowledge DIR] search [--json] [-k N] [--mode hybrid|vector|bm25] QUERY
   wenda [--data DIR] [--knowledge DIR] ask [--json] QUESTION
   wenda [--data DIR] [--knowledge DIR] eval [--json] [-k N] [--mode M] --queries FILE
+  wenda [--data DIR] [--knowledge DIR] eval --answers [--json] [-v] --queries FILE
   wenda [--data DIR] [--knowledge DIR] serve
 
 Global options:
@@ -122,11 +126,30 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		k := fs.Int("k", 10, "retrieval depth")
 		mode := fs.String("mode", "hybrid", "hybrid, vector or bm25")
 		queries := fs.String("queries", "", "queries file (.jsonl)")
+		answers := fs.Bool("answers", false, "evaluate answers against labelled ones instead of retrieval")
+		var show bool
+		fs.BoolVar(&show, "v", false, "with --answers, print every question answered wrongly and the answer given (with --json, every question's outcome)")
+		fs.BoolVar(&show, "show", false, "same as -v")
 		if _, err := parseArgs(fs, rest); err != nil {
 			return err
 		}
 		if *queries == "" {
 			return fmt.Errorf("%w: eval needs --queries FILE", errUsage)
+		}
+		if *answers {
+			var retrievalOnly []string
+			fs.Visit(func(f *flag.Flag) {
+				if f.Name == "k" || f.Name == "mode" {
+					retrievalOnly = append(retrievalOnly, "-"+f.Name)
+				}
+			})
+			if len(retrievalOnly) > 0 {
+				return fmt.Errorf("%w: --answers does not take %s (retrieval eval only)", errUsage, strings.Join(retrievalOnly, " or "))
+			}
+			if err := open(false); err != nil {
+				return err
+			}
+			return app.evalAnswers(ctx, *queries, *asJSON, show, stdout)
 		}
 		m, err := rag.ParseMode(*mode)
 		if err != nil {
@@ -219,10 +242,11 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger, rebuil
 		},
 	}
 	if cfg.LLMEnabled() {
-		// A low temperature: answers should restate the documents, not vary.
-		a.engine.Generator = rag.NewOpenAIChat(rag.OpenAIOptions{
+		// A low temperature: answers should restate the documents, not vary. The tracking
+		// wrapper only lets `eval --answers` count the questions that reached the model.
+		a.engine.Generator = rag.TrackModelCalls(rag.NewOpenAIChat(rag.OpenAIOptions{
 			BaseURL: cfg.LLM.BaseURL, APIKey: cfg.LLM.APIKey.Reveal(), Model: cfg.LLM.Model,
-		}, 0.2)
+		}, 0.2))
 	}
 	if cfg.KnowledgeDir != "" {
 		if _, err := os.Stat(cfg.KnowledgeDir); err != nil {
@@ -335,6 +359,80 @@ func (a *app) eval(ctx context.Context, path string, k int, mode rag.Mode, asJSO
 	}
 	fmt.Fprintf(stdout, "queries %d  R@1 %.3f  R@5 %.3f  R@10 %.3f  MRR@10 %.3f\n", rep.Queries, rep.Recall1, rep.Recall5, rep.Recall10, rep.MRR10)
 	return nil
+}
+
+func (a *app) evalAnswers(ctx context.Context, path string, asJSON, show bool, stdout io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	queries, err := rag.ReadAnswerQueries(f)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	rep, err := rag.EvaluateAnswers(ctx, a.engine, queries, rag.AnswerEvalOptions{
+		Conversations: a.engine.Conversations, Model: a.engine.Generator != nil,
+	})
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		if !show {
+			rep.Results = nil // the contract's shape; -v adds every question's outcome
+		}
+		return writeJSON(stdout, rep)
+	}
+	printAnswerReport(stdout, rep, show)
+	return nil
+}
+
+// printAnswerReport prints a table with a row per kind and one for all questions, then, when
+// show is set, every question answered wrongly with the answer it got.
+func printAnswerReport(w io.Writer, rep rag.AnswerReport, show bool) {
+	kinds := slices.Sorted(maps.Keys(rep.ByKind))
+	model := rep.ReachedModel != nil
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	header := "kind\tquestions\tanswerable\tright\taccuracy\tfalse abst.\tunanswerable\tabstained\t"
+	if model {
+		header += "reached model\t"
+	}
+	fmt.Fprintln(tw, header)
+	row := func(name string, c rag.AnswerCounts) {
+		acc := "-"
+		if c.Answerable > 0 {
+			acc = fmt.Sprintf("%.3f", c.AnswerAccuracy)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%d\t%d\t%d\t", name, c.Questions, c.Answerable, c.Right, acc,
+			c.FalseAbstentions, c.Unanswerable, c.AbstainedUnanswerable)
+		if model {
+			fmt.Fprintf(tw, "%d\t", *c.ReachedModel)
+		}
+		fmt.Fprintln(tw)
+	}
+	for _, k := range kinds {
+		row(k, rep.ByKind[k])
+	}
+	row("all", rep.AnswerCounts)
+	tw.Flush()
+	if !show {
+		return
+	}
+	for _, r := range rep.Results {
+		if r.Right {
+			continue
+		}
+		want := "an abstention"
+		if !r.Query.Unanswerable {
+			want = strings.Join(r.Query.Answers, " | ")
+		}
+		got := "answered"
+		if r.Abstained {
+			got = "abstained"
+		}
+		fmt.Fprintf(w, "\n%s [%s] %s\n  want: %s\n  got (%s): %s\n", r.Query.ID, rag.KindOf(r.Query), r.Query.Question,
+			want, got, strings.ReplaceAll(strings.TrimSpace(r.Answer), "\n", "\n    "))
+	}
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/wenda-dev/wenda/prompts"
 )
 
 func post(t *testing.T, url, body string) *http.Response {
@@ -119,5 +121,66 @@ func TestStream(t *testing.T) {
 				t.Errorf("recorded %+v, want one streamed request", reqs)
 			}
 		})
+	}
+}
+
+// TestReader renders wenda's real prompts, so a change in their shape that the reader no longer
+// understands fails here.
+func TestReader(t *testing.T) {
+	reader := NewReader(map[string][]string{
+		"美的投资了多少？": {"100多亿"},
+		"那迪士尼呢？":   {"10亿美元"},
+		"特斯拉的股价？":  nil,
+	}, prompts.NoAnswerMarker)
+	render := func(lang prompts.Lang, name string, data map[string]any) string {
+		s, err := prompts.Render(lang, name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	ask := func(lang prompts.Lang, question string, texts ...string) string {
+		var blocks []prompts.Block
+		for i, text := range texts {
+			blocks = append(blocks, prompts.Block{N: i + 1, Title: "t", Source: "s", Text: text})
+		}
+		return reader.Reply(ChatRequest{Messages: []Message{
+			{Role: "system", Content: render(lang, "llm_system", nil)},
+			{Role: "user", Content: render(lang, "llm_user", map[string]any{"Question": question, "Blocks": blocks})},
+		}})
+	}
+	if got := ask(prompts.Chinese, "美的投资了多少？", "迪士尼投资10亿美元。", "美的十年投资100多亿。"); got != "100多亿 [2]" {
+		t.Errorf("reply %q, want the answer citing block 2", got)
+	}
+	if rec, ok := reader.Record("美的投资了多少？"); !ok || rec != (ReaderRecord{Calls: 1, Evidence: true, Block: 2}) {
+		t.Errorf("record %+v, %v", rec, ok)
+	}
+	if got := ask(prompts.English, "特斯拉的股价？", "特斯拉上海工厂"); got != prompts.NoAnswerMarker {
+		t.Errorf("unanswerable: reply %q, want the marker", got)
+	}
+	if got := ask(prompts.Chinese, "美的投资了多少？", "迪士尼投资10亿美元。"); got != prompts.NoAnswerMarker {
+		t.Errorf("evidence missing: reply %q, want the marker", got)
+	}
+	if rec, _ := reader.Record("美的投资了多少？"); rec != (ReaderRecord{Calls: 2}) {
+		t.Errorf("record after a request without evidence %+v", rec)
+	}
+
+	rewritten := reader.Reply(ChatRequest{Messages: []Message{
+		{Role: "system", Content: render(prompts.Chinese, "rewrite_system", nil)},
+		{Role: "user", Content: render(prompts.Chinese, "rewrite_user", map[string]any{
+			"Question": "那迪士尼呢？", "History": []map[string]string{{"Question": "美的投资了多少？", "Answer": "100多亿[1]"}},
+		})},
+	}})
+	if rewritten != "美的投资了多少？ 那迪士尼呢？" {
+		t.Errorf("rewrite %q", rewritten)
+	}
+	if got := ask(prompts.Chinese, rewritten, "迪士尼投资10亿美元。"); got != "10亿美元 [1]" {
+		t.Errorf("the rewritten follow-up got %q, want its own labelled answer", got)
+	}
+	if rec, ok := reader.Record("那迪士尼呢？"); !ok || !rec.Evidence {
+		t.Errorf("the follow-up's record %+v, %v", rec, ok)
+	}
+	if _, ok := reader.Record("没问过的"); ok {
+		t.Error("a question never asked has a record")
 	}
 }

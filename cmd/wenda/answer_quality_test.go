@@ -1,0 +1,434 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/wenda-dev/wenda/internal/openaifake"
+	"github.com/wenda-dev/wenda/prompts"
+	"github.com/wenda-dev/wenda/rag"
+)
+
+// The answer quality gate: `wenda eval --answers` through the real command line on the
+// labelled sets in testdata/answers (extractive, and with a model that reads its context
+// perfectly) and on near-miss sets built from the public CMRC 2018 and DRCD sets. Each floor
+// is the value measured when the gate was written, rounded down (a ceiling, for false
+// abstentions, rounded up): a change that makes answers worse fails here; a change that makes
+// them better should raise the floors. The targets of issue 9 are logged beside the figures.
+
+// answerFloor is what one labelled set must keep reaching.
+type answerFloor struct {
+	accuracy float64 // least answer_accuracy
+	// maxFalseAbstentions is the most answerable questions that may be abstained on.
+	maxFalseAbstentions int
+	// abstained is the least abstained_unanswerable per kind.
+	abstained map[string]int
+}
+
+func TestAnswerQuality(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the answer quality gate indexes two public sets and asks about 900 questions; CI runs it without -short")
+	}
+	t.Run("sample", testSampleAnswers)
+	t.Run("perfect reader", testPerfectReader)
+	t.Run("public near misses", testPublicNearMisses)
+}
+
+// evalAnswers runs `eval --answers --json` on queries over the index in data (synced with
+// knowledge first, when given) and decodes its report.
+func evalAnswers(t *testing.T, env map[string]string, data, knowledge, queries string) rag.AnswerReport {
+	t.Helper()
+	args := []string{"--data", data}
+	if knowledge != "" {
+		args = append(args, "--knowledge", knowledge)
+	}
+	out, errOut, err := wenda(t, env, append(args, "eval", "--answers", "--json", "--queries", queries)...)
+	if err != nil {
+		t.Fatalf("eval --answers --queries %s: %v\n%s", queries, err, errOut)
+	}
+	var rep rag.AnswerReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("eval --answers --json: %v\n%s", err, out)
+	}
+	return rep
+}
+
+func checkFloor(t *testing.T, name string, rep rag.AnswerReport, floor answerFloor) {
+	t.Helper()
+	t.Logf("%s: %d questions, accuracy %.3f (%d/%d), false abstentions %d, unanswerable abstained %d/%d",
+		name, rep.Questions, rep.AnswerAccuracy, rep.Right, rep.Answerable, rep.FalseAbstentions,
+		rep.AbstainedUnanswerable, rep.Unanswerable)
+	for _, k := range slices.Sorted(maps.Keys(rep.ByKind)) {
+		c := rep.ByKind[k]
+		t.Logf("  %-18s right %3d/%-3d  false abst. %3d  abstained %3d/%d", k, c.Right, c.Answerable, c.FalseAbstentions, c.AbstainedUnanswerable, c.Unanswerable)
+	}
+	if rep.AnswerAccuracy < floor.accuracy {
+		t.Errorf("%s: answer accuracy %.3f, below the floor %.3f", name, rep.AnswerAccuracy, floor.accuracy)
+	}
+	if rep.FalseAbstentions > floor.maxFalseAbstentions {
+		t.Errorf("%s: %d false abstentions, more than the ceiling %d", name, rep.FalseAbstentions, floor.maxFalseAbstentions)
+	}
+	for _, kind := range slices.Sorted(maps.Keys(floor.abstained)) {
+		if got, least := rep.ByKind[kind].AbstainedUnanswerable, floor.abstained[kind]; got < least {
+			t.Errorf("%s: %d %s questions abstained on, below the floor %d", name, got, kind, least)
+		}
+	}
+}
+
+const answersDir = "../../testdata/answers"
+
+// testSampleAnswers: the extractive answerer on the labelled sample sets. Targets (issue 9):
+// accuracy ≥ 0.85, false abstentions ≤ 2 %, ≥ 90 % of near misses and every entity-absent
+// question abstained.
+func testSampleAnswers(t *testing.T) {
+	data := t.TempDir()
+	floors := map[string]answerFloor{
+		"sample-dev.jsonl":     {accuracy: 0.63, maxFalseAbstentions: 19, abstained: map[string]int{"near_miss": 3, "absent": 9}},
+		"sample-heldout.jsonl": {accuracy: 0.67, maxFalseAbstentions: 12, abstained: map[string]int{"near_miss": 0, "absent": 5}},
+	}
+	for _, file := range slices.Sorted(maps.Keys(floors)) {
+		rep := evalAnswers(t, nil, data, sampleDir, filepath.Join(answersDir, file))
+		checkFloor(t, file+" (extractive)", rep, floors[file])
+	}
+}
+
+// readerFloor is what the pipeline must keep handing a model that reads perfectly.
+type readerFloor struct {
+	answerFloor
+	// evidence is the least number of answerable questions that reached the model with a
+	// context block holding a labelled answer.
+	evidence int
+}
+
+// testPerfectReader: the LLM path with openaifake.Reader as the model, so that what is
+// measured is what reaches the model, not what a model makes of it. Targets (issue 9): ≥ 95 %
+// of answerable questions reach the model with the evidence in context; every unanswerable
+// one abstains.
+func testPerfectReader(t *testing.T) {
+	data := t.TempDir()
+	floors := map[string]readerFloor{
+		"sample-dev.jsonl": {evidence: 63, answerFloor: answerFloor{
+			accuracy: 0.75, maxFalseAbstentions: 21, abstained: map[string]int{"near_miss": 12, "absent": 9},
+		}},
+		"sample-heldout.jsonl": {evidence: 42, answerFloor: answerFloor{
+			accuracy: 0.76, maxFalseAbstentions: 13, abstained: map[string]int{"near_miss": 7, "absent": 5},
+		}},
+	}
+	for _, file := range slices.Sorted(maps.Keys(floors)) {
+		path := filepath.Join(answersDir, file)
+		queries := readAnswerSet(t, path)
+		labelled := map[string][]string{}
+		for _, q := range queries {
+			if _, dup := labelled[q.Question]; dup {
+				t.Fatalf("%s: the question %q is asked twice; the reader tells questions apart by their text", file, q.Question)
+			}
+			labelled[q.Question] = nil
+			if !q.Unanswerable {
+				labelled[q.Question] = q.Answers
+			}
+		}
+		reader := openaifake.NewReader(labelled, prompts.NoAnswerMarker)
+		fake := openaifake.New(t, openaifake.WithReply(reader.Reply))
+		env := map[string]string{"WENDA_LLM_BASE_URL": fake.URL(), "WENDA_LLM_API_KEY": "sk-test", "WENDA_LLM_MODEL": "perfect-reader"}
+		rep := evalAnswers(t, env, data, sampleDir, path)
+		if rep.ReachedModel == nil {
+			t.Fatalf("%s: the report has no reached_model with a model configured", file)
+		}
+		answerable, evidence := 0, 0
+		var notAsked, noEvidence []string
+		for _, q := range queries {
+			if q.Unanswerable {
+				continue
+			}
+			answerable++
+			switch rec, ok := reader.Record(q.Question); {
+			case !ok:
+				notAsked = append(notAsked, q.ID)
+			case !rec.Evidence:
+				noEvidence = append(noEvidence, q.ID)
+			default:
+				evidence++
+			}
+		}
+		name := file + " (perfect reader)"
+		f := floors[file]
+		checkFloor(t, name, rep, f.answerFloor)
+		t.Logf("%s: %d questions reached the model; %d/%d answerable ones with the evidence in context (%.3f)",
+			name, *rep.ReachedModel, evidence, answerable, float64(evidence)/float64(answerable))
+		t.Logf("  answerable, never reached the model: %s", strings.Join(notAsked, " "))
+		t.Logf("  answerable, reached it without the evidence: %s", strings.Join(noEvidence, " "))
+		if evidence < f.evidence {
+			t.Errorf("%s: %d answerable questions reached the model with the evidence, below the floor %d", name, evidence, f.evidence)
+		}
+	}
+}
+
+func readAnswerSet(t *testing.T, path string) []rag.AnswerQuery {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	qs, err := rag.ReadAnswerQueries(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return qs
+}
+
+// testPublicNearMisses: the extractive answerer on questions from the public sets, half of
+// them made unanswerable by taking their evidence out of the index (nearMissSet).
+func testPublicNearMisses(t *testing.T) {
+	floors := map[string]answerFloor{
+		"cmrc2018": {accuracy: 0.71, maxFalseAbstentions: 7, abstained: map[string]int{"near_miss_public": 31}},
+		"drcd":     {accuracy: 0.67, maxFalseAbstentions: 24, abstained: map[string]int{"near_miss_public": 90}},
+	}
+	for _, set := range slices.Sorted(maps.Keys(floors)) {
+		dir, data := t.TempDir(), t.TempDir()
+		corpus, queries := filepath.Join(dir, "corpus.jsonl"), filepath.Join(dir, "queries.jsonl")
+		// CMRC 2018 passages are whole articles; DRCD passages are paragraphs of one.
+		nearMissSet(t, filepath.Join("../../testdata/eval", set), 200, set == "cmrc2018", corpus, queries)
+		if _, errOut, err := wenda(t, nil, "--data", data, "ingest", corpus); err != nil {
+			t.Fatalf("ingest %s: %v\n%s", set, err, errOut)
+		}
+		checkFloor(t, set+" near misses", evalAnswers(t, nil, data, "", queries), floors[set])
+	}
+}
+
+// evalPassage and evalQuestion are the lines of the public sets' corpus and queries files.
+type evalPassage struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Text  string `json:"text"`
+}
+
+type evalQuestion struct {
+	ID       string   `json:"id"`
+	Question string   `json:"question"`
+	Answers  []string `json:"answers"`
+	GoldIDs  []string `json:"gold_ids"`
+}
+
+func readJSONL[T any](t *testing.T, path string) []T {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []T
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var v T
+		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		out = append(out, v)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func writeJSONL[T any](t *testing.T, path string, lines []T) {
+	t.Helper()
+	var b strings.Builder
+	for _, l := range lines {
+		j, err := json.Marshal(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(j)
+		b.WriteByte('\n')
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// nearMissSet samples n questions of a public set (every k-th, at most one per gold passage,
+// so deterministic) and writes a corpus in which every second sampled question has lost its
+// evidence, and the labelled answers file for them: those questions unanswerable (kind
+// near_miss_public), the others answerable with their answers (kind answerable_public). The
+// evidence removed is the gold passage, the article's other passages staying; or, with
+// sentencesOnly (sets whose passage is the whole article), the passage's sentences holding an
+// answer, so that the article stays but the fact does not. A question whose answer would
+// survive the removal (it spans sentences, or recurs) stays answerable.
+func nearMissSet(t *testing.T, dir string, n int, sentencesOnly bool, corpusOut, queriesOut string) {
+	t.Helper()
+	passages := readJSONL[evalPassage](t, filepath.Join(dir, "corpus.jsonl"))
+	questions := readJSONL[evalQuestion](t, filepath.Join(dir, "queries.jsonl"))
+	byID := map[string]int{}
+	for i, p := range passages {
+		byID[p.ID] = i
+	}
+	removed := map[int]bool{}
+	used := map[string]bool{}
+	var labelled []rag.AnswerQuery
+	step := max(1, len(questions)/n)
+	for i := 0; i < len(questions) && len(labelled) < n; i += step {
+		q := questions[i]
+		gold, ok := byID[q.GoldIDs[0]]
+		if len(q.GoldIDs) != 1 || !ok || used[q.GoldIDs[0]] || len(q.Answers) == 0 {
+			continue
+		}
+		used[q.GoldIDs[0]] = true
+		lq := rag.AnswerQuery{ID: q.ID, Question: q.Question, Answers: q.Answers, Kind: "answerable_public"}
+		if len(labelled)%2 == 1 {
+			if !sentencesOnly {
+				removed[gold] = true
+				lq = rag.AnswerQuery{ID: q.ID, Question: q.Question, Unanswerable: true, Kind: "near_miss_public"}
+			} else if rest, ok := withoutAnswers(passages[gold].Text, q.Answers); ok {
+				passages[gold].Text = rest
+				lq = rag.AnswerQuery{ID: q.ID, Question: q.Question, Unanswerable: true, Kind: "near_miss_public"}
+			}
+		}
+		labelled = append(labelled, lq)
+	}
+	var kept []evalPassage
+	for i, p := range passages {
+		if !removed[i] {
+			kept = append(kept, p)
+		}
+	}
+	writeJSONL(t, corpusOut, kept)
+	writeJSONL(t, queriesOut, labelled)
+}
+
+// withoutAnswers drops the sentences of text that hold one of answers; ok is false when
+// an answer survives or nothing is left.
+func withoutAnswers(text string, answers []string) (string, bool) {
+	var b strings.Builder
+	for _, s := range splitSentences(text) {
+		if !slices.ContainsFunc(answers, func(a string) bool { return strings.Contains(s, a) }) {
+			b.WriteString(s)
+		}
+	}
+	rest := b.String()
+	if strings.TrimSpace(rest) == "" || slices.ContainsFunc(answers, func(a string) bool { return strings.Contains(rest, a) }) {
+		return "", false
+	}
+	return rest, true
+}
+
+// splitSentences cuts text after each sentence end (。！？；!?; or a line break), keeping it.
+func splitSentences(text string) []string {
+	var out []string
+	start := 0
+	for i, r := range text {
+		if strings.ContainsRune("。！？；!?;\n", r) {
+			end := i + len(string(r))
+			out = append(out, text[start:end])
+			start = end
+		}
+	}
+	if start < len(text) {
+		out = append(out, text[start:])
+	}
+	return out
+}
+
+// TestAnswerSetsAreGrounded checks the labelled sample sets themselves: every labelled answer is
+// copied from the sample document (so a right answer can quote it), and both sets hold every
+// kind of question, so that the held-out set measures the same things as the dev set.
+func TestAnswerSetsAreGrounded(t *testing.T) {
+	entries, err := os.ReadDir(sampleDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var corpus strings.Builder
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(sampleDir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		corpus.Write(b)
+	}
+	kinds := map[string]map[string]bool{}
+	for _, file := range []string{"sample-dev.jsonl", "sample-heldout.jsonl"} {
+		kinds[file] = map[string]bool{}
+		for _, q := range readAnswerSet(t, filepath.Join(answersDir, file)) {
+			kinds[file][rag.KindOf(q)] = true
+			for _, a := range q.Answers {
+				if !strings.Contains(corpus.String(), a) {
+					t.Errorf("%s %s: the answer %q is not in the sample knowledge base", file, q.ID, a)
+				}
+			}
+			if q.Unanswerable && len(q.Answers) > 0 {
+				t.Errorf("%s %s: an unanswerable question has answers", file, q.ID)
+			}
+		}
+	}
+	dev, held := kinds["sample-dev.jsonl"], kinds["sample-heldout.jsonl"]
+	for k := range dev {
+		if !held[k] {
+			t.Errorf("kind %s is in the dev set only", k)
+		}
+	}
+	for k := range held {
+		if !dev[k] {
+			t.Errorf("kind %s is in the held-out set only", k)
+		}
+	}
+}
+
+// TestEvalAnswersCommandLine: the human report has a row per kind and, with -v, shows each
+// question answered wrongly with the answer it got; retrieval-only flags are refused.
+func TestEvalAnswersCommandLine(t *testing.T) {
+	data := t.TempDir()
+	queries := filepath.Join(t.TempDir(), "q.jsonl")
+	writeJSONL(t, queries, []rag.AnswerQuery{
+		{ID: "right", Question: "美的集团在数字化转型上投资了多少?", Answers: []string{"100多亿"}, Kind: "factoid"},
+		{ID: "wrong", Question: "GE推出的工业互联网平台叫什么?", Answers: []string{"一个不存在的名字"}, Kind: "factoid"},
+		{ID: "absent", Question: "盛世笔特的总部在哪里?", Unanswerable: true, Kind: "absent"},
+	})
+	out, errOut, err := wenda(t, nil, "--data", data, "--knowledge", sampleDir, "eval", "--answers", "-v", "--queries", queries)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	for _, want := range []string{"factoid", "absent", "all", "wrong [factoid] GE推出的工业互联网平台叫什么?", "want: 一个不存在的名字", "Predix"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "right [factoid]") {
+		t.Errorf("-v listed a question answered right:\n%s", out)
+	}
+	for _, show := range []bool{false, true} {
+		args := []string{"--data", data, "eval", "--answers", "--json", "--queries", queries}
+		if show {
+			args = append(args, "-v")
+		}
+		out, errOut, err := wenda(t, nil, args...)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, errOut)
+		}
+		var rep rag.AnswerReport
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		switch {
+		case !show && (len(rep.Results) != 0 || strings.Contains(out, `"results"`)):
+			t.Errorf("--json without -v carries results: %s", out)
+		case show && (len(rep.Results) != 3 || rep.Results[1].Query.ID != "wrong" || rep.Results[1].Right || !rep.Results[0].Right):
+			t.Errorf("--json -v results %+v", rep.Results)
+		}
+		if rep.Questions != 3 || rep.Right != 1 || rep.ByKind["absent"].AbstainedUnanswerable != 1 {
+			t.Errorf("--json counts %+v", rep.AnswerCounts)
+		}
+	}
+	_, _, err = wenda(t, nil, "--data", data, "eval", "--answers", "--mode", "bm25", "--queries", queries)
+	if !errors.Is(err, errUsage) {
+		t.Errorf("--answers with --mode: err = %v, want a usage error", err)
+	}
+}
