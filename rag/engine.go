@@ -140,7 +140,7 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 		}
 		depth = 3 * k // the follow-up's own words re-rank a wider net
 	}
-	passages, err := e.Retriever.Retrieve(ctx, query, depth)
+	passages, err := e.retrieve(ctx, query, q, depth)
 	if err != nil {
 		return nil, err
 	}
@@ -149,12 +149,12 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 	if translated != "" {
 		// An English question over Chinese documents: search both, and weigh the evidence in
 		// the documents' language.
-		more, err := e.Retriever.Retrieve(ctx, translated, depth)
+		tq := readQuestion(translated)
+		more, err := e.retrieve(ctx, translated, tq, depth)
 		if err != nil && !errors.Is(err, ErrEmptyQuery) {
 			return nil, err
 		}
 		passages = mergePassages(more, passages, depth)
-		tq := readQuestion(translated)
 		q = tq
 		if !followUp {
 			own = tq
@@ -266,6 +266,26 @@ func lastTopic(history []Turn) string {
 		return last.Topic
 	}
 	return last.Question
+}
+
+// retrieve searches the question as asked and its content words alone, and merges the two:
+// the words that only say how it is asked ("是什么", "多少", "请问") match everywhere and can
+// outweigh a rare name in BM25 ("Somryst是干什么的" found the GE passages), while they also
+// help a definition ("什么是X" finds "X是…").
+func (e *Engine) retrieve(ctx context.Context, query string, q question, k int) ([]Passage, error) {
+	passages, err := e.Retriever.Retrieve(ctx, query, k)
+	if err != nil || len(q.words) == 0 || q.kind == kindDefinition {
+		return passages, err
+	}
+	content := strings.Join(q.words, " ")
+	if content == query {
+		return passages, nil
+	}
+	more, err := e.Retriever.Retrieve(ctx, content, k)
+	if err != nil {
+		return passages, nil // the question as asked was searched
+	}
+	return mergePassages(passages, more, k), nil
 }
 
 // continueTopic is the question a follow-up asks: the topic's, with the follow-up's own words

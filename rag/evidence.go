@@ -64,7 +64,33 @@ const (
 	// singleCharWeight scales the weight of one-character words (难, 钱): they carry meaning but
 	// match everywhere.
 	singleCharWeight = 0.4
+	// weakDirect is the score below which a sentence's own words are too few to let its
+	// context carry it.
+	weakDirect = 0.25
+	// kindBonus is added to a sentence shaped as the answer the question asks for: a reason
+	// for why, a method for how, an enumeration for a list.
+	kindBonus = 0.1
+	// fuzzyCredit is what a word found with one character changed counts for: typing 规摸 for
+	// 规模 or 数子化 for 数字化 should not lose the answer.
+	fuzzyCredit = 0.8
 )
+
+// kindMarkers are words a sentence answering each kind of question tends to use.
+var kindMarkers = map[questionKind][]string{
+	kindReason: {"因为", "由于", "原因", "在于", "难在", "导致", "源于", "因此", "所以", "是因", "不仅", "because", "due to", "reason"},
+	kindMethod: {"通过", "需要", "应该", "应当", "要", "可以", "方法", "措施", "步骤", "首先", "by ", "should", "need"},
+	kindList:   {"、", "一是", "二是", "第一", "包括", "分别", "以下", "如下"},
+}
+
+// answersKind reports whether a sentence has the shape of the answer kind asks for.
+func answersKind(kind questionKind, folded string) bool {
+	for _, m := range kindMarkers[kind] {
+		if strings.Contains(folded, m) {
+			return true
+		}
+	}
+	return false
+}
 
 // weightedWord is a question content word and how much it says about what is asked.
 type weightedWord struct {
@@ -74,11 +100,13 @@ type weightedWord struct {
 }
 
 // weighWords returns each content word's weight: the BM25 inverse document frequency of its
-// rarest character pair (or of the word, for Latin words and single characters). A word the
-// index never holds weighs nothing, as no sentence can hold it; names the documents never
-// mention are absentNames' business. own, when set, are a follow-up's own words: they count
+// rarest character pair (or of the word, for Latin words and single characters). own, when set, are a follow-up's own words: they count
 // double and the earlier topic's words half. The caller holds s.mu.
 func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
+	// A word the index never holds weighs as much as the rarest word it does hold: now that
+	// questions are cut into words, an unseen word is something asked about that no passage
+	// can speak to (腾讯, 鸿蒙), and a typo still earns fuzzy credit.
+	unseen := -1.0
 	out := make([]weightedWord, 0, len(q.words))
 	for _, w := range q.words {
 		ww := weightedWord{text: w}
@@ -89,7 +117,7 @@ func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
 			for i := 0; i+1 < len(runes); i++ {
 				t := bigramToken(runes[i], runes[i+1])
 				if s.lex.df(t) == 0 {
-					best = 0
+					best = unseen
 					break
 				}
 				best = max(best, s.lex.idf(t))
@@ -106,6 +134,8 @@ func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
 			for _, t := range toks {
 				if s.lex.df(t) > 0 {
 					ww.weight = max(ww.weight, s.lex.idf(t))
+				} else {
+					ww.weight = max(ww.weight, unseen)
 				}
 			}
 			if len(runes) == 1 {
@@ -121,6 +151,28 @@ func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
 		}
 		out = append(out, ww)
 	}
+	// A word the index never holds weighs as much as the median word it does hold: now that
+	// questions are cut into words, an unseen word is something asked about that no passage
+	// speaks to (年产量, 缩写), and a typo still earns fuzzy credit.
+	var seen []float64
+	for _, w := range out {
+		if w.weight >= 0 {
+			seen = append(seen, w.weight)
+		}
+	}
+	slices.Sort(seen)
+	median := 1.0
+	if len(seen) > 0 {
+		median = seen[len(seen)/2]
+	}
+	for i := range out {
+		if out[i].weight < 0 {
+			out[i].weight = median
+			if utf8.RuneCountInString(out[i].text) == 1 {
+				out[i].weight *= singleCharWeight
+			}
+		}
+	}
 	return out
 }
 
@@ -134,6 +186,9 @@ func matchWord(w weightedWord, folded string) float64 {
 		// Latin words and numbers: as tokens, so "ge" does not match inside "general".
 		return tokenMatch(w.text, folded)
 	}
+	if fuzzyContains(folded, []rune(w.text)) {
+		return fuzzyCredit
+	}
 	if len(w.pairs) == 0 {
 		return 0
 	}
@@ -144,6 +199,32 @@ func matchWord(w weightedWord, folded string) float64 {
 		}
 	}
 	return partialCredit * float64(n) / float64(len(w.pairs))
+}
+
+// fuzzyContains reports whether text holds word with exactly one character changed, for CJK
+// words of two to six characters; a two-character word must keep its first character, as
+// half of two characters matches too much.
+func fuzzyContains(text string, word []rune) bool {
+	n := len(word)
+	if n < 2 || n > 6 || !strings.Contains(text, string(word[:1])) && n == 2 {
+		return false
+	}
+	runes := []rune(text)
+	for i := 0; i+n <= len(runes); i++ {
+		diff := 0
+		for j := 0; j < n && diff < 2; j++ {
+			if runes[i+j] != word[j] {
+				diff++
+				if n == 2 && j == 0 {
+					diff = 2
+				}
+			}
+		}
+		if diff == 1 {
+			return true
+		}
+	}
+	return false
 }
 
 // tokenMatch is 1 when the Latin word or number w occurs in folded as a whole token.
@@ -182,7 +263,7 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 	for pi, p := range passages {
 		runes := []rune(p.Chunk.Text)
 		meta := FoldText(p.Title + " " + strings.Join(p.Chunk.Section, " "))
-		spans := Sentences(runes)
+		spans := evidenceSpans(runes)
 		chunkFolded := statedText(runes, spans)
 		prev := ""
 		for _, sp := range spans {
@@ -206,7 +287,8 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 			if !namesSubject(folded) {
 				sent.subject = s.subjectBefore(p, sp.Start)
 			}
-			ctx := context + " " + FoldText(sent.subject) + " " + meta
+			about := FoldText(sent.subject) + " " + meta // what the sentence is about
+			ctx := context + " " + about
 			if total > 0 {
 				var got, direct float64
 				for _, w := range words {
@@ -218,8 +300,16 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 					got += w.weight * m
 				}
 				sent.score, sent.direct = got/total, direct/total
+				if sent.direct < weakDirect {
+					// A sentence that holds little itself and scores on its neighbour's words
+					// ("医保支付方面。") is not the answer; its neighbour is.
+					sent.score = sent.direct + 0.5*(sent.score-sent.direct)
+				}
+				if sent.score > 0 && answersKind(q.kind, folded) {
+					sent.score += kindBonus
+				}
 			}
-			sent.unmet = unmetConstraints(q, folded, context, ctx, chunkFolded)
+			sent.unmet = unmetConstraints(q, folded, context, about, chunkFolded)
 			out = append(out, sent)
 		}
 	}
@@ -238,6 +328,31 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 		}
 		return a.passage - b.passage
 	})
+	return out
+}
+
+// evidenceSpans splits text into sentences, and further before scraped heading numbers glued
+// into them ("…整理03、数字疗法产业发展情况1、市场现状从市场规模看,2020年…"), so that a heading
+// or caption does not hide the statement after it.
+func evidenceSpans(runes []rune) []Span {
+	var out []Span
+	for _, sp := range Sentences(runes) {
+		start := sp.Start
+		for i := sp.Start + 1; i < sp.End-1; i++ {
+			if !unicode.IsDigit(runes[i]) || unicode.IsDigit(runes[i-1]) || runes[i-1] < 0x80 {
+				continue
+			}
+			j := i
+			for j < sp.End && unicode.IsDigit(runes[j]) && j-i < 2 {
+				j++
+			}
+			if j < sp.End && (runes[j] == '、' || runes[j] == '．') && i > start {
+				out = append(out, Span{start, i})
+				start = i
+			}
+		}
+		out = append(out, Span{start, sp.End})
+	}
 	return out
 }
 
@@ -277,9 +392,10 @@ func statedText(runes []rune, spans []Span) string {
 
 // unmetConstraints returns the question's places, years and names that a sentence does not
 // state where they would have to be: a year in the sentence or the one before it; a place in
-// the sentence, its subject, or the document's title or section (not merely elsewhere in the
-// chunk, which may be another province's plan); a name anywhere in the chunk or its title.
-func unmetConstraints(q question, sent, prev, ctx, chunk string) []string {
+// the sentence, its subject, or the document's title or section (about), not merely nearby,
+// which may be another province's plan; a name anywhere in the chunk or its title.
+func unmetConstraints(q question, sent, prev, about, chunk string) []string {
+	ctx := about
 	var unmet []string
 	for _, y := range q.years {
 		if tokenMatch(y, sent) == 0 && tokenMatch(y, prev) == 0 {
@@ -287,7 +403,7 @@ func unmetConstraints(q question, sent, prev, ctx, chunk string) []string {
 		}
 	}
 	for _, p := range q.places {
-		if !strings.Contains(sent, p) && !strings.Contains(ctx, p) {
+		if !mentionsPlace(sent, p) && !mentionsPlace(ctx, p) {
 			unmet = append(unmet, p)
 		}
 	}
@@ -345,12 +461,50 @@ func (s *Store) absentNames(q question) []string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var absent []string
-	for _, n := range q.names {
-		if !s.statedLiteral(n) {
+	for _, n := range slices.Concat(q.places, q.names, q.rare) {
+		if !s.statedLiteral(n) && !s.nearTypo(n) {
 			absent = append(absent, n)
 		}
 	}
 	return absent
+}
+
+// nearTypo reports whether the index states a CJK name with one character changed: "数子化"
+// is 数字化 mistyped, not a name the documents lack. The caller holds s.mu.
+func (s *Store) nearTypo(name string) bool {
+	runes := []rune(name)
+	if len(runes) < 2 || !allCJK(name) {
+		return false
+	}
+	// Any character pair of the name, else any character, anchors the search; fuzzyContains
+	// then tries every one-character change.
+	var anchors []Token
+	for i := 0; i+1 < len(runes); i++ {
+		anchors = append(anchors, bigramToken(runes[i], runes[i+1]))
+	}
+	for _, r := range runes {
+		anchors = append(anchors, unigramToken(r))
+	}
+	for _, t := range anchors {
+		if s.lex.df(t) == 0 {
+			continue
+		}
+		checked := 0
+		for _, p := range s.lex.entry(t).postings {
+			if !s.lex.alive[p.slot] {
+				continue
+			}
+			if checked++; checked > statedCheckLimit {
+				break
+			}
+			ref := s.slots[p.slot]
+			if fuzzyContains(FoldText(ref.doc.Chunks[ref.chunk].Text), runes) {
+				return true
+			}
+		}
+		return false // the rarest anchors come first: one scan decides
+	}
+	return false
 }
 
 // statedCheckLimit bounds how many chunks statedLiteral reads: a literal whose rarest token is

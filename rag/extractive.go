@@ -36,6 +36,9 @@ const (
 // extractive answers q from the evidence: sents[0] fits the question and scores at least
 // answerCoverage.
 func (e *Engine) extractive(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
+	if utf8.RuneCountInString(sents[0].text) < minStatementRunes {
+		return e.explain(passages, sents, lang)
+	}
 	switch q.kind {
 	case kindReason, kindMethod:
 		return e.explain(passages, sents, lang)
@@ -71,6 +74,10 @@ func fact(passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
 	return quoted(passages, picked, lang)
 }
 
+// minStatementRunes: a picked sentence shorter than this is a heading or a label ("预防类:数字疫苗。")
+// whose statement follows it.
+const minStatementRunes = 16
+
 // definitionCues follow the defined term in a defining sentence.
 var definitionCues = []string{"是指", "指的是", "指", "界定为", "定义为", "被定义为", "是一种", "是一类", "是一个", "是", "即", " is ", " are ", " refers to", " means "}
 
@@ -91,25 +98,28 @@ func definition(q question, passages []Passage, sents []sentence, lang prompts.L
 
 // defines reports whether sentence defines term.
 func defines(sentence, term string) bool {
-	i := strings.Index(sentence, term)
-	if i < 0 || utf8.RuneCountInString(sentence[:i]) > 12 {
-		return false
-	}
-	rest := strings.TrimSpace(sentence[i+len(term):])
-	for _, pair := range [][2]string{{"(", ")"}, {"（", "）"}} {
-		if strings.HasPrefix(rest, pair[0]) {
-			if j := strings.Index(rest, pair[1]); j > 0 {
-				rest = strings.TrimSpace(rest[j+len(pair[1]):])
+	for off := 0; ; {
+		i := strings.Index(sentence[off:], term)
+		if i < 0 {
+			return false
+		}
+		i += off
+		off = i + len(term)
+		rest := strings.TrimSpace(sentence[off:])
+		for _, pair := range [][2]string{{"(", ")"}, {"（", "）"}} {
+			if strings.HasPrefix(rest, pair[0]) {
+				if j := strings.Index(rest, pair[1]); j > 0 {
+					rest = strings.TrimSpace(rest[j+len(pair[1]):])
+				}
+			}
+		}
+		rest = strings.TrimLeft(rest, ",，:： ")
+		for _, cue := range definitionCues {
+			if strings.HasPrefix(rest, strings.TrimSpace(cue)) {
+				return true
 			}
 		}
 	}
-	rest = strings.TrimLeft(rest, ",，:： ")
-	for _, cue := range definitionCues {
-		if strings.HasPrefix(rest, strings.TrimSpace(cue)) {
-			return true
-		}
-	}
-	return false
 }
 
 // explain answers why and how: the topic sentence, then the sentences after it that give the
@@ -193,8 +203,15 @@ func introducesList(s string) bool {
 	if strings.HasSuffix(s, ":") || strings.HasSuffix(s, "：") {
 		return true
 	}
-	for _, cue := range []string{"以下", "如下", "几点", "几个方面", "三个", "四个", "五个"} {
+	for _, cue := range []string{"以下", "如下", "几点", "几个方面"} {
 		if strings.Contains(s, cue) {
+			return true
+		}
+	}
+	// "四类难点", "三个阶段", "五大任务": a count of what follows.
+	runes := []rune(s)
+	for i := 0; i+1 < len(runes); i++ {
+		if strings.ContainsRune("两二三四五六七八九十几", runes[i]) && strings.ContainsRune("类种个点大项条步方阶", runes[i+1]) {
 			return true
 		}
 	}

@@ -65,6 +65,9 @@ type question struct {
 	years  []string
 	places []string
 	names  []string
+	// rare are unknown two-character words ("鸿蒙"): too often a verb or a word the dictionary
+	// lacks to constrain the evidence, but a name the documents lack when they never hold it.
+	rare []string
 }
 
 // readQuestion analyses q.
@@ -101,21 +104,55 @@ func readQuestion(q string) question {
 				add(&out.words, w.Text)
 				continue
 			}
+			if w.Tag == "ns" && utf8.RuneCountInString(w.Text) >= 2 && !genericPlaces[w.Text] {
+				// Countries and cities: 日本, 杭州市 (as 杭州).
+				p := w.Text
+				for _, suf := range []string{"市", "县", "区"} {
+					if r := strings.TrimSuffix(p, suf); utf8.RuneCountInString(r) >= 2 {
+						p = r
+					}
+				}
+				add(&out.places, p)
+				add(&out.words, w.Text)
+				continue
+			}
 			// A run of name pieces holding at least one name word is one name: gse cuts the
 			// unknown 盛世笔特 into 盛世/笔特.
-			j, named := i, false
+			j, named, singles, properSingle := i, false, 0, false
 			for j < len(words) && isNamePiece(words[j]) && !scaffoldWords[words[j].Text] {
 				named = named || isNameWord(words[j])
+				if utf8.RuneCountInString(words[j].Text) == 1 {
+					singles++
+					properSingle = properSingle || zh.IsProperTag(words[j].Tag)
+				}
 				j++
 			}
+			// Single characters alone make a name only when one is a proper noun (鸿/蒙).
+			named = named || (singles >= 2 && singles == j-i && properSingle)
 			if named {
 				name := ""
 				for _, p := range words[i:j] {
 					name += p.Text
 				}
-				add(&out.names, name)
-				add(&out.words, name)
-				i = j - 1
+				// The hidden Markov model glues particles to unknown runs ("治疗对", "俞敏洪让"):
+				// they are no part of a name.
+				name = strings.TrimFunc(name, func(r rune) bool { return strings.ContainsRune(nameEdgeChars, r) })
+				w, known := zh.Lookup(name)
+				if (!known && utf8.RuneCountInString(name) >= minNameRunes) || (known && isNameWord(w)) {
+					add(&out.names, name)
+					add(&out.words, name)
+					i = j - 1
+					continue
+				}
+				if !known && utf8.RuneCountInString(name) == 2 && allCJK(name) && !isQuestionWord(name) {
+					add(&out.rare, name)
+				}
+				if name == "" {
+					i = j - 1
+					continue
+				}
+			}
+			if isQuestionWord(w.Text) {
 				continue
 			}
 			add(&out.words, w.Text)
@@ -165,30 +202,69 @@ func (q question) asWritten(w string) string {
 	return w
 }
 
+// genericPlaces are tagged as places by the dictionary but name no particular one.
+var genericPlaces = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`城市 地区 国家 全国 国内 国外 海外 全球 世界 本地 当地 地方 各地 农村 乡村 城乡 沿海 内地 中央 东部 西部 中部 南方 北方`) {
+		genericPlaces[w] = true
+	}
+}
+
+// isQuestionWord reports whether w is made of question characters and a measure word
+// ("哪几类", "几种", "多少项"): the segmenter glues them into words it does not know.
+func isQuestionWord(w string) bool {
+	q := false
+	for _, r := range w {
+		switch {
+		case strings.ContainsRune("哪几多少什么怎样啥谁", r):
+			q = true
+		case strings.ContainsRune("类种个项条款家次年位名件样些", r):
+		default:
+			return false
+		}
+	}
+	return q
+}
+
+// nameEdgeChars are particles and verbs that begin or end no name.
+const nameEdgeChars = "是对让把被给在和与及或的了地得着过将向从由为以于有会能要也都就还又才再很最更"
+
+// minNameRunes: an unknown run shorter than this is a typo or a word the dictionary lacks more
+// often than a name ("规摸", "前五", "获批"); it is judged on the evidence instead.
+const minNameRunes = 3
+
 // isNameWord reports whether a segmented word looks like a name the documents must state: a
 // word the dictionary does not know (two characters or more), or a rare organisation,
 // transliterated or other proper noun. Person tags are left out: the dictionary gives them to
 // common words too (智能化, 美的). Every ordinary word is judged on the evidence, never refused.
 func isNameWord(w zh.Word) bool {
 	n := utf8.RuneCountInString(w.Text)
+	if n < 2 {
+		return false
+	}
 	if w.Freq == 0 {
-		return n >= 2 && allCJK(w.Text)
+		return allCJK(w.Text)
 	}
 	switch w.Tag {
 	case "nt", "nz", "nrt":
-		return w.Freq < 1000 && n >= 2
+		return true
+	case "nr":
+		// Person tags also mark companies (华为, 美的) and, wrongly, abstract words (智能化,
+		// 智慧): keep the rarer ones that do not end as abstract nouns do.
+		return w.Freq < 1000 && !strings.ContainsAny(string([]rune(w.Text)[n-1:]), "化性式型度率力量")
 	}
 	return false
 }
 
-// isNamePiece reports whether w may be part of a name: a name word, a rare proper noun of any
-// kind, or a single character the dictionary knows little of.
+// isNamePiece reports whether w may be part of a name: a name word, a proper noun of any kind,
+// or a single character (the segmenter cuts unknown names into them: 鸿/蒙, 马/斯克).
 func isNamePiece(w zh.Word) bool {
 	if isNameWord(w) {
 		return true
 	}
 	n := utf8.RuneCountInString(w.Text)
-	return (zh.IsProperTag(w.Tag) && w.Tag != "ns" && w.Freq < 1000) || (n == 1 && allCJK(w.Text) && w.Freq < 5000)
+	return (zh.IsProperTag(w.Tag) && w.Tag != "ns" && w.Freq < 1000) || (n == 1 && allCJK(w.Text))
 }
 
 func allCJK(s string) bool {

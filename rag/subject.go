@@ -34,6 +34,22 @@ func placeName(word string) (string, bool) {
 	return "", false
 }
 
+// placeAliases are the ways documents written in China refer to the country itself.
+var placeAliases = map[string][]string{"中国": {"我国", "国内", "全国", "中国"}}
+
+// mentionsPlace reports whether text names place or one of its aliases.
+func mentionsPlace(text, place string) bool {
+	if aliases, ok := placeAliases[place]; ok {
+		for _, a := range aliases {
+			if strings.Contains(text, a) {
+				return true
+			}
+		}
+		return false
+	}
+	return strings.Contains(text, place)
+}
+
 // regionsIn returns the short names of the regions text names, in order of first mention.
 func regionsIn(text string) []string {
 	var out []string
