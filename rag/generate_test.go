@@ -248,6 +248,7 @@ func TestModelFailureFallsBack(t *testing.T) {
 		{"empty completion", []openaifake.Fault{{Empty: true}}, rag.OpenAIOptions{}, true},
 		{"broken before any delta", []openaifake.Fault{{Break: true}}, rag.OpenAIOptions{}, true},
 		{"broken stream", []openaifake.Fault{{Break: true, BreakAfter: 2}}, rag.OpenAIOptions{}, true},
+		{"stream cut cleanly", []openaifake.Fault{openaifake.CutStream(2)}, rag.OpenAIOptions{}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -264,7 +265,7 @@ func TestModelFailureFallsBack(t *testing.T) {
 			got := strings.Join(deltas, "")
 			switch {
 			case !tt.stream:
-			case tt.name == "broken stream":
+			case tt.name == "broken stream", tt.name == "stream cut cleanly":
 				if !strings.HasSuffix(got, "\n\n"+ans.Text) || got == "\n\n"+ans.Text {
 					t.Errorf("deltas %q are not the cut-off text, a blank line and the answer", got)
 				}

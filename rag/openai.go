@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -223,6 +224,10 @@ var ErrEmptyCompletion = errors.New("empty completion")
 // counts as a timeout, which is retried while nothing has been forwarded yet.
 var errStalled = fmt.Errorf("reply stream stalled: %w", context.DeadlineExceeded)
 
+// errStreamCut ends a stream whose body ended with neither a finish_reason nor "[DONE]". It wraps
+// io.ErrUnexpectedEOF so that it is retried while nothing has been forwarded yet.
+var errStreamCut = fmt.Errorf("reply stream ended without finish_reason or [DONE]: %w", io.ErrUnexpectedEOF)
+
 // OpenAIChat is a ChatModel backed by an OpenAI-compatible chat completions endpoint.
 type OpenAIChat struct {
 	client      *openai.Client
@@ -251,8 +256,9 @@ func NewOpenAIChat(opts OpenAIOptions, temperature float32) *OpenAIChat {
 }
 
 // Complete implements ChatModel. Transient failures are retried only until the first delta has
-// been passed to onDelta; after that a failure is returned as ErrStreamBroken. An empty reply
-// is ErrEmptyCompletion.
+// been passed to onDelta; after that a failure is returned as ErrStreamBroken. A stream whose
+// body ends with neither a finish_reason nor "[DONE]" failed too: it was cut off, not finished.
+// An empty reply is ErrEmptyCompletion.
 func (c *OpenAIChat) Complete(ctx context.Context, msgs []ChatMessage, onDelta func(string)) (string, error) {
 	req := openai.ChatCompletionRequest{
 		Model:       c.model,
@@ -298,6 +304,11 @@ func (c *OpenAIChat) complete(ctx context.Context, req openai.ChatCompletionRequ
 // stream passes each delta to onDelta as soon as its chunk is decoded: go-openai reads the body
 // line by line, so nothing waits for more data than one SSE event.
 func (c *OpenAIChat) stream(ctx context.Context, req openai.ChatCompletionRequest, onDelta func(string)) (string, error) {
+	notes, _ := ctx.Value(attemptKey{}).(*attemptNotes)
+	if notes == nil {
+		notes = new(attemptNotes)
+	}
+	notes.stream = true
 	sctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	// Until the first chunk the model may be reading a long prompt, so the attempt timeout
@@ -337,6 +348,14 @@ func (c *OpenAIChat) stream(ctx context.Context, req openai.ChatCompletionReques
 		}
 		idle.Reset(c.idle)
 	}
+	if finish == "" && !notes.sawDone {
+		// The body just ended: a server or proxy closed a connection-delimited response
+		// mid-answer. What arrived may be any part of the reply.
+		if b.Len() > 0 {
+			return "", fmt.Errorf("%w after %d bytes: %w", ErrStreamBroken, b.Len(), errStreamCut)
+		}
+		return "", errStreamCut
+	}
 	if strings.TrimSpace(b.String()) == "" {
 		return "", fmt.Errorf("%w (finish reason %q)", ErrEmptyCompletion, finish)
 	}
@@ -367,11 +386,11 @@ type retrier struct {
 }
 
 // do calls attempt until it succeeds, fails permanently, retries run out or ctx ends. Each
-// attempt's ctx carries a retryHint that retryAfterRecorder fills from the response.
+// attempt's ctx carries attemptNotes that retryAfterRecorder fills from the response.
 func (r retrier) do(ctx context.Context, attempt func(context.Context) error) error {
 	for n := 0; ; n++ {
-		hint := new(retryHint)
-		err := attempt(context.WithValue(ctx, retryHintKey{}, hint))
+		notes := new(attemptNotes)
+		err := attempt(context.WithValue(ctx, attemptKey{}, notes))
 		if err == nil || !retryable(err) {
 			return err
 		}
@@ -382,8 +401,8 @@ func (r retrier) do(ctx context.Context, attempt func(context.Context) error) er
 			return fmt.Errorf("gave up after %d attempts: %w", n+1, err)
 		}
 		d := r.backoff(n)
-		if hint.after > d {
-			d = min(hint.after, maxRetryAfter)
+		if notes.after > d {
+			d = min(notes.after, maxRetryAfter)
 		}
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
 			return fmt.Errorf("%w (a retry in %s would pass the deadline)", err, d.Round(time.Millisecond))
@@ -438,25 +457,76 @@ func retryableStatus(code int) bool {
 	return code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500
 }
 
-type retryHintKey struct{}
+type attemptKey struct{}
 
-// retryHint carries the server's requested wait from the transport back to retrier.do.
-type retryHint struct{ after time.Duration }
+// attemptNotes carry what the transport saw of one attempt's response back to the client: the
+// wait the server asked for, and whether a stream's body held its closing "data: [DONE]".
+type attemptNotes struct {
+	after time.Duration
+	// stream asks the transport to watch the body for [DONE]; sawDone is the answer.
+	stream  bool
+	sawDone bool
+}
 
 // retryAfterRecorder is the HTTP client go-openai sends through. go-openai's errors carry the
 // status but not the headers, so the Retry-After of a failed response is recorded here, into the
-// retryHint of the attempt's context. Do runs on the attempt's goroutine, so no locking is needed.
+// attemptNotes of the attempt's context; and go-openai reports a stream's "[DONE]" and a body
+// that simply ends alike (io.EOF), so a stream's body is watched here for the [DONE] line. Do and
+// the body's reads run on the attempt's goroutine, so no locking is needed.
 type retryAfterRecorder struct{ c *http.Client }
 
 // Do implements openai.HTTPDoer.
 func (r retryAfterRecorder) Do(req *http.Request) (*http.Response, error) {
 	resp, err := r.c.Do(req)
-	if err == nil && resp.StatusCode >= 400 {
-		if h, ok := req.Context().Value(retryHintKey{}).(*retryHint); ok {
-			h.after = retryAfter(resp.Header, time.Now())
-		}
+	notes, ok := req.Context().Value(attemptKey{}).(*attemptNotes)
+	if err != nil || !ok {
+		return resp, err
+	}
+	if resp.StatusCode >= 400 {
+		notes.after = retryAfter(resp.Header, time.Now())
+	} else if notes.stream {
+		resp.Body = &doneWatcher{ReadCloser: resp.Body, notes: notes}
 	}
 	return resp, err
+}
+
+// doneWatcher passes a streamed body through and sets notes.sawDone when it holds a line
+// "data: [DONE]" (the spacing go-openai accepts: any around the value). It keeps at most the first
+// maxDoneLine bytes of each line; a longer line is not the marker.
+type doneWatcher struct {
+	io.ReadCloser
+	notes *attemptNotes
+	line  []byte
+	long  bool
+}
+
+const maxDoneLine = 64
+
+func (w *doneWatcher) Read(p []byte) (int, error) {
+	n, err := w.ReadCloser.Read(p)
+	for _, c := range p[:n] {
+		switch {
+		case c == '\n':
+			w.endLine()
+		case len(w.line) < maxDoneLine:
+			w.line = append(w.line, c)
+		default:
+			w.long = true
+		}
+	}
+	if err != nil {
+		w.endLine() // a last line without its newline
+	}
+	return n, err
+}
+
+func (w *doneWatcher) endLine() {
+	if !w.long {
+		if v, ok := bytes.CutPrefix(bytes.TrimSpace(w.line), []byte("data:")); ok && string(bytes.TrimSpace(v)) == "[DONE]" {
+			w.notes.sawDone = true
+		}
+	}
+	w.line, w.long = w.line[:0], false
 }
 
 // retryAfter reads Retry-After (seconds or an HTTP date) or OpenAI's finer retry-after-ms.
