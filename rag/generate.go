@@ -38,9 +38,13 @@ const (
 	minBlockRunes = 200
 	// blockHeaderRunes estimates a block's fixed framing: its delimiter lines and header labels.
 	blockHeaderRunes = 24
-	// generateTimeout bounds a whole answer, retries and streaming included. The client bounds
-	// each attempt and each pause of a stream; this bounds their sum.
+	// generateTimeout bounds the model's part of an answer for a ChatModel that does not bound
+	// itself; OpenAIChat does, with OpenAIOptions.ReplyTimeout (45 s by default).
 	generateTimeout = 2 * time.Minute
+	// fallbackReserve is how long before the asker's deadline the model's ends, leaving time
+	// for the extractive fallback (about 20 ms at 10k chunks, BenchmarkAskLLMOverhead) and for
+	// the front end to send it. With less than this left the model is not asked.
+	fallbackReserve = 2 * time.Second
 	// maxCiteRunes is the longest citation marker the filter holds back while reading it,
 	// "[1, 2, 3]" and the like; a longer bracket is text.
 	maxCiteRunes = 24
@@ -109,10 +113,13 @@ func (e *Engine) generate(ctx context.Context, g generation) (*Answer, error) {
 		}
 	}
 	log.Debug("asking the model", "system", system, "user", user, "blocks", len(blocks), "open", g.open)
-	gctx, cancel := context.WithTimeout(ctx, generateTimeout)
+	gctx, cancel, err := modelContext(ctx)
 	defer cancel()
 	start := time.Now()
-	reply, err := e.Generator.Complete(gctx, []ChatMessage{{Role: "system", Content: system}, {Role: "user", Content: user}}, onDelta)
+	var reply string
+	if err == nil {
+		reply, err = e.Generator.Complete(gctx, []ChatMessage{{Role: "system", Content: system}, {Role: "user", Content: user}}, onDelta)
+	}
 	if err == nil {
 		if onDelta == nil {
 			f.write(reply)
@@ -162,6 +169,27 @@ func (e *Engine) generate(ctx context.Context, g generation) (*Answer, error) {
 	}
 	log.Debug("the model answered", "answer", ans.Text, "cited", len(f.order), "abstained", ans.Abstained, "elapsed", time.Since(start))
 	return ans, nil
+}
+
+// errNoTimeForModel skips the model when the asker's deadline is too close to wait for it.
+var errNoTimeForModel = errors.New("too little time left before the deadline to ask the model")
+
+// modelContext bounds the model's part of an answer: it ends fallbackReserve before ctx does, so
+// that a hanging or slow model still leaves time for the fallback, and at the latest
+// generateTimeout from now. It returns errNoTimeForModel when ctx has no more than
+// fallbackReserve left.
+func modelContext(ctx context.Context) (context.Context, context.CancelFunc, error) {
+	deadline := time.Now().Add(generateTimeout)
+	if d, ok := ctx.Deadline(); ok {
+		if time.Until(d) <= fallbackReserve {
+			return ctx, func() {}, errNoTimeForModel
+		}
+		if d = d.Add(-fallbackReserve); d.Before(deadline) {
+			deadline = d
+		}
+	}
+	gctx, cancel := context.WithDeadline(ctx, deadline)
+	return gctx, cancel, nil
 }
 
 // contextBlocks numbers the passages as context blocks, best first, within budget runes: a

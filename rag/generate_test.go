@@ -285,13 +285,90 @@ func TestModelFailureFallsBack(t *testing.T) {
 	t.Run("asker gives up", func(t *testing.T) {
 		fake := openaifake.New(t)
 		fake.Fail(openaifake.Chat, openaifake.Fault{Delay: 10 * time.Second})
-		ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
-		defer cancel()
+		ctx, cancel := context.WithCancel(t.Context())
+		time.AfterFunc(100*time.Millisecond, cancel)
 		ans, err := llmEngine(store, chatModel(fake, rag.OpenAIOptions{})).Ask(ctx, rag.AskRequest{Question: answerable})
 		if err == nil {
 			t.Errorf("answered %+v after the context ended", ans)
 		}
 	})
+}
+
+// TestModelDeadlineLeavesTimeToFallBack (issue 11, items 3 and 5): the model's deadline ends
+// before the asker's, so a hanging or rate-limited model still gets the asker a degraded answer
+// before the asker's deadline, instead of the asker's deadline passing with no answer.
+func TestModelDeadlineLeavesTimeToFallBack(t *testing.T) {
+	store := sampleStore(t)
+	want, _ := ask(t, &rag.Engine{Store: store, Retriever: rag.Searcher{Store: store}}, rag.AskRequest{Question: answerable}, false)
+	reply := func(openaifake.ChatRequest) string { return "数字化转型的失败率超过80%[1]。" }
+	inThreeSeconds := func() string { return time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat) }
+	tests := []struct {
+		name     string
+		deadline time.Duration // the asker's; 0 for none
+		opts     rag.OpenAIOptions
+		faults   []openaifake.Fault
+		stream   bool
+		requests int // chat requests made
+	}{
+		// The asker allows 2.5 s: the model gets 0.5 s of it.
+		{name: "hang", deadline: 2500 * time.Millisecond,
+			faults: []openaifake.Fault{{Delay: time.Minute}}, requests: 1},
+		{name: "hang before a stream", deadline: 2500 * time.Millisecond, stream: true,
+			faults: []openaifake.Fault{{Delay: time.Minute}}, requests: 1},
+		{name: "stalled mid-stream", deadline: 2500 * time.Millisecond, stream: true,
+			opts:   rag.OpenAIOptions{StreamIdleTimeout: time.Minute},
+			faults: []openaifake.Fault{{Delay: time.Minute}}, requests: 1},
+		// A Retry-After past the model's deadline is not waited for, in either form.
+		{name: "Retry-After in seconds", deadline: 2500 * time.Millisecond, opts: rag.OpenAIOptions{MaxRetries: 3},
+			faults: []openaifake.Fault{openaifake.RateLimited(2)}, requests: 1},
+		{name: "Retry-After as a date", deadline: 2500 * time.Millisecond, opts: rag.OpenAIOptions{MaxRetries: 3}, stream: true,
+			faults: []openaifake.Fault{{Status: http.StatusTooManyRequests, RetryAfter: inThreeSeconds()}}, requests: 1},
+		// Too little time to ask the model at all.
+		{name: "deadline too close", deadline: time.Second, requests: 0},
+		// No deadline from the asker: the client's ReplyTimeout bounds the model.
+		{name: "reply timeout", opts: rag.OpenAIOptions{ReplyTimeout: 300 * time.Millisecond, Timeout: time.Minute},
+			faults: []openaifake.Fault{{Delay: time.Minute}}, requests: 1},
+		{name: "reply timeout with Retry-After", opts: rag.OpenAIOptions{ReplyTimeout: 1500 * time.Millisecond, MaxRetries: 3},
+			faults: []openaifake.Fault{openaifake.RateLimited(1)}, requests: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := openaifake.New(t, openaifake.WithReply(reply), openaifake.WithStreamPieces(func(r string) []string {
+				return []string{r[:6], r[6:]}
+			}, time.Minute))
+			if tt.name == "stalled mid-stream" {
+				tt.faults = nil // the minute between pieces is the stall
+			}
+			fake.Fail(openaifake.Chat, tt.faults...)
+			ctx := t.Context()
+			if tt.deadline > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tt.deadline)
+				defer cancel()
+			}
+			req := rag.AskRequest{Question: answerable}
+			var deltas []string
+			if tt.stream {
+				req.OnDelta = func(d string) { deltas = append(deltas, d) }
+			}
+			ans, err := llmEngine(store, chatModel(fake, tt.opts)).Ask(ctx, req)
+			if err != nil {
+				t.Fatalf("no answer: %v", err)
+			}
+			if ctx.Err() != nil {
+				t.Errorf("answered after the asker's deadline")
+			}
+			if !ans.Degraded || ans.Text != want.Text {
+				t.Errorf("answer %+v, want the extractive %q marked degraded", ans, want.Text)
+			}
+			if n := len(fake.ChatRequests()); n != tt.requests {
+				t.Errorf("%d chat requests, want %d", n, tt.requests)
+			}
+			if got := strings.Join(deltas, ""); tt.stream && !strings.HasSuffix(got, ans.Text) {
+				t.Errorf("deltas %q do not end with the answer", got)
+			}
+		})
+	}
 }
 
 // TestStreamingAddsNoBuffering: the fake writes piece i only after piece i-1 has reached

@@ -33,6 +33,10 @@ type OpenAIOptions struct {
 	// StreamIdleTimeout is the longest pause allowed between chunks of a streamed reply
 	// (default 30 s), so a long answer can stream for as long as it keeps moving.
 	StreamIdleTimeout time.Duration
+	// ReplyTimeout bounds one chat completion as a whole: every attempt, the waits between them
+	// and the stream (default DefaultReplyTimeout). It keeps a hanging or rate-limited model from
+	// using up the time an answer has; the answerer falls back when it ends. Embeddings ignore it.
+	ReplyTimeout time.Duration
 	// MaxRetries is how often a transient failure (429, 5xx, network, timeout) is retried
 	// (default 4; negative means never).
 	MaxRetries int
@@ -45,6 +49,10 @@ type OpenAIOptions struct {
 	// would cap whole streams, which the timeouts above bound more precisely.
 	HTTPClient *http.Client
 }
+
+// DefaultReplyTimeout is OpenAIOptions.ReplyTimeout's default: shorter than the HTTP API's
+// answer deadline (60 s), so that a degraded answer still arrives in time.
+const DefaultReplyTimeout = 45 * time.Second
 
 // Defaults for OpenAIOptions.
 const (
@@ -61,6 +69,9 @@ func (o OpenAIOptions) withDefaults() OpenAIOptions {
 	}
 	if o.StreamIdleTimeout <= 0 {
 		o.StreamIdleTimeout = defaultStreamIdle
+	}
+	if o.ReplyTimeout <= 0 {
+		o.ReplyTimeout = DefaultReplyTimeout
 	}
 	switch {
 	case o.MaxRetries == 0:
@@ -224,6 +235,9 @@ var ErrEmptyCompletion = errors.New("empty completion")
 // counts as a timeout, which is retried while nothing has been forwarded yet.
 var errStalled = fmt.Errorf("reply stream stalled: %w", context.DeadlineExceeded)
 
+// errReplyTimeout ends a chat completion that took longer than its ReplyTimeout.
+var errReplyTimeout = fmt.Errorf("no reply within the reply timeout: %w", context.DeadlineExceeded)
+
 // errStreamCut ends a stream whose body ended with neither a finish_reason nor "[DONE]". It wraps
 // io.ErrUnexpectedEOF so that it is retried while nothing has been forwarded yet.
 var errStreamCut = fmt.Errorf("reply stream ended without finish_reason or [DONE]: %w", io.ErrUnexpectedEOF)
@@ -236,6 +250,7 @@ type OpenAIChat struct {
 	temperature float32
 	timeout     time.Duration
 	idle        time.Duration
+	reply       time.Duration
 	retry       retrier
 }
 
@@ -251,6 +266,7 @@ func NewOpenAIChat(opts OpenAIOptions, temperature float32) *OpenAIChat {
 		temperature: temperature,
 		timeout:     opts.Timeout,
 		idle:        opts.StreamIdleTimeout,
+		reply:       opts.ReplyTimeout,
 		retry:       retrier{maxRetries: opts.MaxRetries, base: retryBase},
 	}
 }
@@ -258,8 +274,12 @@ func NewOpenAIChat(opts OpenAIOptions, temperature float32) *OpenAIChat {
 // Complete implements ChatModel. Transient failures are retried only until the first delta has
 // been passed to onDelta; after that a failure is returned as ErrStreamBroken. A stream whose
 // body ends with neither a finish_reason nor "[DONE]" failed too: it was cut off, not finished.
-// An empty reply is ErrEmptyCompletion.
+// An empty reply is ErrEmptyCompletion. The whole call ends after ReplyTimeout, with an error
+// that wraps context.DeadlineExceeded; a retry that would not start, with a second to spare,
+// before then is not waited for.
 func (c *OpenAIChat) Complete(ctx context.Context, msgs []ChatMessage, onDelta func(string)) (string, error) {
+	ctx, cancel := context.WithTimeoutCause(ctx, c.reply, errReplyTimeout)
+	defer cancel()
 	req := openai.ChatCompletionRequest{
 		Model:       c.model,
 		Temperature: c.temperature,
@@ -279,9 +299,18 @@ func (c *OpenAIChat) Complete(ctx context.Context, msgs []ChatMessage, onDelta f
 		return err
 	})
 	if err != nil {
+		if errors.Is(context.Cause(ctx), errReplyTimeout) && !errors.Is(err, errReplyTimeout) {
+			err = fmt.Errorf("%w: %w", errReplyTimeout, err)
+		}
 		return "", redact(fmt.Errorf("chat completion: %w", err), c.apiKey)
 	}
 	return reply, nil
+}
+
+// callerGone reports whether the caller's own context ended, as opposed to the client's
+// ReplyTimeout: a reply cut by the timeout is broken, one the caller abandoned is not.
+func callerGone(ctx context.Context) bool {
+	return ctx.Err() != nil && !errors.Is(context.Cause(ctx), errReplyTimeout)
 }
 
 func (c *OpenAIChat) complete(ctx context.Context, req openai.ChatCompletionRequest) (string, error) {
@@ -329,7 +358,7 @@ func (c *OpenAIChat) stream(ctx context.Context, req openai.ChatCompletionReques
 		}
 		if err != nil {
 			err = streamErr(ctx, sctx, err)
-			if b.Len() > 0 && ctx.Err() == nil {
+			if b.Len() > 0 && !callerGone(ctx) {
 				return "", fmt.Errorf("%w after %d bytes: %w", ErrStreamBroken, b.Len(), err)
 			}
 			return "", err
@@ -373,11 +402,13 @@ func streamErr(ctx, sctx context.Context, err error) error {
 
 // Retry policy: exponential backoff from retryBase, doubling up to maxBackoff, with jitter so
 // that the store's parallel batches do not retry in lockstep. A server's Retry-After wins when
-// longer, up to maxRetryAfter.
+// longer, up to maxRetryAfter. A wait that would not leave minAttempt before the deadline is not
+// waited: the caller gets the error at once and can fall back while it still has time.
 const (
 	retryBase     = 500 * time.Millisecond
 	maxBackoff    = 30 * time.Second
 	maxRetryAfter = 2 * time.Minute
+	minAttempt    = time.Second
 )
 
 type retrier struct {
@@ -404,8 +435,8 @@ func (r retrier) do(ctx context.Context, attempt func(context.Context) error) er
 		if notes.after > d {
 			d = min(notes.after, maxRetryAfter)
 		}
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
-			return fmt.Errorf("%w (a retry in %s would pass the deadline)", err, d.Round(time.Millisecond))
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d+minAttempt {
+			return fmt.Errorf("%w (a retry in %s would leave no time before the deadline)", err, d.Round(time.Millisecond))
 		}
 		t := time.NewTimer(d)
 		select {

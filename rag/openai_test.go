@@ -611,3 +611,45 @@ func TestDoneWatcher(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAIChatReplyTimeout: ReplyTimeout bounds the whole call, waits for a retry included,
+// and a stream it cuts is broken (the caller did not give up).
+func TestOpenAIChatReplyTimeout(t *testing.T) {
+	t.Run("stream still moving", func(t *testing.T) {
+		fake := openaifake.New(t, openaifake.WithStreamPieces(splitStreamPieces, 150*time.Millisecond))
+		var deltas []string
+		_, err := fakeChat(fake, OpenAIOptions{ReplyTimeout: 250 * time.Millisecond}).Complete(context.Background(),
+			[]ChatMessage{{Role: "user", Content: "q"}}, func(d string) { deltas = append(deltas, d) })
+		if !errors.Is(err, ErrStreamBroken) || !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("got error %v, want ErrStreamBroken from the reply timeout", err)
+		}
+		if len(deltas) == 0 || len(deltas) == len(streamPieces) {
+			t.Errorf("deltas %q, want some but not all", deltas)
+		}
+	})
+	t.Run("Retry-After past it", func(t *testing.T) {
+		for _, retryAfter := range []string{"2", time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat)} {
+			fake := openaifake.New(t)
+			fake.Fail(openaifake.Chat, openaifake.Fault{Status: http.StatusTooManyRequests, RetryAfter: retryAfter})
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			_, err := fakeChat(fake, OpenAIOptions{ReplyTimeout: 1500 * time.Millisecond}).Complete(ctx,
+				[]ChatMessage{{Role: "user", Content: "q"}}, nil)
+			cancel()
+			if err == nil || !strings.Contains(err.Error(), "429") || !strings.Contains(err.Error(), "leave no time") {
+				t.Errorf("Retry-After %s: got error %v, want the 429 without waiting", retryAfter, err)
+			}
+			if n := len(fake.ChatRequests()); n != 1 {
+				t.Errorf("Retry-After %s: %d requests, want 1", retryAfter, n)
+			}
+		}
+	})
+	t.Run("Retry-After within it", func(t *testing.T) {
+		fake := openaifake.New(t)
+		fake.Fail(openaifake.Chat, openaifake.RateLimited(1))
+		got, err := fakeChat(fake, OpenAIOptions{ReplyTimeout: 5 * time.Second}).Complete(context.Background(),
+			[]ChatMessage{{Role: "user", Content: "q"}}, nil)
+		if err != nil || got != "echo: q" || len(fake.ChatRequests()) != 2 {
+			t.Errorf("got %q, %v after %d requests; want the reply after one retry", got, err, len(fake.ChatRequests()))
+		}
+	})
+}
