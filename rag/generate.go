@@ -131,13 +131,14 @@ func (e *Engine) generate(ctx context.Context, g generation) (*Answer, error) {
 			err = errors.New("the reply is empty once its citations are checked")
 		}
 	}
-	if err != nil {
+	fallBack := func(err error, unsupported []string) (*Answer, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err() // the asker gave up; there is no one to fall back for
 		}
 		log.Warn("LLM answer failed; giving the extractive answer instead", "err", err, "streamed", streamed, "elapsed", time.Since(start))
 		ans := g.fallback()
 		ans.Degraded = true
+		ans.Unsupported = unsupported
 		ans.Lang = string(g.lang)
 		if g.onDelta != nil && ans.Text != "" {
 			if streamed {
@@ -150,6 +151,9 @@ func (e *Engine) generate(ctx context.Context, g generation) (*Answer, error) {
 		}
 		return ans, nil
 	}
+	if err != nil {
+		return fallBack(err, nil)
+	}
 
 	ans := &Answer{Text: f.out.String(), Lang: string(g.lang), Sources: make([]Source, 0, len(f.order))}
 	for i, n := range f.order {
@@ -160,10 +164,35 @@ func (e *Engine) generate(ctx context.Context, g generation) (*Answer, error) {
 		ans.Text = strings.ReplaceAll(ans.Text, prompts.NoAnswerMarker, f.noAnswerText)
 		f.noAnswer = true
 	}
+	if !g.open {
+		// A general-knowledge answer cites nothing and is labelled as such; any other answer's
+		// numbers, dates, URLs and names must be in the passages it cites.
+		from := 0
+		if f.noAnswer && strings.HasPrefix(ans.Text, f.noAnswerText) {
+			from = utf8.RuneCountInString(f.noAnswerText)
+		}
+		if chk := checkSupport(ans.Text, from, ans.Sources); len(chk.unsupported) > 0 {
+			ans.Unsupported = chk.spans()
+			strict := e.AnswerMode != AnswerOpen
+			log.Warn("the model's answer states specifics no cited passage does", "count", len(ans.Unsupported), "dropping", strict)
+			log.Debug("unsupported specifics", "spans", ans.Unsupported)
+			if strict && chk.dropped {
+				if strings.TrimSpace(string([]rune(chk.text)[from:])) == "" {
+					return fallBack(errors.New("nothing is left of the reply once its unsupported sentences are dropped"), ans.Unsupported)
+				}
+				ans.Text, ans.Sources = chk.text, chk.sources
+				if streamed {
+					// The stream showed the sentences now dropped; the checked text follows,
+					// as a fallback would (AskRequest.OnDelta).
+					g.onDelta("\n\n" + ans.Text)
+				}
+			}
+		}
+	}
 	switch {
 	case g.open, f.noAnswer:
 		ans.Abstained = true
-	case len(f.order) == 0:
+	case len(ans.Sources) == 0:
 		ans.Uncited = true
 		log.Warn("the model's answer cites no passage", "blocks", len(blocks))
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -575,4 +576,58 @@ func BenchmarkAskFirstDelta(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(total.Microseconds())/float64(b.N), "µs/first-delta")
+}
+
+// TestUnsupportedSpecifics (issue 11, item 15): a figure and a URL found in no cited passage are
+// flagged; strict mode drops their sentences (falling back when nothing is left), open mode
+// keeps them.
+func TestUnsupportedSpecifics(t *testing.T) {
+	store := sampleStore(t)
+	extractive, _ := ask(t, &rag.Engine{Store: store, Retriever: rag.Searcher{Store: store}}, rag.AskRequest{Question: answerable}, false)
+	const (
+		good = "数字化转型的失败率超过80%[1]。"
+		bad  = "其中99%的企业参考了 https://example.com/report [1]。"
+	)
+	tests := []struct {
+		name, mode, reply string
+		want              string // the answer's text; "" for the extractive fallback
+		degraded          bool
+	}{
+		{"strict drops the sentence", rag.AnswerStrict, good + bad, good, false},
+		{"strict falls back when nothing is left", rag.AnswerStrict, bad, "", true},
+		{"open keeps and flags", rag.AnswerOpen, good + bad, good + bad, false},
+	}
+	for _, tt := range tests {
+		for _, stream := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/stream=%v", tt.name, stream), func(t *testing.T) {
+				fake := openaifake.New(t, openaifake.WithReply(func(openaifake.ChatRequest) string { return tt.reply }))
+				e := llmEngine(store, chatModel(fake, rag.OpenAIOptions{}))
+				e.AnswerMode = tt.mode
+				ans, deltas := ask(t, e, rag.AskRequest{Question: answerable}, stream)
+				want := tt.want
+				if want == "" {
+					want = extractive.Text
+				}
+				if ans.Text != want || ans.Degraded != tt.degraded || ans.Abstained {
+					t.Errorf("answer %q (degraded %v), want %q (degraded %v)", ans.Text, ans.Degraded, want, tt.degraded)
+				}
+				if wantSpans := []string{"99%", "https://example.com/report"}; !slices.Equal(ans.Unsupported, wantSpans) {
+					t.Errorf("unsupported %q, want %q", ans.Unsupported, wantSpans)
+				}
+				if len(ans.Sources) == 0 || ans.Uncited {
+					t.Errorf("sources %d, uncited %v", len(ans.Sources), ans.Uncited)
+				}
+				got := strings.Join(deltas, "")
+				switch {
+				case !stream:
+				case tt.mode == rag.AnswerOpen:
+					if got != ans.Text {
+						t.Errorf("deltas %q, want the answer %q", got, ans.Text)
+					}
+				case !strings.HasSuffix(got, "\n\n"+ans.Text) || !strings.Contains(got, "99%"):
+					t.Errorf("deltas %q are not the streamed reply, a blank line and the checked answer", got)
+				}
+			})
+		}
+	}
 }
