@@ -229,9 +229,10 @@ func (ev *evidence) supports(c claim) bool {
 
 // claimsOf finds the claims in text, ignoring those that start before rune offset from (a
 // label or message wenda wrote itself). Citation markers are not claims. Names and quoted names
-// are looked for only when the answer is in the passages' language: across languages they are
-// translations, which no passage states as written.
-func claimsOf(text string, from int, names bool) []claim {
+// are looked for only when names is set: across languages they are translations, which no
+// passage states as written. In English text (english) a capitalised word that starts a
+// sentence is a name only when it is an acronym or the first of several.
+func claimsOf(text string, from int, names, english bool) []claim {
 	f := foldText(text)
 	orig := []rune(text)
 	masked := []byte(f.s)
@@ -311,7 +312,7 @@ func claimsOf(text string, from int, names bool) []claim {
 	for _, loc := range nameRE.FindAllStringIndex(string(masked), -1) {
 		lo, hi := loc[0], loc[1]
 		words := strings.Fields(f.s[lo:hi])
-		if atSentenceStart(f.s, lo) && len(words) > 0 && (commonCapitalised[strings.ToLower(words[0])] || len(words) == 1 && !isAcronym(words[0])) {
+		if english && atSentenceStart(f.s, lo) && len(words) > 0 && (commonCapitalised[strings.ToLower(words[0])] || len(words) == 1 && !isAcronym(words[0])) {
 			lo += len(words[0])
 			for lo < hi && (f.s[lo] == ' ' || f.s[lo] == '\t') {
 				lo++
@@ -422,9 +423,10 @@ func checkSupport(text string, from int, sources []Source) supportCheck {
 		texts[i] = s.Text
 	}
 	ev := newEvidence(texts)
-	names := len(sources) == 0 || prompts.Detect(text) == ev.lang
+	lang := prompts.Detect(text)
+	names := len(sources) == 0 || lang == ev.lang
 	res := supportCheck{text: text, sources: sources}
-	for _, c := range claimsOf(text, from, names) {
+	for _, c := range claimsOf(text, from, names, lang == prompts.English) {
 		if !ev.supports(c) {
 			res.unsupported = append(res.unsupported, c)
 		}
