@@ -415,8 +415,8 @@ type supportCheck struct {
 
 // checkSupport checks the claims of text from rune offset from on against the cited sources,
 // and works out the text without the sentences that hold unsupported claims, its citations
-// renumbered in order of first citation and the sources no longer cited left out. The text
-// before from is kept as is.
+// renumbered in order of first citation and the sources no longer cited left out, until what is
+// left is supported by what it still cites. The text before from is kept as is.
 func checkSupport(text string, from int, sources []Source) supportCheck {
 	texts := make([]string, len(sources))
 	for i, s := range sources {
@@ -493,6 +493,11 @@ func checkSupport(text string, from int, sources []Source) supportCheck {
 		}
 		return "[" + strconv.Itoa(k) + "]"
 	})
+	// A kept sentence may have been supported only by a source that a dropped one cited.
+	if again := checkSupport(res.text, from, res.sources); len(again.unsupported) > 0 {
+		res.unsupported = append(res.unsupported, again.unsupported...)
+		res.text, res.sources = again.text, again.sources
+	}
 	return res
 }
 

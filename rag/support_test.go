@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestCheckSupport holds the claim finder and the lookup: what counts as a number, date, URL,
@@ -67,7 +69,7 @@ func TestCheckSupportDrops(t *testing.T) {
 		{"nothing to drop", "失败率超过80%[1]。投入120亿元[2]。", 0, "失败率超过80%[1]。投入120亿元[2]。", []string{"a", "b", "c"}},
 		{"middle sentence and its source", "失败率超过80%[1]。投入99亿元[2]。GE 推出 Predix[3]。", 0,
 			"失败率超过80%[1]。GE 推出 Predix[2]。", []string{"a", "c"}},
-		{"first sentence, renumbered", "投入99亿元[1]。失败率超过80%[2]！", 0, "失败率超过80%[1]！", []string{"b"}},
+		{"first sentence, renumbered", "投入99亿元[1]。投入120亿元[2]！", 0, "投入120亿元[1]！", []string{"b"}},
 		{"a citation after the full stop goes along", "失败率为99%。[1] 投入120亿元。[2]", 0, "投入120亿元。[1]", []string{"b"}},
 		{"a source still cited elsewhere stays", "失败率为99%[1]。失败率超过80%[1]。", 0, "失败率超过80%[1]。", []string{"a"}},
 		{"lines", "资料提到：\n- 失败率超过80%[1]\n- 失败率为99%[1]\n- 投入120亿元[2]", 0,
@@ -151,4 +153,60 @@ func TestVerbatimSentencesAreSupported(t *testing.T) {
 	}
 	t.Logf("%d sentences, %d flagged; a figure changed by one digit caught in %d of %d (%.1f%%)",
 		sentences, flagged, caught, changed, 100*float64(caught)/float64(max(changed, 1)))
+}
+
+func TestCheckSupportUntilSupported(t *testing.T) {
+	sources := []Source{{N: 1, DocID: "a", Text: "失败率超过80%。"}, {N: 2, DocID: "b", Text: "投入120亿元，失败率为99%。"}}
+	// The first sentence's 99% is stated only by source 2, which only the second sentence cites.
+	got := checkSupport("失败率为99%[1]。投入150亿元[2]。", 0, sources)
+	if got.text != "" || len(got.sources) != 0 || !slices.Equal(got.spans(), []string{"150亿", "99%"}) {
+		t.Errorf("got %q, %d sources, unsupported %q; want nothing left", got.text, len(got.sources), got.spans())
+	}
+}
+
+// FuzzCheckSupport: whatever the answer and passage, the check does not panic, leaves only text
+// that the sources it still cites support, and numbers those sources 1..m as the text cites them.
+func FuzzCheckSupport(f *testing.F) {
+	f.Add("失败率为99%[1]。投入120亿元[2]。GE 与 https://x.example/a 或 a@b.co。", "投入120亿元，GE。", 0)
+	f.Add("Over 80% fail [1]. Jeff Immelt said “Predix” [2].\n- 2023-05-01 [1]", "Immelt: 80%.", 3)
+	f.Add("《规划》2023年5月1日[1]，１２０万[2]。[1][2]", "2023年5月，120万。", 2)
+	f.Fuzz(func(t *testing.T, answer, passage string, from int) {
+		if !utf8.ValidString(answer) || !utf8.ValidString(passage) {
+			return
+		}
+		from = min(max(from, 0), utf8.RuneCountInString(answer))
+		sources := []Source{{N: 1, DocID: "a", Text: passage}, {N: 2, DocID: "b", Text: passage + " 7"}}
+		got := checkSupport(answer, from, sources)
+		if !strings.HasPrefix(got.text, string([]rune(answer)[:from])) && from > 0 {
+			t.Errorf("text %q lost the first %d runes of %q", got.text, from, answer)
+		}
+		if !got.dropped {
+			if got.text != answer {
+				t.Errorf("nothing dropped but text %q != %q", got.text, answer)
+			}
+			return
+		}
+		if again := checkSupport(got.text, from, got.sources); len(again.unsupported) > 0 {
+			t.Errorf("%q still has unsupported %q", got.text, again.spans())
+		}
+		for i, s := range got.sources {
+			if s.N != i+1 || !strings.Contains(got.text, "["+strconv.Itoa(i+1)+"]") {
+				t.Errorf("source %d numbered %d or not cited in %q", i+1, s.N, got.text)
+			}
+		}
+	})
+}
+
+// BenchmarkCheckSupport checks a four-sentence answer with figures, a name and a URL against
+// three sample-sized passages (300 runes each), dropping one sentence.
+func BenchmarkCheckSupport(b *testing.B) {
+	passage := strings.Repeat("据调查，数字化转型的失败率超过80%，美的集团累计投入约120亿元，GE 推出了 Predix 平台。", 6)
+	sources := []Source{{N: 1, Text: passage}, {N: 2, Text: passage}, {N: 3, Text: passage}}
+	answer := "数字化转型的失败率超过80%[1]。美的集团累计投入约120亿元[2]。GE 推出了 Predix[3]。其中99%的企业参考了 https://example.com/report[1]。"
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := checkSupport(answer, 0, sources); !r.dropped {
+			b.Fatal("nothing dropped")
+		}
+	}
 }
