@@ -177,7 +177,8 @@ func (e *Engine) generate(ctx context.Context, g generation) (*Answer, error) {
 			log.Warn("the model's answer states specifics no cited passage does", "count", len(ans.Unsupported), "dropping", strict)
 			log.Debug("unsupported specifics", "spans", ans.Unsupported)
 			if strict && chk.dropped {
-				if strings.TrimSpace(string([]rune(chk.text)[from:])) == "" {
+				// After the no-answer message (from > 0) an empty rest leaves that message.
+				if from == 0 && strings.TrimSpace(chk.text) == "" {
 					return fallBack(errors.New("nothing is left of the reply once its unsupported sentences are dropped"), ans.Unsupported)
 				}
 				ans.Text, ans.Sources = chk.text, chk.sources

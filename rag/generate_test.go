@@ -630,4 +630,12 @@ func TestUnsupportedSpecifics(t *testing.T) {
 			})
 		}
 	}
+	t.Run("no answer, with unsupported related information", func(t *testing.T) {
+		noAnswer, _ := prompts.Render(prompts.Chinese, "no_answer", nil)
+		fake := openaifake.New(t, openaifake.WithReply(func(openaifake.ChatRequest) string { return "NO_ANSWER\n" + bad }))
+		ans, _ := ask(t, llmEngine(store, chatModel(fake, rag.OpenAIOptions{})), rag.AskRequest{Question: answerable}, false)
+		if ans.Text != noAnswer || !ans.Abstained || ans.Degraded || len(ans.Sources) != 0 || len(ans.Unsupported) != 2 {
+			t.Errorf("answer %+v, want the no-answer message alone", ans)
+		}
+	})
 }
