@@ -55,21 +55,25 @@ var (
 // maxQuotedRunes bounds a quoted name; a longer quotation is a quote, not a name.
 const maxQuotedRunes = 30
 
-// commonCapitalised are words often capitalised at the start of an English sentence that are not
-// names; a capitalised word there is checked only when it is not one of these and the run of
-// capitalised words is longer than one word or is an acronym.
-var commonCapitalised = map[string]bool{}
+// commonCapitalised are words that are not names though written capitalised: words that often
+// start an English sentence, months and days, and generic acronyms a model writes for a term the
+// passage spells out ("AI" for 人工智能). A capitalised word that starts an English sentence is
+// checked only when it is not one of these and is an acronym or the first of several.
+var commonCapitalised = wordSet(`a an the this that these those it its in on at for from to of by with
+	as if when while where after before since because although though however therefore thus also
+	both each every most some many much more less all any no not yes one two three first second
+	finally overall so but and or yet there they we you i he she his her our their my your
+	according based note see such other another only even
+	january february march april may june july august september october november december
+	monday tuesday wednesday thursday friday saturday sunday
+	ai it ict iot api app ceo cio cto gdp erp crm kpi roi pc vr ar saas paas iaas b2b b2c`)
 
-func init() {
-	for _, w := range strings.Fields(`a an the this that these those it its in on at for from to of by with
-		as if when while where after before since because although though however therefore thus also
-		both each every most some many much more less all any no not yes one two three first second
-		finally overall so but and or yet there they we you i he she his her our their my your
-		according based note see such other another only even according according
-		january february march april may june july august september october november december
-		monday tuesday wednesday thursday friday saturday sunday`) {
-		commonCapitalised[w] = true
+func wordSet(words string) map[string]bool {
+	set := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		set[w] = true
 	}
+	return set
 }
 
 // widthFold maps full-width ASCII (digits, letters, "％", "．") to ASCII, keeping case.

@@ -37,6 +37,7 @@ func TestCheckSupport(t *testing.T) {
 		{"Latin names in a Chinese answer", zh, "GE 推出了 Predix[1]，西门子推出了 MindSphere。Siemens 也参与了。", []string{"MindSphere", "Siemens"}},
 		{"quoted names", zh, "《数字中国建设整体布局规划》提出目标[1]；《数字经济促进法》尚未出台。", []string{"《数字经济促进法》"}},
 		{"English names", en, "Midea invested 12 billion yuan [1]. Later, Jeff Immelt and Satya Nadella met.", []string{"Satya Nadella"}},
+		{"generic acronyms are not names", zh, "各省推进AI与IoT应用[1]。", nil},
 		{"sentence-initial words are not names", en, "The company invested. However, over 80% fail [1]. According to GE, Predix led.", nil},
 		{"English scale words match 亿", zh, "Midea invested 12 billion yuan [1].", nil},
 		{"names across languages are not checked", zh, "Guangdong Province invested 12 billion yuan [1].", nil},
