@@ -467,18 +467,18 @@ func checkSupport(text string, from int, sources []Source) supportCheck {
 			}
 		}
 	}
-	var b strings.Builder
-	b.WriteString(string(runes[:min(from, len(runes))]))
+	var rest strings.Builder
 	for i := range spans {
 		lo, hi := max(bounds[i], from), bounds[i+1]
 		if !drop[i] && lo < hi {
-			b.WriteString(string(runes[lo:hi]))
+			rest.WriteString(string(runes[lo:hi]))
 		}
 	}
-	kept := strings.TrimRightFunc(b.String(), unicode.IsSpace)
+	kept := strings.TrimRightFunc(rest.String(), unicode.IsSpace)
 	if from == 0 {
 		kept = strings.TrimLeftFunc(kept, unicode.IsSpace)
 	}
+	kept = string(runes[:min(from, len(runes))]) + kept
 	// Renumber what is still cited.
 	renum := map[int]int{}
 	res.sources = []Source{}
