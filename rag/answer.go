@@ -16,12 +16,14 @@ type AskRequest struct {
 	// OnDelta, when set, receives the answer text as it is produced, on the goroutine that
 	// called Ask, before Ask returns. Normally the concatenated deltas equal Answer.Text: an
 	// LLM answer's citations are checked and renumbered as it streams (a marker is held back
-	// only until its closing bracket), and an extractive answer arrives as one delta. One
-	// exception: when the LLM fails after part of its answer was streamed, Ask falls back to
-	// the extractive answer (Answer.Degraded) and sends it as a last delta after a blank line,
-	// so the deltas are the cut-off text followed by Answer.Text. Front ends that can replace
-	// what they showed (an HTTP client's final event, an edited Telegram message) should
-	// always show Answer.Text as the definitive text.
+	// only until its closing bracket), and an extractive answer arrives as one delta. The
+	// exception: when Answer.Text is not what was streamed, it is sent as a last delta after a
+	// blank line, so the deltas are the streamed text followed by Answer.Text. That happens when
+	// the LLM fails after part of its answer was streamed (Ask falls back to the extractive
+	// answer, Answer.Degraded), and in AnswerStrict mode when sentences with specifics no cited
+	// passage states are dropped (Answer.Unsupported). Front ends that can replace what they
+	// showed (an HTTP client's final event, an edited Telegram message) should always show
+	// Answer.Text as the definitive text.
 	OnDelta func(delta string)
 }
 
@@ -44,6 +46,12 @@ type Answer struct {
 	// Uncited is true when an LLM answer that claims to answer the question cites none of the
 	// passages it was given: its statements may not come from the documents.
 	Uncited bool `json:"uncited,omitempty"`
+	// Unsupported lists the numbers, dates, URLs, e-mail addresses and names of an LLM answer
+	// that none of the passages it cites states, as the model wrote them. In AnswerOpen mode
+	// they stay in Text; in AnswerStrict mode the sentences holding them were dropped (with the
+	// sources only they cited), or, when nothing was left, Text is the extractive answer and
+	// Degraded is set.
+	Unsupported []string `json:"unsupported,omitempty"`
 	// Sources are the passages the answer cites, numbered as its [n] markers.
 	Sources []Source `json:"sources"`
 	// Query is the standalone retrieval query, when it differs from the question (a rewritten

@@ -38,9 +38,13 @@ const (
 	minBlockRunes = 200
 	// blockHeaderRunes estimates a block's fixed framing: its delimiter lines and header labels.
 	blockHeaderRunes = 24
-	// generateTimeout bounds a whole answer, retries and streaming included. The client bounds
-	// each attempt and each pause of a stream; this bounds their sum.
+	// generateTimeout bounds the model's part of an answer for a ChatModel that does not bound
+	// itself; OpenAIChat does, with OpenAIOptions.ReplyTimeout (45 s by default).
 	generateTimeout = 2 * time.Minute
+	// fallbackReserve is how long before the asker's deadline the model's ends, leaving time
+	// for the extractive fallback (about 20 ms at 10k chunks, BenchmarkAskLLMOverhead) and for
+	// the front end to send it. With less than this left the model is not asked.
+	fallbackReserve = 2 * time.Second
 	// maxCiteRunes is the longest citation marker the filter holds back while reading it,
 	// "[1, 2, 3]" and the like; a longer bracket is text.
 	maxCiteRunes = 24
@@ -109,10 +113,13 @@ func (e *Engine) generate(ctx context.Context, g generation) (*Answer, error) {
 		}
 	}
 	log.Debug("asking the model", "system", system, "user", user, "blocks", len(blocks), "open", g.open)
-	gctx, cancel := context.WithTimeout(ctx, generateTimeout)
+	gctx, cancel, err := modelContext(ctx)
 	defer cancel()
 	start := time.Now()
-	reply, err := e.Generator.Complete(gctx, []ChatMessage{{Role: "system", Content: system}, {Role: "user", Content: user}}, onDelta)
+	var reply string
+	if err == nil {
+		reply, err = e.Generator.Complete(gctx, []ChatMessage{{Role: "system", Content: system}, {Role: "user", Content: user}}, onDelta)
+	}
 	if err == nil {
 		if onDelta == nil {
 			f.write(reply)
@@ -124,13 +131,14 @@ func (e *Engine) generate(ctx context.Context, g generation) (*Answer, error) {
 			err = errors.New("the reply is empty once its citations are checked")
 		}
 	}
-	if err != nil {
+	fallBack := func(err error, unsupported []string) (*Answer, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err() // the asker gave up; there is no one to fall back for
 		}
 		log.Warn("LLM answer failed; giving the extractive answer instead", "err", err, "streamed", streamed, "elapsed", time.Since(start))
 		ans := g.fallback()
 		ans.Degraded = true
+		ans.Unsupported = unsupported
 		ans.Lang = string(g.lang)
 		if g.onDelta != nil && ans.Text != "" {
 			if streamed {
@@ -143,6 +151,9 @@ func (e *Engine) generate(ctx context.Context, g generation) (*Answer, error) {
 		}
 		return ans, nil
 	}
+	if err != nil {
+		return fallBack(err, nil)
+	}
 
 	ans := &Answer{Text: f.out.String(), Lang: string(g.lang), Sources: make([]Source, 0, len(f.order))}
 	for i, n := range f.order {
@@ -153,15 +164,62 @@ func (e *Engine) generate(ctx context.Context, g generation) (*Answer, error) {
 		ans.Text = strings.ReplaceAll(ans.Text, prompts.NoAnswerMarker, f.noAnswerText)
 		f.noAnswer = true
 	}
+	if !g.open {
+		// A general-knowledge answer cites nothing and is labelled as such; any other answer's
+		// numbers, dates, URLs and names must be in the passages it cites.
+		from := 0
+		if f.noAnswer && strings.HasPrefix(ans.Text, f.noAnswerText) {
+			from = utf8.RuneCountInString(f.noAnswerText)
+		}
+		if chk := checkSupport(ans.Text, from, ans.Sources); len(chk.unsupported) > 0 {
+			ans.Unsupported = chk.spans()
+			strict := e.AnswerMode != AnswerOpen
+			log.Warn("the model's answer states specifics no cited passage does", "count", len(ans.Unsupported), "dropping", strict)
+			log.Debug("unsupported specifics", "spans", ans.Unsupported)
+			if strict && chk.dropped {
+				// After the no-answer message (from > 0) an empty rest leaves that message.
+				if from == 0 && strings.TrimSpace(chk.text) == "" {
+					return fallBack(errors.New("nothing is left of the reply once its unsupported sentences are dropped"), ans.Unsupported)
+				}
+				ans.Text, ans.Sources = chk.text, chk.sources
+				if streamed {
+					// The stream showed the sentences now dropped; the checked text follows,
+					// as a fallback would (AskRequest.OnDelta).
+					g.onDelta("\n\n" + ans.Text)
+				}
+			}
+		}
+	}
 	switch {
 	case g.open, f.noAnswer:
 		ans.Abstained = true
-	case len(f.order) == 0:
+	case len(ans.Sources) == 0:
 		ans.Uncited = true
 		log.Warn("the model's answer cites no passage", "blocks", len(blocks))
 	}
 	log.Debug("the model answered", "answer", ans.Text, "cited", len(f.order), "abstained", ans.Abstained, "elapsed", time.Since(start))
 	return ans, nil
+}
+
+// errNoTimeForModel skips the model when the asker's deadline is too close to wait for it.
+var errNoTimeForModel = errors.New("too little time left before the deadline to ask the model")
+
+// modelContext bounds the model's part of an answer: it ends fallbackReserve before ctx does, so
+// that a hanging or slow model still leaves time for the fallback, and at the latest
+// generateTimeout from now. It returns errNoTimeForModel when ctx has no more than
+// fallbackReserve left.
+func modelContext(ctx context.Context) (context.Context, context.CancelFunc, error) {
+	deadline := time.Now().Add(generateTimeout)
+	if d, ok := ctx.Deadline(); ok {
+		if time.Until(d) <= fallbackReserve {
+			return ctx, func() {}, errNoTimeForModel
+		}
+		if d = d.Add(-fallbackReserve); d.Before(deadline) {
+			deadline = d
+		}
+	}
+	gctx, cancel := context.WithDeadline(ctx, deadline)
+	return gctx, cancel, nil
 }
 
 // contextBlocks numbers the passages as context blocks, best first, within budget runes: a

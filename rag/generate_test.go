@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -248,6 +249,7 @@ func TestModelFailureFallsBack(t *testing.T) {
 		{"empty completion", []openaifake.Fault{{Empty: true}}, rag.OpenAIOptions{}, true},
 		{"broken before any delta", []openaifake.Fault{{Break: true}}, rag.OpenAIOptions{}, true},
 		{"broken stream", []openaifake.Fault{{Break: true, BreakAfter: 2}}, rag.OpenAIOptions{}, true},
+		{"stream cut cleanly", []openaifake.Fault{openaifake.CutStream(2)}, rag.OpenAIOptions{}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -264,7 +266,7 @@ func TestModelFailureFallsBack(t *testing.T) {
 			got := strings.Join(deltas, "")
 			switch {
 			case !tt.stream:
-			case tt.name == "broken stream":
+			case tt.name == "broken stream", tt.name == "stream cut cleanly":
 				if !strings.HasSuffix(got, "\n\n"+ans.Text) || got == "\n\n"+ans.Text {
 					t.Errorf("deltas %q are not the cut-off text, a blank line and the answer", got)
 				}
@@ -284,13 +286,90 @@ func TestModelFailureFallsBack(t *testing.T) {
 	t.Run("asker gives up", func(t *testing.T) {
 		fake := openaifake.New(t)
 		fake.Fail(openaifake.Chat, openaifake.Fault{Delay: 10 * time.Second})
-		ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
-		defer cancel()
+		ctx, cancel := context.WithCancel(t.Context())
+		time.AfterFunc(100*time.Millisecond, cancel)
 		ans, err := llmEngine(store, chatModel(fake, rag.OpenAIOptions{})).Ask(ctx, rag.AskRequest{Question: answerable})
 		if err == nil {
 			t.Errorf("answered %+v after the context ended", ans)
 		}
 	})
+}
+
+// TestModelDeadlineLeavesTimeToFallBack (issue 11, items 3 and 5): the model's deadline ends
+// before the asker's, so a hanging or rate-limited model still gets the asker a degraded answer
+// before the asker's deadline, instead of the asker's deadline passing with no answer.
+func TestModelDeadlineLeavesTimeToFallBack(t *testing.T) {
+	store := sampleStore(t)
+	want, _ := ask(t, &rag.Engine{Store: store, Retriever: rag.Searcher{Store: store}}, rag.AskRequest{Question: answerable}, false)
+	reply := func(openaifake.ChatRequest) string { return "数字化转型的失败率超过80%[1]。" }
+	inThreeSeconds := func() string { return time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat) }
+	tests := []struct {
+		name     string
+		deadline time.Duration // the asker's; 0 for none
+		opts     rag.OpenAIOptions
+		faults   []openaifake.Fault
+		stream   bool
+		requests int // chat requests made
+	}{
+		// The asker allows 2.5 s: the model gets 0.5 s of it.
+		{name: "hang", deadline: 2500 * time.Millisecond,
+			faults: []openaifake.Fault{{Delay: time.Minute}}, requests: 1},
+		{name: "hang before a stream", deadline: 2500 * time.Millisecond, stream: true,
+			faults: []openaifake.Fault{{Delay: time.Minute}}, requests: 1},
+		{name: "stalled mid-stream", deadline: 2500 * time.Millisecond, stream: true,
+			opts:   rag.OpenAIOptions{StreamIdleTimeout: time.Minute},
+			faults: []openaifake.Fault{{Delay: time.Minute}}, requests: 1},
+		// A Retry-After past the model's deadline is not waited for, in either form.
+		{name: "Retry-After in seconds", deadline: 2500 * time.Millisecond, opts: rag.OpenAIOptions{MaxRetries: 3},
+			faults: []openaifake.Fault{openaifake.RateLimited(2)}, requests: 1},
+		{name: "Retry-After as a date", deadline: 2500 * time.Millisecond, opts: rag.OpenAIOptions{MaxRetries: 3}, stream: true,
+			faults: []openaifake.Fault{{Status: http.StatusTooManyRequests, RetryAfter: inThreeSeconds()}}, requests: 1},
+		// Too little time to ask the model at all.
+		{name: "deadline too close", deadline: time.Second, requests: 0},
+		// No deadline from the asker: the client's ReplyTimeout bounds the model.
+		{name: "reply timeout", opts: rag.OpenAIOptions{ReplyTimeout: 300 * time.Millisecond, Timeout: time.Minute},
+			faults: []openaifake.Fault{{Delay: time.Minute}}, requests: 1},
+		{name: "reply timeout with Retry-After", opts: rag.OpenAIOptions{ReplyTimeout: 1500 * time.Millisecond, MaxRetries: 3},
+			faults: []openaifake.Fault{openaifake.RateLimited(1)}, requests: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := openaifake.New(t, openaifake.WithReply(reply), openaifake.WithStreamPieces(func(r string) []string {
+				return []string{r[:6], r[6:]}
+			}, time.Minute))
+			if tt.name == "stalled mid-stream" {
+				tt.faults = nil // the minute between pieces is the stall
+			}
+			fake.Fail(openaifake.Chat, tt.faults...)
+			ctx := t.Context()
+			if tt.deadline > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tt.deadline)
+				defer cancel()
+			}
+			req := rag.AskRequest{Question: answerable}
+			var deltas []string
+			if tt.stream {
+				req.OnDelta = func(d string) { deltas = append(deltas, d) }
+			}
+			ans, err := llmEngine(store, chatModel(fake, tt.opts)).Ask(ctx, req)
+			if err != nil {
+				t.Fatalf("no answer: %v", err)
+			}
+			if ctx.Err() != nil {
+				t.Errorf("answered after the asker's deadline")
+			}
+			if !ans.Degraded || ans.Text != want.Text {
+				t.Errorf("answer %+v, want the extractive %q marked degraded", ans, want.Text)
+			}
+			if n := len(fake.ChatRequests()); n != tt.requests {
+				t.Errorf("%d chat requests, want %d", n, tt.requests)
+			}
+			if got := strings.Join(deltas, ""); tt.stream && !strings.HasSuffix(got, ans.Text) {
+				t.Errorf("deltas %q do not end with the answer", got)
+			}
+		})
+	}
 }
 
 // TestStreamingAddsNoBuffering: the fake writes piece i only after piece i-1 has reached
@@ -497,4 +576,66 @@ func BenchmarkAskFirstDelta(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(total.Microseconds())/float64(b.N), "µs/first-delta")
+}
+
+// TestUnsupportedSpecifics (issue 11, item 15): a figure and a URL found in no cited passage are
+// flagged; strict mode drops their sentences (falling back when nothing is left), open mode
+// keeps them.
+func TestUnsupportedSpecifics(t *testing.T) {
+	store := sampleStore(t)
+	extractive, _ := ask(t, &rag.Engine{Store: store, Retriever: rag.Searcher{Store: store}}, rag.AskRequest{Question: answerable}, false)
+	const (
+		good = "数字化转型的失败率超过80%[1]。"
+		bad  = "其中99%的企业参考了 https://example.com/report [1]。"
+	)
+	tests := []struct {
+		name, mode, reply string
+		want              string // the answer's text; "" for the extractive fallback
+		degraded          bool
+	}{
+		{"strict drops the sentence", rag.AnswerStrict, good + bad, good, false},
+		{"strict falls back when nothing is left", rag.AnswerStrict, bad, "", true},
+		{"open keeps and flags", rag.AnswerOpen, good + bad, good + bad, false},
+	}
+	for _, tt := range tests {
+		for _, stream := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/stream=%v", tt.name, stream), func(t *testing.T) {
+				fake := openaifake.New(t, openaifake.WithReply(func(openaifake.ChatRequest) string { return tt.reply }))
+				e := llmEngine(store, chatModel(fake, rag.OpenAIOptions{}))
+				e.AnswerMode = tt.mode
+				ans, deltas := ask(t, e, rag.AskRequest{Question: answerable}, stream)
+				want := tt.want
+				if want == "" {
+					want = extractive.Text
+				}
+				if ans.Text != want || ans.Degraded != tt.degraded || ans.Abstained {
+					t.Errorf("answer %q (degraded %v), want %q (degraded %v)", ans.Text, ans.Degraded, want, tt.degraded)
+				}
+				if wantSpans := []string{"99%", "https://example.com/report"}; !slices.Equal(ans.Unsupported, wantSpans) {
+					t.Errorf("unsupported %q, want %q", ans.Unsupported, wantSpans)
+				}
+				if len(ans.Sources) == 0 || ans.Uncited {
+					t.Errorf("sources %d, uncited %v", len(ans.Sources), ans.Uncited)
+				}
+				got := strings.Join(deltas, "")
+				switch {
+				case !stream:
+				case tt.mode == rag.AnswerOpen:
+					if got != ans.Text {
+						t.Errorf("deltas %q, want the answer %q", got, ans.Text)
+					}
+				case !strings.HasSuffix(got, "\n\n"+ans.Text) || !strings.Contains(got, "99%"):
+					t.Errorf("deltas %q are not the streamed reply, a blank line and the checked answer", got)
+				}
+			})
+		}
+	}
+	t.Run("no answer, with unsupported related information", func(t *testing.T) {
+		noAnswer, _ := prompts.Render(prompts.Chinese, "no_answer", nil)
+		fake := openaifake.New(t, openaifake.WithReply(func(openaifake.ChatRequest) string { return "NO_ANSWER\n" + bad }))
+		ans, _ := ask(t, llmEngine(store, chatModel(fake, rag.OpenAIOptions{})), rag.AskRequest{Question: answerable}, false)
+		if ans.Text != noAnswer || !ans.Abstained || ans.Degraded || len(ans.Sources) != 0 || len(ans.Unsupported) != 2 {
+			t.Errorf("answer %+v, want the no-answer message alone", ans)
+		}
+	})
 }

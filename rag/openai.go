@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -32,6 +33,10 @@ type OpenAIOptions struct {
 	// StreamIdleTimeout is the longest pause allowed between chunks of a streamed reply
 	// (default 30 s), so a long answer can stream for as long as it keeps moving.
 	StreamIdleTimeout time.Duration
+	// ReplyTimeout bounds one chat completion as a whole: every attempt, the waits between them
+	// and the stream (default DefaultReplyTimeout). It keeps a hanging or rate-limited model from
+	// using up the time an answer has; the answerer falls back when it ends. Embeddings ignore it.
+	ReplyTimeout time.Duration
 	// MaxRetries is how often a transient failure (429, 5xx, network, timeout) is retried
 	// (default 4; negative means never).
 	MaxRetries int
@@ -44,6 +49,10 @@ type OpenAIOptions struct {
 	// would cap whole streams, which the timeouts above bound more precisely.
 	HTTPClient *http.Client
 }
+
+// DefaultReplyTimeout is OpenAIOptions.ReplyTimeout's default: shorter than the HTTP API's
+// answer deadline (60 s), so that a degraded answer still arrives in time.
+const DefaultReplyTimeout = 45 * time.Second
 
 // Defaults for OpenAIOptions.
 const (
@@ -60,6 +69,9 @@ func (o OpenAIOptions) withDefaults() OpenAIOptions {
 	}
 	if o.StreamIdleTimeout <= 0 {
 		o.StreamIdleTimeout = defaultStreamIdle
+	}
+	if o.ReplyTimeout <= 0 {
+		o.ReplyTimeout = DefaultReplyTimeout
 	}
 	switch {
 	case o.MaxRetries == 0:
@@ -223,6 +235,13 @@ var ErrEmptyCompletion = errors.New("empty completion")
 // counts as a timeout, which is retried while nothing has been forwarded yet.
 var errStalled = fmt.Errorf("reply stream stalled: %w", context.DeadlineExceeded)
 
+// errReplyTimeout ends a chat completion that took longer than its ReplyTimeout.
+var errReplyTimeout = fmt.Errorf("no reply within the reply timeout: %w", context.DeadlineExceeded)
+
+// errStreamCut ends a stream whose body ended with neither a finish_reason nor "[DONE]". It wraps
+// io.ErrUnexpectedEOF so that it is retried while nothing has been forwarded yet.
+var errStreamCut = fmt.Errorf("reply stream ended without finish_reason or [DONE]: %w", io.ErrUnexpectedEOF)
+
 // OpenAIChat is a ChatModel backed by an OpenAI-compatible chat completions endpoint.
 type OpenAIChat struct {
 	client      *openai.Client
@@ -231,6 +250,7 @@ type OpenAIChat struct {
 	temperature float32
 	timeout     time.Duration
 	idle        time.Duration
+	reply       time.Duration
 	retry       retrier
 }
 
@@ -246,14 +266,20 @@ func NewOpenAIChat(opts OpenAIOptions, temperature float32) *OpenAIChat {
 		temperature: temperature,
 		timeout:     opts.Timeout,
 		idle:        opts.StreamIdleTimeout,
+		reply:       opts.ReplyTimeout,
 		retry:       retrier{maxRetries: opts.MaxRetries, base: retryBase},
 	}
 }
 
 // Complete implements ChatModel. Transient failures are retried only until the first delta has
-// been passed to onDelta; after that a failure is returned as ErrStreamBroken. An empty reply
-// is ErrEmptyCompletion.
+// been passed to onDelta; after that a failure is returned as ErrStreamBroken. A stream whose
+// body ends with neither a finish_reason nor "[DONE]" failed too: it was cut off, not finished.
+// An empty reply is ErrEmptyCompletion. The whole call ends after ReplyTimeout, with an error
+// that wraps context.DeadlineExceeded; a retry that would not start, with a second to spare,
+// before then is not waited for.
 func (c *OpenAIChat) Complete(ctx context.Context, msgs []ChatMessage, onDelta func(string)) (string, error) {
+	ctx, cancel := context.WithTimeoutCause(ctx, c.reply, errReplyTimeout)
+	defer cancel()
 	req := openai.ChatCompletionRequest{
 		Model:       c.model,
 		Temperature: c.temperature,
@@ -273,9 +299,18 @@ func (c *OpenAIChat) Complete(ctx context.Context, msgs []ChatMessage, onDelta f
 		return err
 	})
 	if err != nil {
+		if errors.Is(context.Cause(ctx), errReplyTimeout) && !errors.Is(err, errReplyTimeout) {
+			err = fmt.Errorf("%w: %w", errReplyTimeout, err)
+		}
 		return "", redact(fmt.Errorf("chat completion: %w", err), c.apiKey)
 	}
 	return reply, nil
+}
+
+// callerGone reports whether the caller's own context ended, as opposed to the client's
+// ReplyTimeout: a reply cut by the timeout is broken, one the caller abandoned is not.
+func callerGone(ctx context.Context) bool {
+	return ctx.Err() != nil && !errors.Is(context.Cause(ctx), errReplyTimeout)
 }
 
 func (c *OpenAIChat) complete(ctx context.Context, req openai.ChatCompletionRequest) (string, error) {
@@ -298,6 +333,11 @@ func (c *OpenAIChat) complete(ctx context.Context, req openai.ChatCompletionRequ
 // stream passes each delta to onDelta as soon as its chunk is decoded: go-openai reads the body
 // line by line, so nothing waits for more data than one SSE event.
 func (c *OpenAIChat) stream(ctx context.Context, req openai.ChatCompletionRequest, onDelta func(string)) (string, error) {
+	notes, _ := ctx.Value(attemptKey{}).(*attemptNotes)
+	if notes == nil {
+		notes = new(attemptNotes)
+	}
+	notes.stream = true
 	sctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	// Until the first chunk the model may be reading a long prompt, so the attempt timeout
@@ -318,7 +358,7 @@ func (c *OpenAIChat) stream(ctx context.Context, req openai.ChatCompletionReques
 		}
 		if err != nil {
 			err = streamErr(ctx, sctx, err)
-			if b.Len() > 0 && ctx.Err() == nil {
+			if b.Len() > 0 && !callerGone(ctx) {
 				return "", fmt.Errorf("%w after %d bytes: %w", ErrStreamBroken, b.Len(), err)
 			}
 			return "", err
@@ -337,6 +377,14 @@ func (c *OpenAIChat) stream(ctx context.Context, req openai.ChatCompletionReques
 		}
 		idle.Reset(c.idle)
 	}
+	if finish == "" && !notes.sawDone {
+		// The body just ended: a server or proxy closed a connection-delimited response
+		// mid-answer. What arrived may be any part of the reply.
+		if b.Len() > 0 {
+			return "", fmt.Errorf("%w after %d bytes: %w", ErrStreamBroken, b.Len(), errStreamCut)
+		}
+		return "", errStreamCut
+	}
 	if strings.TrimSpace(b.String()) == "" {
 		return "", fmt.Errorf("%w (finish reason %q)", ErrEmptyCompletion, finish)
 	}
@@ -354,11 +402,13 @@ func streamErr(ctx, sctx context.Context, err error) error {
 
 // Retry policy: exponential backoff from retryBase, doubling up to maxBackoff, with jitter so
 // that the store's parallel batches do not retry in lockstep. A server's Retry-After wins when
-// longer, up to maxRetryAfter.
+// longer, up to maxRetryAfter. A wait that would not leave minAttempt before the deadline is not
+// waited: the caller gets the error at once and can fall back while it still has time.
 const (
 	retryBase     = 500 * time.Millisecond
 	maxBackoff    = 30 * time.Second
 	maxRetryAfter = 2 * time.Minute
+	minAttempt    = time.Second
 )
 
 type retrier struct {
@@ -367,11 +417,11 @@ type retrier struct {
 }
 
 // do calls attempt until it succeeds, fails permanently, retries run out or ctx ends. Each
-// attempt's ctx carries a retryHint that retryAfterRecorder fills from the response.
+// attempt's ctx carries attemptNotes that retryAfterRecorder fills from the response.
 func (r retrier) do(ctx context.Context, attempt func(context.Context) error) error {
 	for n := 0; ; n++ {
-		hint := new(retryHint)
-		err := attempt(context.WithValue(ctx, retryHintKey{}, hint))
+		notes := new(attemptNotes)
+		err := attempt(context.WithValue(ctx, attemptKey{}, notes))
 		if err == nil || !retryable(err) {
 			return err
 		}
@@ -382,11 +432,11 @@ func (r retrier) do(ctx context.Context, attempt func(context.Context) error) er
 			return fmt.Errorf("gave up after %d attempts: %w", n+1, err)
 		}
 		d := r.backoff(n)
-		if hint.after > d {
-			d = min(hint.after, maxRetryAfter)
+		if notes.after > d {
+			d = min(notes.after, maxRetryAfter)
 		}
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
-			return fmt.Errorf("%w (a retry in %s would pass the deadline)", err, d.Round(time.Millisecond))
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d+minAttempt {
+			return fmt.Errorf("%w (a retry in %s would leave no time before the deadline)", err, d.Round(time.Millisecond))
 		}
 		t := time.NewTimer(d)
 		select {
@@ -438,25 +488,76 @@ func retryableStatus(code int) bool {
 	return code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500
 }
 
-type retryHintKey struct{}
+type attemptKey struct{}
 
-// retryHint carries the server's requested wait from the transport back to retrier.do.
-type retryHint struct{ after time.Duration }
+// attemptNotes carry what the transport saw of one attempt's response back to the client: the
+// wait the server asked for, and whether a stream's body held its closing "data: [DONE]".
+type attemptNotes struct {
+	after time.Duration
+	// stream asks the transport to watch the body for [DONE]; sawDone is the answer.
+	stream  bool
+	sawDone bool
+}
 
 // retryAfterRecorder is the HTTP client go-openai sends through. go-openai's errors carry the
 // status but not the headers, so the Retry-After of a failed response is recorded here, into the
-// retryHint of the attempt's context. Do runs on the attempt's goroutine, so no locking is needed.
+// attemptNotes of the attempt's context; and go-openai reports a stream's "[DONE]" and a body
+// that simply ends alike (io.EOF), so a stream's body is watched here for the [DONE] line. Do and
+// the body's reads run on the attempt's goroutine, so no locking is needed.
 type retryAfterRecorder struct{ c *http.Client }
 
 // Do implements openai.HTTPDoer.
 func (r retryAfterRecorder) Do(req *http.Request) (*http.Response, error) {
 	resp, err := r.c.Do(req)
-	if err == nil && resp.StatusCode >= 400 {
-		if h, ok := req.Context().Value(retryHintKey{}).(*retryHint); ok {
-			h.after = retryAfter(resp.Header, time.Now())
-		}
+	notes, ok := req.Context().Value(attemptKey{}).(*attemptNotes)
+	if err != nil || !ok {
+		return resp, err
+	}
+	if resp.StatusCode >= 400 {
+		notes.after = retryAfter(resp.Header, time.Now())
+	} else if notes.stream {
+		resp.Body = &doneWatcher{ReadCloser: resp.Body, notes: notes}
 	}
 	return resp, err
+}
+
+// doneWatcher passes a streamed body through and sets notes.sawDone when it holds a line
+// "data: [DONE]" (the spacing go-openai accepts: any around the value). It keeps at most the first
+// maxDoneLine bytes of each line; a longer line is not the marker.
+type doneWatcher struct {
+	io.ReadCloser
+	notes *attemptNotes
+	line  []byte
+	long  bool
+}
+
+const maxDoneLine = 64
+
+func (w *doneWatcher) Read(p []byte) (int, error) {
+	n, err := w.ReadCloser.Read(p)
+	for _, c := range p[:n] {
+		switch {
+		case c == '\n':
+			w.endLine()
+		case len(w.line) < maxDoneLine:
+			w.line = append(w.line, c)
+		default:
+			w.long = true
+		}
+	}
+	if err != nil {
+		w.endLine() // a last line without its newline
+	}
+	return n, err
+}
+
+func (w *doneWatcher) endLine() {
+	if !w.long {
+		if v, ok := bytes.CutPrefix(bytes.TrimSpace(w.line), []byte("data:")); ok && string(bytes.TrimSpace(v)) == "[DONE]" {
+			w.notes.sawDone = true
+		}
+	}
+	w.line, w.long = w.line[:0], false
 }
 
 // retryAfter reads Retry-After (seconds or an HTTP date) or OpenAI's finer retry-after-ms.

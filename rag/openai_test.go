@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/wenda-dev/wenda/internal/openaifake"
@@ -352,6 +354,18 @@ func TestOpenAIChatFailures(t *testing.T) {
 		{name: "stream broken before any delta is retried", stream: true,
 			faults:       []openaifake.Fault{{Break: true, BreakAfter: 0}},
 			wantRequests: 2, wantDeltas: streamPieces},
+		{name: "stream cut cleanly after the first delta", stream: true,
+			faults:  []openaifake.Fault{openaifake.CutStream(1)},
+			wantErr: ErrStreamBroken, wantRequests: 1, wantDeltas: streamPieces[:1]},
+		{name: "stream cut cleanly before any delta is retried", stream: true,
+			faults:       []openaifake.Fault{openaifake.CutStream(0)},
+			wantRequests: 2, wantDeltas: streamPieces},
+		{name: "stream with [DONE] but no finish_reason", stream: true,
+			faults:       []openaifake.Fault{{NoFinish: true}},
+			wantRequests: 1, wantDeltas: streamPieces},
+		{name: "stream with finish_reason but no [DONE]", stream: true,
+			faults:       []openaifake.Fault{{NoDone: true}},
+			wantRequests: 1, wantDeltas: streamPieces},
 		{name: "stream 429 then success", stream: true, faults: []openaifake.Fault{{Status: 429}},
 			wantRequests: 2, wantDeltas: streamPieces},
 		{name: "stream 401 not retried", stream: true, faults: []openaifake.Fault{{Status: 401}},
@@ -566,4 +580,76 @@ func BenchmarkChatStreamFirstDelta(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "first-delta-ms")
+}
+
+// TestDoneWatcher reads each body one byte at a time, so the marker is always split across
+// reads.
+func TestDoneWatcher(t *testing.T) {
+	tests := []struct {
+		body string
+		want bool
+	}{
+		{"data: {}\n\ndata: [DONE]\n\n", true},
+		{"data:[DONE]\r\n", true},
+		{"data: [DONE]", true}, // no final newline
+		{"  data:   [DONE]  \n", true},
+		{"data: {}\n\n", false},
+		{"data: [DONE]x\n", false},
+		{": [DONE]\n", false},
+		{"data: \"[DONE]\"\n", false},
+		{"data: " + strings.Repeat(" ", 80) + "[DONE]\n", false}, // too long to be the marker
+		{"data: " + strings.Repeat("x", 100) + "\ndata: [DONE]\n", true},
+	}
+	for _, tt := range tests {
+		notes := &attemptNotes{}
+		w := &doneWatcher{ReadCloser: io.NopCloser(iotest.OneByteReader(strings.NewReader(tt.body))), notes: notes}
+		if _, err := io.Copy(io.Discard, w); err != nil {
+			t.Fatal(err)
+		}
+		if notes.sawDone != tt.want {
+			t.Errorf("body %q: sawDone %v, want %v", tt.body, notes.sawDone, tt.want)
+		}
+	}
+}
+
+// TestOpenAIChatReplyTimeout: ReplyTimeout bounds the whole call, waits for a retry included,
+// and a stream it cuts is broken (the caller did not give up).
+func TestOpenAIChatReplyTimeout(t *testing.T) {
+	t.Run("stream still moving", func(t *testing.T) {
+		fake := openaifake.New(t, openaifake.WithStreamPieces(splitStreamPieces, 150*time.Millisecond))
+		var deltas []string
+		_, err := fakeChat(fake, OpenAIOptions{ReplyTimeout: 250 * time.Millisecond}).Complete(context.Background(),
+			[]ChatMessage{{Role: "user", Content: "q"}}, func(d string) { deltas = append(deltas, d) })
+		if !errors.Is(err, ErrStreamBroken) || !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("got error %v, want ErrStreamBroken from the reply timeout", err)
+		}
+		if len(deltas) == 0 || len(deltas) == len(streamPieces) {
+			t.Errorf("deltas %q, want some but not all", deltas)
+		}
+	})
+	t.Run("Retry-After past it", func(t *testing.T) {
+		for _, retryAfter := range []string{"2", time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat)} {
+			fake := openaifake.New(t)
+			fake.Fail(openaifake.Chat, openaifake.Fault{Status: http.StatusTooManyRequests, RetryAfter: retryAfter})
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			_, err := fakeChat(fake, OpenAIOptions{ReplyTimeout: 1500 * time.Millisecond}).Complete(ctx,
+				[]ChatMessage{{Role: "user", Content: "q"}}, nil)
+			cancel()
+			if err == nil || !strings.Contains(err.Error(), "429") || !strings.Contains(err.Error(), "leave no time") {
+				t.Errorf("Retry-After %s: got error %v, want the 429 without waiting", retryAfter, err)
+			}
+			if n := len(fake.ChatRequests()); n != 1 {
+				t.Errorf("Retry-After %s: %d requests, want 1", retryAfter, n)
+			}
+		}
+	})
+	t.Run("Retry-After within it", func(t *testing.T) {
+		fake := openaifake.New(t)
+		fake.Fail(openaifake.Chat, openaifake.RateLimited(1))
+		got, err := fakeChat(fake, OpenAIOptions{ReplyTimeout: 5 * time.Second}).Complete(context.Background(),
+			[]ChatMessage{{Role: "user", Content: "q"}}, nil)
+		if err != nil || got != "echo: q" || len(fake.ChatRequests()) != 2 {
+			t.Errorf("got %q, %v after %d requests; want the reply after one retry", got, err, len(fake.ChatRequests()))
+		}
+	})
 }

@@ -66,7 +66,18 @@ type Fault struct {
 	// the final chunk and "[DONE]", as a dropped connection does.
 	Break      bool
 	BreakAfter int
+	// NoFinish, for streamed chat, leaves out the chunk that carries finish_reason, and NoDone
+	// the closing "data: [DONE]". With both the response still ends cleanly: that is what a
+	// client sees when a server or proxy closes a connection-delimited body mid-answer. With
+	// Cut the stream also stops after BreakAfter content pieces.
+	NoFinish bool
+	NoDone   bool
+	Cut      bool
 }
+
+// CutStream is a streamed reply that ends cleanly after n content pieces, with neither a
+// finish_reason nor "[DONE]".
+func CutStream(n int) Fault { return Fault{Cut: true, BreakAfter: n, NoFinish: true, NoDone: true} }
 
 // RateLimited is a 429 fault carrying Retry-After: seconds.
 func RateLimited(seconds int) Fault {
@@ -380,6 +391,9 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, model, reply str
 		if f.Break && i == f.BreakAfter {
 			abort()
 		}
+		if f.Cut && i == f.BreakAfter {
+			break
+		}
 		if i > 0 && s.pieceDelay > 0 {
 			select {
 			case <-time.After(s.pieceDelay):
@@ -398,9 +412,13 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, model, reply str
 		abort()
 	}
 	end()
-	send(map[string]string{}, "stop")
-	fmt.Fprint(w, "data: [DONE]\n\n")
-	_ = rc.Flush()
+	if !f.NoFinish {
+		send(map[string]string{}, "stop")
+	}
+	if !f.NoDone {
+		fmt.Fprint(w, "data: [DONE]\n\n")
+		_ = rc.Flush()
+	}
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

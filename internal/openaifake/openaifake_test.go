@@ -69,10 +69,14 @@ func TestStream(t *testing.T) {
 		fault      Fault
 		wantPieces []string
 		wantDone   bool
+		wantFinish bool
 	}{
-		{"whole", Fault{}, []string{"echo", ": 你好", "世界"}, true},
-		{"broken after one piece", Fault{Break: true, BreakAfter: 1}, []string{"echo"}, false},
-		{"empty", Fault{Empty: true}, nil, true},
+		{"whole", Fault{}, []string{"echo", ": 你好", "世界"}, true, true},
+		{"broken after one piece", Fault{Break: true, BreakAfter: 1}, []string{"echo"}, false, false},
+		{"cut cleanly after one piece", CutStream(1), []string{"echo"}, false, false},
+		{"no finish reason", Fault{NoFinish: true}, []string{"echo", ": 你好", "世界"}, true, false},
+		{"no [DONE]", Fault{NoDone: true}, []string{"echo", ": 你好", "世界"}, false, true},
+		{"empty", Fault{Empty: true}, nil, true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,7 +85,7 @@ func TestStream(t *testing.T) {
 			resp := post(t, s.URL()+"/chat/completions",
 				`{"model":"m","stream":true,"messages":[{"role":"user","content":"你好世界"}]}`)
 			var pieces []string
-			done := false
+			done, finish := false, false
 			r := bufio.NewReader(resp.Body)
 			for {
 				line, err := r.ReadString('\n')
@@ -104,18 +108,23 @@ func TestStream(t *testing.T) {
 				}
 				var c struct {
 					Choices []struct {
-						Delta struct{ Content string } `json:"delta"`
+						Delta        struct{ Content string } `json:"delta"`
+						FinishReason *string                  `json:"finish_reason"`
 					} `json:"choices"`
 				}
 				if err := json.Unmarshal([]byte(data), &c); err != nil {
 					t.Fatalf("chunk %q: %v", data, err)
 				}
+				if c.Choices[0].FinishReason != nil {
+					finish = true
+				}
 				if p := c.Choices[0].Delta.Content; p != "" {
 					pieces = append(pieces, p)
 				}
 			}
-			if !slices.Equal(pieces, tt.wantPieces) || done != tt.wantDone {
-				t.Errorf("got pieces %q, [DONE] %v; want %q, %v", pieces, done, tt.wantPieces, tt.wantDone)
+			if !slices.Equal(pieces, tt.wantPieces) || done != tt.wantDone || finish != tt.wantFinish {
+				t.Errorf("got pieces %q, [DONE] %v, finish_reason %v; want %q, %v, %v",
+					pieces, done, finish, tt.wantPieces, tt.wantDone, tt.wantFinish)
 			}
 			if reqs := s.ChatRequests(); len(reqs) != 1 || !reqs[0].Stream {
 				t.Errorf("recorded %+v, want one streamed request", reqs)
