@@ -401,3 +401,99 @@ func TestRerankStatusErrorNamesField(t *testing.T) {
 		t.Errorf("message %q", got)
 	}
 }
+
+// BenchmarkRerankOverhead measures what a reranker adds to a search, in process, against a fake
+// service that answers at once (its handler's own time is measured and subtracted):
+//
+//   - fused: Retrieve without a reranker, k = 10;
+//   - reranked: Retrieve with one (the fused top 30 re-scored); wenda-ms/op is its time less the
+//     fake's;
+//   - rerank-step: the re-scoring alone on each query's fused top 30 (encode, loopback HTTP,
+//     decode, reorder); overhead-ms/op is its time less the fake's: wenda's own cost around the
+//     call.
+//
+// Reproduce with: go test -run '^$' -bench 'RerankOverhead/chunks=100000' -benchmem ./rag/
+func BenchmarkRerankOverhead(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		prefix := fmt.Sprintf("chunks=%d/", n)
+		// One store for the three: loading 100k chunks takes seconds and a gigabyte.
+		var store *Store
+		open := func(b *testing.B) *Store {
+			if store == nil {
+				store, _ = benchStore(b, n)
+			}
+			return store
+		}
+		b.Run(prefix+"fused", func(b *testing.B) {
+			s := open(b)
+			r := Searcher{Store: s}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, err := r.Retrieve(b.Context(), benchQueries[i%len(benchQueries)], 10); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+		b.Run(prefix+"reranked", func(b *testing.B) {
+			s := open(b)
+			fake := rerankfake.New(b)
+			rr, err := NewReranker(RerankOptions{BaseURL: fake.URL()})
+			if err != nil {
+				b.Fatal(err)
+			}
+			r := Searcher{Store: s, Reranker: rr}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, err := r.Retrieve(b.Context(), benchQueries[i%len(benchQueries)], 10); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			reportOverhead(b, fake, i, "wenda-ms/op")
+			if st := rr.Stats(); st.Fallbacks > 0 {
+				b.Fatalf("%d of %d reranks fell back", st.Fallbacks, st.Reranks)
+			}
+		})
+		b.Run(prefix+"rerank-step", func(b *testing.B) {
+			s := open(b)
+			fake := rerankfake.New(b)
+			rr, err := NewReranker(RerankOptions{BaseURL: fake.URL()})
+			if err != nil {
+				b.Fatal(err)
+			}
+			fused := make([][]Passage, len(benchQueries))
+			for qi, q := range benchQueries {
+				if fused[qi], err = (Searcher{Store: s}).Retrieve(b.Context(), q, rr.depth); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				qi := i % len(benchQueries)
+				// rerank reorders a copy: the fused lists stay as they were for the next round.
+				if out := rr.rerank(b.Context(), benchQueries[qi], slices.Clone(fused[qi]), 10); len(out) != 10 {
+					b.Fatalf("%d passages", len(out))
+				}
+				i++
+			}
+			reportOverhead(b, fake, i, "overhead-ms/op")
+			if st := rr.Stats(); st.Fallbacks > 0 {
+				b.Fatalf("%d of %d reranks fell back", st.Fallbacks, st.Reranks)
+			}
+		})
+	}
+}
+
+// reportOverhead reports the fake's time per op and the rest of the elapsed time per op.
+func reportOverhead(b *testing.B, fake *rerankfake.Server, ops int, unit string) {
+	if ops == 0 {
+		return
+	}
+	busy := fake.Busy()
+	b.ReportMetric(float64(busy.Microseconds())/1000/float64(ops), "fake-ms/op")
+	b.ReportMetric(float64((b.Elapsed()-busy).Microseconds())/1000/float64(ops), unit)
+}
