@@ -29,7 +29,8 @@ type Metrics struct {
 	llmErrors   atomic.Uint64
 	rateLimited atomic.Uint64
 
-	stats func() rag.Stats
+	stats  func() rag.Stats
+	rerank func() rag.RerankStats // nil without a reranker
 }
 
 type requestSeries struct {
@@ -113,6 +114,9 @@ func (m *Metrics) ObserveStage(stage string, d time.Duration) {
 // LLMError counts one failed call to the configured LLM.
 func (m *Metrics) LLMError() { m.llmErrors.Add(1) }
 
+// ObserveReranker makes the reranker's counts part of the series. Call it before serving.
+func (m *Metrics) ObserveReranker(stats func() rag.RerankStats) { m.rerank = stats }
+
 // stageTimes collects, per request, the time spent inside the retriever, so the handler can
 // split an Ask into retrieve and generate.
 type stageTimes struct {
@@ -173,6 +177,13 @@ func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
 	fmt.Fprintf(&b, "wenda_http_rate_limited_total %d\n", m.rateLimited.Load())
 	header(&b, "wenda_llm_errors_total", "counter", "Failed LLM calls (answers that fell back to extractive are counted here).")
 	fmt.Fprintf(&b, "wenda_llm_errors_total %d\n", m.llmErrors.Load())
+	if m.rerank != nil {
+		st := m.rerank()
+		header(&b, "wenda_rerank_total", "counter", "Searches whose best candidates were sent to the reranker.")
+		fmt.Fprintf(&b, "wenda_rerank_total %d\n", st.Reranks)
+		header(&b, "wenda_rerank_fallbacks_total", "counter", "Searches that kept the fused order because the reranker failed (the log says why).")
+		fmt.Fprintf(&b, "wenda_rerank_fallbacks_total %d\n", st.Fallbacks)
+	}
 	if m.stats != nil {
 		st := m.stats()
 		header(&b, "wenda_documents", "gauge", "Documents in the index.")

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -30,7 +31,8 @@ func (s Secret) GoString() string { return `"` + s.String() + `"` }
 // Reveal returns the credential itself, for the one place that sends it.
 func (s Secret) Reveal() string { return string(s) }
 
-// Endpoint is an OpenAI-compatible service.
+// Endpoint is a remote model service: an OpenAI-compatible one for the LLM and embeddings, a
+// reranking one for Rerank.
 type Endpoint struct {
 	BaseURL string
 	APIKey  Secret
@@ -45,6 +47,10 @@ type Config struct {
 	APIKeys      []Secret
 	LLM          Endpoint // WENDA_LLM_*
 	Embed        Endpoint // WENDA_EMBED_*; Model "local" (or empty) means the built-in embedder
+	// Rerank is the cross-encoder service that re-scores search candidates (WENDA_RERANK_*);
+	// an empty BaseURL means none. It has no fallback to OPENAI_*: a key meant for one service
+	// is not sent to another host unasked.
+	Rerank Endpoint
 	// AnswerMode is "strict" (answer only from the documents) or "open" (the LLM may add general
 	// knowledge, labelled as such). WENDA_ANSWER_MODE.
 	AnswerMode string
@@ -116,6 +122,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			BaseURL: first("WENDA_EMBED_BASE_URL", "OPENAI_BASE_URL"),
 			APIKey:  Secret(first("WENDA_EMBED_API_KEY", "OPENAI_API_KEY")),
 			Model:   first("WENDA_EMBED_MODEL"),
+		},
+		Rerank: Endpoint{
+			BaseURL: first("WENDA_RERANK_BASE_URL"),
+			APIKey:  Secret(first("WENDA_RERANK_API_KEY")),
+			Model:   first("WENDA_RERANK_MODEL"),
 		},
 		TelegramToken:         Secret(first("TELEGRAM_BOT_TOKEN")),
 		TelegramEndpoint:      first("WENDA_TELEGRAM_API_ENDPOINT"),
@@ -200,6 +211,19 @@ func (c Config) Validate() error {
 	if !c.LocalEmbeddings() && c.Embed.BaseURL == "" && c.Embed.APIKey == "" {
 		errs = append(errs, fmt.Errorf("WENDA_EMBED_MODEL %q needs WENDA_EMBED_BASE_URL or WENDA_EMBED_API_KEY", c.Embed.Model))
 	}
+	if c.Rerank.BaseURL == "" && (c.Rerank.Model != "" || c.Rerank.APIKey != "") {
+		errs = append(errs, errors.New("WENDA_RERANK_MODEL or WENDA_RERANK_API_KEY is set but WENDA_RERANK_BASE_URL is not"))
+	}
+	if c.Rerank.BaseURL != "" {
+		u, err := url.Parse(c.Rerank.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			shown := c.Rerank.BaseURL
+			if err == nil {
+				shown = u.Redacted() // a password in the URL is a secret too
+			}
+			errs = append(errs, fmt.Errorf("WENDA_RERANK_BASE_URL %q must be an http:// or https:// URL, e.g. https://api.jina.ai/v1", shown))
+		}
+	}
 	switch c.LogLevel {
 	case "", "debug", "info", "warn", "error":
 	default:
@@ -221,6 +245,9 @@ func (c Config) LocalEmbeddings() bool {
 
 // LLMEnabled reports whether a chat model is configured.
 func (c Config) LLMEnabled() bool { return c.LLM.Model != "" }
+
+// RerankEnabled reports whether a reranking service is configured.
+func (c Config) RerankEnabled() bool { return c.Rerank.BaseURL != "" }
 
 func splitList(s string) []string {
 	var out []string

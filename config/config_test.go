@@ -80,3 +80,43 @@ func TestSecretsNeverPrint(t *testing.T) {
 		}
 	}
 }
+
+func TestRerankSettings(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{
+		"WENDA_RERANK_BASE_URL": "http://tei:8080", "WENDA_RERANK_API_KEY": "rk-secret", "WENDA_RERANK_MODEL": "bge-reranker-v2-m3",
+		"OPENAI_API_KEY": "sk-openai",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.RerankEnabled() || c.Rerank.BaseURL != "http://tei:8080" || c.Rerank.APIKey.Reveal() != "rk-secret" || c.Rerank.Model != "bge-reranker-v2-m3" {
+		t.Errorf("rerank settings: %#v", c.Rerank)
+	}
+	if out := fmt.Sprintf("%+v %#v", c, c); strings.Contains(out, "rk-secret") {
+		t.Errorf("the rerank key prints: %s", out)
+	}
+	// Unset means no reranker, and the OpenAI key is not borrowed for it.
+	c, err = FromEnv(env(map[string]string{"OPENAI_API_KEY": "sk-openai", "OPENAI_BASE_URL": "http://llm/v1"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RerankEnabled() || c.Rerank != (Endpoint{}) {
+		t.Errorf("reranker on without WENDA_RERANK_BASE_URL: %#v", c.Rerank)
+	}
+	for name, e := range map[string]map[string]string{
+		"model without URL":  {"WENDA_RERANK_MODEL": "jina-reranker-v2-base-multilingual"},
+		"key without URL":    {"WENDA_RERANK_API_KEY": "rk"},
+		"no scheme":          {"WENDA_RERANK_BASE_URL": "tei:8080"},
+		"other scheme":       {"WENDA_RERANK_BASE_URL": "ftp://host/v1"},
+		"no host":            {"WENDA_RERANK_BASE_URL": "http:///v1"},
+		"password is hidden": {"WENDA_RERANK_BASE_URL": "ftp://user:hunter2@host/v1"},
+	} {
+		_, err := FromEnv(env(e))
+		if err == nil || !strings.Contains(err.Error(), "WENDA_RERANK_BASE_URL") {
+			t.Errorf("%s: error %v, want one naming WENDA_RERANK_BASE_URL", name, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%s: the URL's password is in the error: %v", name, err)
+		}
+	}
+}

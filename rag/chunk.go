@@ -72,6 +72,8 @@ type Passage struct {
 	URL     string
 	ChunkID string
 	Chunk   Chunk
-	// Score is the fused retrieval score: higher is better, comparable only within one result list.
+	// Score is the fused retrieval score, or the reranker's relevance for a passage it re-scored
+	// (those come first, before any it did not reach): higher is better, comparable only among
+	// passages of one result list scored the same way.
 	Score float64
 }

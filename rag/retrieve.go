@@ -61,6 +61,9 @@ type Searcher struct {
 	// Semantic says the store's embedder is a semantic model (a remote embedding API) rather
 	// than the local hashed n-grams.
 	Semantic bool
+	// Reranker, when set, re-scores the best fused candidates with a cross-encoder service
+	// (rerank.go); nil means the fused order stands.
+	Reranker *Reranker
 }
 
 const defaultCandidates = 50
@@ -78,6 +81,9 @@ func localVectorWeight(query string) float64 {
 
 // Retrieve implements Retriever.
 func (r Searcher) Retrieve(ctx context.Context, query string, k int) ([]Passage, error) {
+	if r.Reranker != nil {
+		return r.retrieveReranked(ctx, query, k)
+	}
 	toks := AppendTokens(nil, query)
 	if len(toks) == 0 {
 		return nil, ErrEmptyQuery

@@ -227,6 +227,13 @@ func openApp(ctx context.Context, cfg config.Config, logger *slog.Logger, rebuil
 		return nil, err
 	}
 	searcher := rag.Searcher{Store: store, Semantic: !cfg.LocalEmbeddings()}
+	if cfg.RerankEnabled() {
+		if searcher.Reranker, err = rag.NewReranker(rag.RerankOptions{
+			BaseURL: cfg.Rerank.BaseURL, APIKey: cfg.Rerank.APIKey.Reveal(), Model: cfg.Rerank.Model, Logger: logger,
+		}); err != nil {
+			return nil, err
+		}
+	}
 	a := &app{
 		cfg:      cfg,
 		logger:   logger,

@@ -50,6 +50,9 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout, 
 	a.cfg.KnowledgeDir = knowledge
 
 	metrics := api.NewMetrics()
+	if a.searcher.Reranker != nil {
+		metrics.ObserveReranker(a.searcher.Reranker.Stats)
+	}
 	a.engine.Retriever = metrics.TimeRetriever(a.engine.Retriever)
 	var ready atomic.Bool
 	ready.Store(knowledge == "")
