@@ -266,6 +266,9 @@ func (s *Store) insert(ctx context.Context, batch []docToInsert) {
 		if len(cdocs) > 0 {
 			_ = s.vectors.AddDocuments(ctx, cdocs, 1)
 		}
+		// The rows hold the vectors now: drop the loaded copy at once, so that a load does not
+		// keep every vector twice until it ends.
+		batch[i].vectors = nil
 	}
 	s.lex.add(lex)
 }
