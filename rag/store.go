@@ -201,10 +201,20 @@ func (s *Store) load(ctx context.Context) error {
 			}
 		}
 		batch = append(batch, d)
+		// Inserting as files arrive lets each decoded vector go once it is copied into the
+		// rows, instead of holding all of them twice at the end of the load.
+		if len(batch) == loadBatch {
+			s.insert(ctx, batch)
+			batch = batch[:0]
+		}
 	}
 	s.insert(ctx, batch)
 	return ctx.Err()
 }
+
+// loadBatch is how many loaded documents are inserted at once: enough that the BM25 postings
+// still fill on all cores, few enough that their decoded vectors are a small share of the index.
+const loadBatch = 1000
 
 // docTerms counts the terms of each of doc's chunks as the indexes see them.
 func docTerms(doc *Document, buf []Token) ([]chunkTerms, []Token) {

@@ -261,3 +261,48 @@ func TestLoadSkipsSegmentOfOtherDimension(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestLoadSpanningBatches loads more documents than one load batch holds: every chunk must
+// come back, in chromem-go and in the rows alike.
+func TestLoadSpanningBatches(t *testing.T) {
+	dir := t.TempDir()
+	emb := randomEmbedder{12}
+	s, err := OpenStore(t.Context(), dir, emb, StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One Put creates index.json; the rest are written as segments directly (no fsync).
+	rng := rand.New(rand.NewPCG(3, 3))
+	docs := randomDocs(rng, "d", loadBatch+loadBatch/2)
+	for _, d := range docs {
+		d.Chunks = d.Chunks[:1] // the documents' number is what counts here
+	}
+	if _, err := s.Put(t.Context(), docs[:1], PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	chunks := len(docs[0].Chunks)
+	for _, d := range docs[1:] {
+		var texts []string
+		for c := range d.Chunks {
+			texts = append(texts, indexText(d, c))
+		}
+		vs, _ := emb.Embed(t.Context(), texts)
+		data, err := encodeSegment(d, vs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := writeFileAtomic(filepath.Join(dir, "docs", segmentName(d.ID)), data, false); err != nil {
+			t.Fatal(err)
+		}
+		chunks += len(d.Chunks)
+	}
+
+	s, err = OpenStore(t.Context(), dir, emb, StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Stats(); st.Documents != len(docs) || st.Chunks != chunks {
+		t.Fatalf("loaded %+v, want %d documents of %d chunks", st, len(docs), chunks)
+	}
+	checkVectorSearch(t, s, rng, "after loading")
+}
