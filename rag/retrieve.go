@@ -48,7 +48,7 @@ func ParseMode(s string) (Mode, error) {
 // confidence (a clear winner stays the winner) where RRF flattens it (docs/benchmarks.md).
 //
 // How the vector ranking is read depends on the embedder. A semantic model finds passages that
-// share no words with the query, so chromem-go searches every vector (w = 1). The local
+// share no words with the query, so every vector is searched (w = 1; see vectorRows). The local
 // embedder's hashed n-grams cannot find a passage BM25 misses; they only reorder BM25's
 // candidates, so their similarity is computed for those candidates alone (w by script, see
 // localVectorWeight). On the pooled eval sets that re-ranking scored the same as chromem-go's
