@@ -48,7 +48,7 @@ func ParseMode(s string) (Mode, error) {
 // confidence (a clear winner stays the winner) where RRF flattens it (docs/benchmarks.md).
 //
 // How the vector ranking is read depends on the embedder. A semantic model finds passages that
-// share no words with the query, so chromem-go searches every vector (w = 1). The local
+// share no words with the query, so every vector is searched (w = 1; see vectorRows). The local
 // embedder's hashed n-grams cannot find a passage BM25 misses; they only reorder BM25's
 // candidates, so their similarity is computed for those candidates alone (w by script, see
 // localVectorWeight). On the pooled eval sets that re-ranking scored the same as chromem-go's
@@ -137,14 +137,15 @@ func (r Searcher) Retrieve(ctx context.Context, query string, k int) ([]Passage,
 			}
 		}
 	default:
-		n := min(depth, s.vectors.Count()) // chromem-go errors when asked for more than it holds
-		res, err := s.vectors.QueryEmbedding(ctx, qvec, n, nil, nil)
+		// The store's own scan ranks as chromem-go's QueryEmbedding does, at a fraction of its
+		// cost (docs/benchmarks.md).
+		res, err := s.rows.nearest(ctx, qvec, depth, s.slots)
 		if err != nil {
 			return nil, fmt.Errorf("vector search: %w", err)
 		}
 		for _, hit := range res {
-			if slot, ok := s.chunkSlot[hit.ID]; ok && res[0].Similarity > 0 {
-				fused[slot] += vw * float64(hit.Similarity) / float64(res[0].Similarity)
+			if res[0].score > 0 {
+				fused[hit.slot] += vw * hit.score / res[0].score
 			}
 		}
 	}

@@ -45,13 +45,14 @@ type Store struct {
 	free      []uint32
 	chunkSlot map[string]uint32
 	vectors   *chromem.Collection
+	rows      vectorRows // the vectors' only copy, shared by slots and chromem-go
 	lex       *lexicalIndex
 }
 
 type slotRef struct {
 	doc    *Document // nil for a free slot
 	chunk  int
-	vector []float32 // the chunk's unit vector, shared with chromem-go (not a copy)
+	vector []float32 // the chunk's unit vector: a row of Store.rows, shared with chromem-go
 }
 
 type indexMeta struct {
@@ -123,6 +124,7 @@ func (s *Store) reset() {
 	s.slots = nil
 	s.free = nil
 	s.chunkSlot = map[string]uint32{}
+	s.rows = vectorRows{}
 	s.lex = newLexicalIndex()
 	db := chromem.NewDB()
 	// The embedding func is never called (every vector is supplied), but chromem-go's default
@@ -194,12 +196,32 @@ func (s *Store) load(ctx context.Context) error {
 		close(results)
 	}()
 	var batch []docToInsert
+	dim := s.meta.Dim
 	for d := range results {
+		if len(d.vectors) > 0 {
+			if dim == 0 {
+				dim = len(d.vectors[0])
+			}
+			if len(d.vectors[0]) != dim {
+				s.logger.Error("skipping index file with vectors of another dimension", "doc", d.doc.ID, "dim", len(d.vectors[0]), "index_dim", dim)
+				continue
+			}
+		}
 		batch = append(batch, d)
+		// Inserting as files arrive lets each decoded vector go once it is copied into the
+		// rows, instead of holding all of them twice at the end of the load.
+		if len(batch) == loadBatch {
+			s.insert(ctx, batch)
+			batch = batch[:0]
+		}
 	}
 	s.insert(ctx, batch)
 	return ctx.Err()
 }
+
+// loadBatch is how many loaded documents are inserted at once: enough that the BM25 postings
+// still fill on all cores, few enough that their decoded vectors are a small share of the index.
+const loadBatch = 1000
 
 // docTerms counts the terms of each of doc's chunks as the indexes see them.
 func docTerms(doc *Document, buf []Token) ([]chunkTerms, []Token) {
@@ -245,21 +267,25 @@ func (s *Store) insert(ctx context.Context, batch []docToInsert) {
 			var slot uint32
 			if n := len(s.free); n > 0 {
 				slot, s.free = s.free[n-1], s.free[:n-1]
-				s.slots[slot] = slotRef{doc, i, d.vectors[i]}
 			} else {
 				slot = uint32(len(s.slots))
-				s.slots = append(s.slots, slotRef{doc, i, d.vectors[i]})
+				s.slots = append(s.slots, slotRef{})
 			}
+			row := s.rows.set(slot, d.vectors[i])
+			s.slots[slot] = slotRef{doc, i, row}
 			id := ChunkID(doc.ID, i)
 			s.chunkSlot[id] = slot
 			lex = append(lex, slotTerms{slot, d.terms[i]})
-			cdocs[i] = chromem.Document{ID: id, Embedding: d.vectors[i]}
+			cdocs[i] = chromem.Document{ID: id, Embedding: row}
 		}
-		// Vectors are unit length already, so chromem-go only copies them in; errors are
+		// The rows are unit length, so chromem-go keeps them as they are (no copy); errors are
 		// impossible for documents with ids and embeddings.
 		if len(cdocs) > 0 {
 			_ = s.vectors.AddDocuments(ctx, cdocs, 1)
 		}
+		// The rows hold the vectors now: drop the loaded copy at once, so that a load does not
+		// keep every vector twice until it ends.
+		batch[i].vectors = nil
 	}
 	s.lex.add(lex)
 }
@@ -274,6 +300,7 @@ func (s *Store) evict(doc *Document) {
 		slot := s.chunkSlot[id]
 		s.lex.remove(slot, terms[i])
 		s.slots[slot] = slotRef{}
+		s.rows.free(slot)
 		s.free = append(s.free, slot)
 		delete(s.chunkSlot, id)
 	}
@@ -349,6 +376,9 @@ func (s *Store) Put(ctx context.Context, docs []*Document, opts PutOptions) ([]P
 	}
 
 	terms, vectors, err := s.prepare(ctx, docs, todo)
+	if err == nil {
+		err = sameDim(s.embedder.Name(), vectors)
+	}
 	if err != nil {
 		return nil, err
 	}
