@@ -50,7 +50,7 @@ var (
 // held-out ones (docs/answering.md).
 const (
 	// answerCoverage is the least score of the best fitting sentence for an extractive answer.
-	answerCoverage = 0.5
+	answerCoverage = 0.55
 	// relevantCoverage is, with an LLM, the least score of the best sentence for the passages
 	// to be worth the model's reading at all.
 	relevantCoverage = 0.2

@@ -97,6 +97,7 @@ type weightedWord struct {
 	text   string
 	weight float64
 	pairs  []string // a long CJK word's character pairs, for partial matches
+	unseen bool     // the index never holds the word
 }
 
 // weighWords returns each content word's weight: the BM25 inverse document frequency of its
@@ -125,7 +126,7 @@ func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
 					ww.pairs = append(ww.pairs, string(runes[i:i+2]))
 				}
 			}
-			ww.weight = max(best, 0)
+			ww.weight = best // -1 when unseen, weighed below
 		default:
 			toks := AppendTokens(nil, w)
 			if len(toks) == 0 {
@@ -167,7 +168,7 @@ func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
 	}
 	for i := range out {
 		if out[i].weight < 0 {
-			out[i].weight = median
+			out[i].weight, out[i].unseen = median, true
 			if utf8.RuneCountInString(out[i].text) == 1 {
 				out[i].weight *= singleCharWeight
 			}
@@ -186,7 +187,9 @@ func matchWord(w weightedWord, folded string) float64 {
 		// Latin words and numbers: as tokens, so "ge" does not match inside "general".
 		return tokenMatch(w.text, folded)
 	}
-	if fuzzyContains(folded, []rune(w.text)) {
+	// Two-character words are matched fuzzily only when the index lacks them (a typo): "投资"
+	// must not half-match "投一".
+	if r := []rune(w.text); (len(r) >= 3 || w.unseen) && fuzzyContains(folded, r) {
 		return fuzzyCredit
 	}
 	if len(w.pairs) == 0 {
@@ -209,6 +212,12 @@ func fuzzyContains(text string, word []rune) bool {
 	if n < 2 || n > 6 || !strings.Contains(text, string(word[:1])) && n == 2 {
 		return false
 	}
+	return fuzzyScan(text, word)
+}
+
+// fuzzyScan is fuzzyContains without the guards.
+func fuzzyScan(text string, word []rune) bool {
+	n := len(word)
 	runes := []rune(text)
 	for i := 0; i+n <= len(runes); i++ {
 		diff := 0
