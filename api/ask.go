@@ -3,7 +3,9 @@ package api
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/wenda-dev/wenda/rag"
@@ -27,8 +29,9 @@ func (q askRequest) validate() error {
 	if q.K < 0 || q.K > maxK {
 		return errBadRequest("invalid_k", "k must be between 1 and 50 (0 or absent: the default)")
 	}
-	if len(q.ConversationID) > maxConversationID || !utf8.ValidString(q.ConversationID) {
-		return errBadRequest("invalid_conversation_id", "conversation_id must be at most 128 bytes of UTF-8")
+	if len(q.ConversationID) > maxConversationID || !utf8.ValidString(q.ConversationID) ||
+		strings.ContainsFunc(q.ConversationID, unicode.IsControl) {
+		return errBadRequest("invalid_conversation_id", "conversation_id must be at most 128 bytes of UTF-8, without control characters")
 	}
 	return nil
 }
@@ -51,9 +54,10 @@ func handleAsk(asker rag.Asker, m *Metrics, limits Limits) http.Handler {
 		}
 		conv := in.ConversationID
 		if conv == "" {
-			conv = randomID(16) // so the client can follow up
+			// So that the client can follow up; kept in memory for a while, never on disk.
+			conv = rag.NewTransientID()
 		}
-		req := rag.AskRequest{Question: in.Question, ConversationID: conv, K: in.K}
+		req := rag.AskRequest{Question: in.Question, ConversationID: storedConversation(requestFrom(r.Context()).scope, conv), K: in.K}
 		if !in.Stream {
 			setWriteDeadline(w, limits.WriteTimeout)
 			ans, err := ask(r.Context(), asker, m, req)
@@ -77,6 +81,17 @@ func handleAsk(asker rag.Asker, m *Metrics, limits Limits) http.Handler {
 			_ = sse.event("done", askResponse{ans, conv})
 		}
 	})
+}
+
+// storedConversation is the id a conversation is stored under: the client's id, in the HTTP
+// API's namespace and the key's scope. Two keys using the same id ("alice") get two
+// conversations, and no HTTP client reaches a Telegram chat's ("tg:…"). The scope comes last
+// and holds no "@", so distinct (id, scope) pairs never meet; the transient prefix stays first.
+func storedConversation(scope, id string) string {
+	if scope == "" {
+		return id + "@http"
+	}
+	return id + "@http:" + scope
 }
 
 type deltaEvent struct {

@@ -19,8 +19,11 @@ import (
 // request is what the middleware knows about one request; handlers reach it through the
 // context.
 type request struct {
-	id     string
-	route  string // the route's pattern, set when a route matched
+	id    string
+	route string // the route's pattern, set when a route matched
+	// scope names whose data the request may see: the key's short digest ("k" + 16 hex), or ""
+	// when authentication is off. Conversations are stored under it.
+	scope  string
 	logger *slog.Logger
 	stages *stageTimes
 }
@@ -183,6 +186,10 @@ func (k *keyring) check(token string) int {
 	return found
 }
 
+// scope names key i for the data kept per key: a digest of the key, so that it is stable when
+// keys are added or reordered and says nothing about the key itself.
+func (k *keyring) scope(i int) string { return "k" + hex.EncodeToString(k.digests[i][:8]) }
+
 // bearer returns the token of an "Authorization: Bearer TOKEN" header.
 func bearer(r *http.Request) (string, bool) {
 	h := r.Header.Get("Authorization")
@@ -213,6 +220,7 @@ func guard(keys *keyring, limiter *rateLimiter, next http.Handler) http.Handler 
 				return
 			}
 			client = "key:" + strconv.Itoa(i)
+			requestFrom(r.Context()).scope = keys.scope(i)
 		} else {
 			client = "ip:" + clientIP(r)
 		}

@@ -255,8 +255,8 @@ func TestAskJSON(t *testing.T) {
 	if !strings.Contains(ans.Answer, "80%") || ans.Abstained == nil || *ans.Abstained || len(ans.Sources) == 0 {
 		t.Errorf("answer %s: want the 80%% figure, abstained false, sources", res.body)
 	}
-	if !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(ans.ConversationID) {
-		t.Errorf("conversation_id %q, want a fresh 32-hex id", ans.ConversationID)
+	if !regexp.MustCompile(`^tmp-[0-9a-f]{32}$`).MatchString(ans.ConversationID) {
+		t.Errorf("conversation_id %q, want a fresh tmp- id", ans.ConversationID)
 	}
 	res = do(t, srv, "POST", "/v1/ask", `{"question":"数字疗法是什么","conversation_id":"c-1"}`)
 	if !bytes.Contains(res.body, []byte(`"conversation_id":"c-1"`)) {
@@ -283,6 +283,8 @@ func readEvents(t *testing.T, r io.Reader) []sseEvent {
 			cur.name = strings.TrimPrefix(line, "event: ")
 		case strings.HasPrefix(line, "data: "):
 			cur.data += strings.TrimPrefix(line, "data: ")
+		case strings.HasPrefix(line, ":"):
+			cur.name = ":" // a comment (keep-alive); its blank line ends it as an event
 		default:
 			t.Errorf("unexpected SSE line %q", line)
 		}
