@@ -58,19 +58,23 @@ func handleAsk(asker rag.Asker, m *Metrics, limits Limits) http.Handler {
 			conv = rag.NewTransientID()
 		}
 		req := rag.AskRequest{Question: in.Question, ConversationID: storedConversation(requestFrom(r.Context()).scope, conv), K: in.K}
+		ctx, cancel := context.WithTimeout(r.Context(), limits.AnswerTimeout)
+		defer cancel()
 		if !in.Stream {
 			setWriteDeadline(w, limits.WriteTimeout)
-			ans, err := ask(r.Context(), asker, m, req)
+			ans, err := ask(ctx, asker, m, req)
 			if err != nil {
 				writeError(w, r, err)
 				return
 			}
-			_ = encode(w, http.StatusOK, askResponse{ans, conv})
+			writeJSON(w, r, askResponse{ans, conv})
 			return
 		}
 		sse := newSSEWriter(w, limits.StreamIdleTimeout)
 		req.OnDelta = func(d string) { _ = sse.event("delta", deltaEvent{d}) }
-		ans, err := ask(r.Context(), asker, m, req)
+		stopKeepAlive := sse.keepAlive(limits.KeepAlive)
+		ans, err := ask(ctx, asker, m, req)
+		stopKeepAlive()
 		switch {
 		case err != nil && !sse.hasStarted():
 			writeError(w, r, err)
@@ -145,6 +149,14 @@ func handleSearch(searcher rag.Retriever) http.Handler {
 		}
 		_ = encode(w, http.StatusOK, rag.Hits(passages))
 	})
+}
+
+// writeJSON writes a 200 answer. Past the write deadline the client gets nothing, so the log
+// line must not pass for a success.
+func writeJSON[T any](w http.ResponseWriter, r *http.Request, v T) {
+	if err := encode(w, http.StatusOK, v); err != nil {
+		loggerFrom(r.Context()).Warn("the response could not be written", "err", err)
+	}
 }
 
 // setWriteDeadline bounds writing a plain response. The server has no global WriteTimeout, which

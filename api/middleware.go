@@ -8,8 +8,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -202,10 +204,25 @@ func bearer(r *http.Request) (string, bool) {
 }
 
 // guard authenticates and rate-limits a /v1/ route. The rate limit is per key, or per client
-// IP when authentication is off.
-func guard(keys *keyring, limiter *rateLimiter, next http.Handler) http.Handler {
+// IP when authentication is off. Without keys, requests a web page made are refused unless the
+// page is served from this server's own origin (see fromBrowserElsewhere and hostPolicy): a
+// key is the only thing that stops any page a user visits from asking, uploading and, through
+// DNS rebinding, reading the answers.
+func guard(keys *keyring, hosts *hostPolicy, limiter *rateLimiter, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		client := ""
+		if !keys.enabled() {
+			if !hosts.allowed(r.Host) {
+				writeError(w, r, &apiError{Status: http.StatusForbidden, Code: "invalid_host",
+					Message: "the Host header " + strconv.Quote(sanitize(r.Host, 100)) + " is not an address of this server; without API keys only IP addresses, localhost and WENDA_ALLOWED_HOSTS are served"})
+				return
+			}
+			if fromBrowserElsewhere(r) {
+				writeError(w, r, &apiError{Status: http.StatusForbidden, Code: "cross_origin",
+					Message: "requests from web pages on other origins are refused while the server has no API keys"})
+				return
+			}
+		}
 		if keys.enabled() {
 			token, ok := bearer(r)
 			if !ok {
@@ -227,6 +244,68 @@ func guard(keys *keyring, limiter *rateLimiter, next http.Handler) http.Handler 
 		if wait, ok := limiter.allow(client, time.Now()); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
 			writeError(w, r, errRateLimited)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// fromBrowserElsewhere reports whether a browser sent r from a page of another origin. Browsers
+// send Origin with every cross-origin POST (and "null" from sandboxed frames and files), and
+// Sec-Fetch-Site with every request; curl and SDKs send neither.
+func fromBrowserElsewhere(r *http.Request) bool {
+	if origin := r.Header.Get("Origin"); origin != "" {
+		u, err := url.Parse(origin)
+		return err != nil || u.Host == "" || !strings.EqualFold(u.Host, r.Host)
+	}
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none": // none: typed in the address bar
+		return false
+	}
+	return true
+}
+
+// hostPolicy decides which Host headers a server without keys answers. A DNS-rebinding page
+// reaches 127.0.0.1 under its own name (Host: evil.example:8080), so names are refused unless
+// listed; IP addresses and localhost cannot be rebound by a page.
+type hostPolicy struct {
+	names map[string]bool
+}
+
+func newHostPolicy(names []string) *hostPolicy {
+	p := &hostPolicy{names: map[string]bool{}}
+	for _, n := range names {
+		if n = strings.TrimSpace(n); n != "" {
+			p.names[strings.ToLower(strings.TrimSuffix(n, "."))] = true
+		}
+	}
+	return p
+}
+
+func (p *hostPolicy) allowed(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
+	switch {
+	case host == "":
+		return false // HTTP/1.0 without Host: no browser sends that
+	case net.ParseIP(host) != nil, host == "localhost", strings.HasSuffix(host, ".localhost"):
+		return true
+	}
+	return p.names[host]
+}
+
+// requireJSON refuses a body that is not declared as JSON with 415. A web page can send a
+// cross-origin POST without a CORS preflight only as text/plain, a form, or with no
+// Content-Type at all, so no such request reaches a JSON route.
+func requireJSON(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || !(mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")) {
+			writeError(w, r, &apiError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+				Message: "send the body as JSON with Content-Type: application/json"})
 			return
 		}
 		next.ServeHTTP(w, r)

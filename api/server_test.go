@@ -85,7 +85,7 @@ func do(t *testing.T, srv *httptest.Server, method, path, body string, header ..
 	if err != nil {
 		t.Fatal(err)
 	}
-	if body != "" {
+	if method == "POST" {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for i := 0; i+1 < len(header); i += 2 {
@@ -512,6 +512,7 @@ func TestStreamClientDisconnectLeaksNothing(t *testing.T) {
 
 			ctx, cancel := context.WithCancel(context.Background())
 			req, _ := http.NewRequestWithContext(ctx, "POST", srv.URL+tc.path, strings.NewReader(tc.body))
+			req.Header.Set("Content-Type", "application/json")
 			res, err := srv.Client().Do(req)
 			if err != nil {
 				t.Fatal(err)
