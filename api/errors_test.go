@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"strings"
 	"syscall"
 	"testing"
@@ -79,4 +80,35 @@ func (r response) errorMessage() string {
 		return ""
 	}
 	return e.Error.Message
+}
+
+// TestMuxAnswersAreJSON holds the rest of issue 11, item 18: what ServeMux answers by itself
+// (redirects) and oversized headers come out as JSON errors, and DELETE without an id says so.
+func TestMuxAnswersAreJSON(t *testing.T) {
+	srv := newTestServer(t, realDeps(t))
+	srv.Client().CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+	res := do(t, srv, "DELETE", "/v1/documents", "")
+	if res.status != 405 || res.errorCode() != "method_not_allowed" || !strings.Contains(res.errorMessage(), "/v1/documents/{id}") {
+		t.Errorf("DELETE /v1/documents: %d %s, want 405 naming DELETE /v1/documents/{id}", res.status, res.body)
+	}
+	if allow := res.header.Get("Allow"); strings.Contains(allow, "DELETE") || !strings.Contains(allow, "POST") {
+		t.Errorf("Allow %q", allow)
+	}
+	res = do(t, srv, "PUT", "/v1/documents", "")
+	if allow := res.header.Get("Allow"); strings.Contains(allow, "DELETE") {
+		t.Errorf("PUT /v1/documents: Allow %q offers DELETE without an id", allow)
+	}
+
+	for _, path := range []string{"/v1//models", "/v1/documents/../models", "/./healthz"} {
+		res := send(t, srv, "GET", path, "", "")
+		if res.status < 300 || res.status > 399 || res.errorCode() != "redirect" || res.header.Get("Location") == "" {
+			t.Errorf("GET %s: %d %q %s, want a JSON redirect with Location", path, res.status, res.header.Get("Content-Type"), res.body)
+		}
+	}
+
+	res = send(t, srv, "GET", "/v1/models", "", "", "X-Big", strings.Repeat("a", MaxHeaderBytes))
+	if res.status != 431 || res.errorCode() != "headers_too_large" {
+		t.Errorf("oversized headers: %d %s, want 431 headers_too_large", res.status, res.body)
+	}
 }

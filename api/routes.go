@@ -64,8 +64,12 @@ func addRoutes(mux *http.ServeMux, d *Deps) {
 		}
 		mux.Handle(rt.pattern(), named(rt.pattern(), h))
 	}
+	mux.Handle(deleteWithoutID, named(deleteWithoutID, handleDeleteWithoutID()))
 	mux.Handle("/", handleNoRoute(mux))
 }
+
+// deleteWithoutID is registered only to answer a DELETE that names no document.
+const deleteWithoutID = "DELETE /v1/documents"
 
 // handleNoRoute answers what no route matched: 405 with Allow when the path exists under
 // another method, else 404. (ServeMux's own 404 and 405 are plain text.)
@@ -76,7 +80,7 @@ func handleNoRoute(mux *http.ServeMux) http.Handler {
 		for _, m := range methods {
 			probe := r.Clone(r.Context())
 			probe.Method = m
-			if _, pattern := mux.Handler(probe); pattern != "/" && pattern != "" {
+			if _, pattern := mux.Handler(probe); pattern != "/" && pattern != "" && pattern != deleteWithoutID {
 				allowed = append(allowed, m)
 			}
 		}

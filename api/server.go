@@ -136,5 +136,5 @@ func NewServer(d Deps) http.Handler {
 	d.Searcher = d.Metrics.TimeRetriever(d.Searcher)
 	mux := http.NewServeMux()
 	addRoutes(mux, &d)
-	return observe(d.Logger, d.Metrics, mux)
+	return observe(d.Logger, d.Metrics, JSONMuxErrors(mux))
 }
