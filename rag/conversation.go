@@ -108,17 +108,17 @@ func (c *Conversations) scan(cutoff time.Time) error {
 		return err
 	}
 	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".json") {
-			continue
-		}
 		info, err := e.Info()
 		if err != nil {
 			continue
 		}
-		if info.ModTime().Before(cutoff) {
+		if info.ModTime().Before(cutoff) { // a crashed write's temporary file goes too
 			if err := os.Remove(filepath.Join(c.dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
+			continue
+		}
+		if !strings.HasSuffix(e.Name(), ".json") {
 			continue
 		}
 		c.files[e.Name()] = storedFile{written: info.ModTime(), size: info.Size()}
