@@ -3,7 +3,9 @@ package api
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/wenda-dev/wenda/rag"
@@ -27,8 +29,9 @@ func (q askRequest) validate() error {
 	if q.K < 0 || q.K > maxK {
 		return errBadRequest("invalid_k", "k must be between 1 and 50 (0 or absent: the default)")
 	}
-	if len(q.ConversationID) > maxConversationID || !utf8.ValidString(q.ConversationID) {
-		return errBadRequest("invalid_conversation_id", "conversation_id must be at most 128 bytes of UTF-8")
+	if len(q.ConversationID) > maxConversationID || !utf8.ValidString(q.ConversationID) ||
+		strings.ContainsFunc(q.ConversationID, unicode.IsControl) {
+		return errBadRequest("invalid_conversation_id", "conversation_id must be at most 128 bytes of UTF-8, without control characters")
 	}
 	return nil
 }
@@ -51,22 +54,27 @@ func handleAsk(asker rag.Asker, m *Metrics, limits Limits) http.Handler {
 		}
 		conv := in.ConversationID
 		if conv == "" {
-			conv = randomID(16) // so the client can follow up
+			// So that the client can follow up; kept in memory for a while, never on disk.
+			conv = rag.NewTransientID()
 		}
-		req := rag.AskRequest{Question: in.Question, ConversationID: conv, K: in.K}
+		req := rag.AskRequest{Question: in.Question, ConversationID: storedConversation(requestFrom(r.Context()).scope, conv), K: in.K}
+		ctx, cancel := context.WithTimeout(r.Context(), limits.AnswerTimeout)
+		defer cancel()
 		if !in.Stream {
 			setWriteDeadline(w, limits.WriteTimeout)
-			ans, err := ask(r.Context(), asker, m, req)
+			ans, err := ask(ctx, asker, m, req)
 			if err != nil {
 				writeError(w, r, err)
 				return
 			}
-			_ = encode(w, http.StatusOK, askResponse{ans, conv})
+			writeJSON(w, r, askResponse{ans, conv})
 			return
 		}
 		sse := newSSEWriter(w, limits.StreamIdleTimeout)
 		req.OnDelta = func(d string) { _ = sse.event("delta", deltaEvent{d}) }
-		ans, err := ask(r.Context(), asker, m, req)
+		stopKeepAlive := sse.keepAlive(limits.KeepAlive)
+		ans, err := ask(ctx, asker, m, req)
+		stopKeepAlive()
 		switch {
 		case err != nil && !sse.hasStarted():
 			writeError(w, r, err)
@@ -77,6 +85,17 @@ func handleAsk(asker rag.Asker, m *Metrics, limits Limits) http.Handler {
 			_ = sse.event("done", askResponse{ans, conv})
 		}
 	})
+}
+
+// storedConversation is the id a conversation is stored under: the client's id, in the HTTP
+// API's namespace and the key's scope. Two keys using the same id ("alice") get two
+// conversations, and no HTTP client reaches a Telegram chat's ("tg:…"). The scope comes last
+// and holds no "@", so distinct (id, scope) pairs never meet; the transient prefix stays first.
+func storedConversation(scope, id string) string {
+	if scope == "" {
+		return id + "@http"
+	}
+	return id + "@http:" + scope
 }
 
 type deltaEvent struct {
@@ -130,6 +149,14 @@ func handleSearch(searcher rag.Retriever) http.Handler {
 		}
 		_ = encode(w, http.StatusOK, rag.Hits(passages))
 	})
+}
+
+// writeJSON writes a 200 answer. Past the write deadline the client gets nothing, so the log
+// line must not pass for a success.
+func writeJSON[T any](w http.ResponseWriter, r *http.Request, v T) {
+	if err := encode(w, http.StatusOK, v); err != nil {
+		loggerFrom(r.Context()).Warn("the response could not be written", "err", err)
+	}
 }
 
 // setWriteDeadline bounds writing a plain response. The server has no global WriteTimeout, which

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
+	"syscall"
 
 	"github.com/wenda-dev/wenda/rag"
 )
@@ -50,11 +52,7 @@ func decodeError(err error) error {
 	case errors.As(err, &maxErr):
 		return maxErr
 	case errors.As(err, &typeErr):
-		field := typeErr.Field
-		if field == "" {
-			return errBadRequest("invalid_type", fmt.Sprintf("the body must be a JSON object, not %s", typeErr.Value))
-		}
-		return errBadRequest("invalid_type", fmt.Sprintf("field %q must be %s, not %s", field, jsonKind(typeErr.Type.Kind().String()), typeErr.Value))
+		return typeError(typeErr)
 	case errors.As(err, &syntaxErr):
 		return errBadRequest("invalid_json", fmt.Sprintf("malformed JSON at byte %d", syntaxErr.Offset))
 	case errors.Is(err, io.EOF):
@@ -69,18 +67,42 @@ func decodeError(err error) error {
 	return errBadRequest("invalid_json", "malformed JSON body")
 }
 
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "string":
-		return "a string"
-	case "bool":
-		return "a boolean"
-	case "int", "int64", "int32", "float64", "float32":
-		return "a number"
-	case "slice", "array":
-		return "an array"
+// typeError says what a field should have held and what it held, in the words of JSON:
+// `field "k" must be a whole number, not 5.5`.
+func typeError(e *json.UnmarshalTypeError) *apiError {
+	want := "an object"
+	switch e.Type.Kind() {
+	case reflect.String:
+		want = "a string"
+	case reflect.Bool:
+		want = "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		want = "a whole number"
+	case reflect.Float32, reflect.Float64:
+		want = "a number"
+	case reflect.Slice, reflect.Array:
+		want = "an array"
 	}
-	return "an object"
+	// Value is "number 5.5" for a number that does not fit, else the JSON kind.
+	got := e.Value
+	switch {
+	case strings.HasPrefix(got, "number "):
+		got = sanitize(strings.TrimPrefix(got, "number "), 40)
+		if want == "a whole number" && !strings.ContainsAny(got, ".eE") && e.Field != "" {
+			return errBadRequest("invalid_type", fmt.Sprintf("field %q is out of range: %s", e.Field, got))
+		}
+	case got == "array" || got == "object":
+		got = "an " + got
+	case got == "string" || got == "number":
+		got = "a " + got
+	case got == "bool":
+		got = "a boolean"
+	}
+	if e.Field == "" {
+		return errBadRequest("invalid_type", fmt.Sprintf("the body must be a JSON object, not %s", got))
+	}
+	return errBadRequest("invalid_type", fmt.Sprintf("field %q must be %s, not %s", e.Field, want, got))
 }
 
 // apiError is an error the client sees as it is: an HTTP status and a stable code.
@@ -105,7 +127,13 @@ func errNotFound(msg string) *apiError {
 }
 
 var (
-	errInternal    = &apiError{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error; see the server log for this request id"}
+	errInternal = &apiError{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error; see the server log for this request id"}
+	// The storage errors say that nothing was half-done: writes are atomic, so a failed one
+	// leaves the index as it was.
+	errStorageFull = &apiError{Status: http.StatusInsufficientStorage, Code: "insufficient_storage",
+		Message: "the server's disk is full, so nothing was stored; try again once space is freed"}
+	errStorageReadOnly = &apiError{Status: http.StatusServiceUnavailable, Code: "storage_unavailable",
+		Message: "the server's storage is read-only, so nothing was stored"}
 	errRateLimited = &apiError{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "too many requests; retry after the number of seconds in Retry-After"}
 )
 
@@ -128,6 +156,12 @@ func toAPIError(ctx context.Context, err error) *apiError {
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 		// The client went away; nobody reads this, but the log and metrics show 499 as nginx does.
 		return &apiError{Status: 499, Code: "client_closed", Message: "the client closed the request"}
+	case errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT):
+		loggerFrom(ctx).Error("storage full", "err", err)
+		return errStorageFull
+	case errors.Is(err, syscall.EROFS):
+		loggerFrom(ctx).Error("storage read-only", "err", err)
+		return errStorageReadOnly
 	case errors.Is(err, context.DeadlineExceeded):
 		loggerFrom(ctx).Error("request timed out", "err", err)
 		return &apiError{Status: http.StatusGatewayTimeout, Code: "timeout", Message: "the answer took too long"}

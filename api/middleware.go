@@ -8,8 +8,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -19,8 +21,11 @@ import (
 // request is what the middleware knows about one request; handlers reach it through the
 // context.
 type request struct {
-	id     string
-	route  string // the route's pattern, set when a route matched
+	id    string
+	route string // the route's pattern, set when a route matched
+	// scope names whose data the request may see: the key's short digest ("k" + 16 hex), or ""
+	// when authentication is off. Conversations are stored under it.
+	scope  string
 	logger *slog.Logger
 	stages *stageTimes
 }
@@ -183,6 +188,10 @@ func (k *keyring) check(token string) int {
 	return found
 }
 
+// scope names key i for the data kept per key: a digest of the key, so that it is stable when
+// keys are added or reordered and says nothing about the key itself.
+func (k *keyring) scope(i int) string { return "k" + hex.EncodeToString(k.digests[i][:8]) }
+
 // bearer returns the token of an "Authorization: Bearer TOKEN" header.
 func bearer(r *http.Request) (string, bool) {
 	h := r.Header.Get("Authorization")
@@ -195,10 +204,25 @@ func bearer(r *http.Request) (string, bool) {
 }
 
 // guard authenticates and rate-limits a /v1/ route. The rate limit is per key, or per client
-// IP when authentication is off.
-func guard(keys *keyring, limiter *rateLimiter, next http.Handler) http.Handler {
+// IP when authentication is off. Without keys, requests a web page made are refused unless the
+// page is served from this server's own origin (see fromBrowserElsewhere and hostPolicy): a
+// key is the only thing that stops any page a user visits from asking, uploading and, through
+// DNS rebinding, reading the answers.
+func guard(keys *keyring, hosts *hostPolicy, limiter *rateLimiter, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		client := ""
+		if !keys.enabled() {
+			if !hosts.allowed(r.Host) {
+				writeError(w, r, &apiError{Status: http.StatusForbidden, Code: "invalid_host",
+					Message: "the Host header " + strconv.Quote(sanitize(r.Host, 100)) + " is not an address of this server; without API keys only IP addresses, localhost and WENDA_ALLOWED_HOSTS are served"})
+				return
+			}
+			if fromBrowserElsewhere(r) {
+				writeError(w, r, &apiError{Status: http.StatusForbidden, Code: "cross_origin",
+					Message: "requests from web pages on other origins are refused while the server has no API keys"})
+				return
+			}
+		}
 		if keys.enabled() {
 			token, ok := bearer(r)
 			if !ok {
@@ -213,12 +237,75 @@ func guard(keys *keyring, limiter *rateLimiter, next http.Handler) http.Handler 
 				return
 			}
 			client = "key:" + strconv.Itoa(i)
+			requestFrom(r.Context()).scope = keys.scope(i)
 		} else {
 			client = "ip:" + clientIP(r)
 		}
 		if wait, ok := limiter.allow(client, time.Now()); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
 			writeError(w, r, errRateLimited)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// fromBrowserElsewhere reports whether a browser sent r from a page of another origin. Browsers
+// send Origin with every cross-origin POST (and "null" from sandboxed frames and files), and
+// Sec-Fetch-Site with every request; curl and SDKs send neither.
+func fromBrowserElsewhere(r *http.Request) bool {
+	if origin := r.Header.Get("Origin"); origin != "" {
+		u, err := url.Parse(origin)
+		return err != nil || u.Host == "" || !strings.EqualFold(u.Host, r.Host)
+	}
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none": // none: typed in the address bar
+		return false
+	}
+	return true
+}
+
+// hostPolicy decides which Host headers a server without keys answers. A DNS-rebinding page
+// reaches 127.0.0.1 under its own name (Host: evil.example:8080), so names are refused unless
+// listed; IP addresses and localhost cannot be rebound by a page.
+type hostPolicy struct {
+	names map[string]bool
+}
+
+func newHostPolicy(names []string) *hostPolicy {
+	p := &hostPolicy{names: map[string]bool{}}
+	for _, n := range names {
+		if n = strings.TrimSpace(n); n != "" {
+			p.names[strings.ToLower(strings.TrimSuffix(n, "."))] = true
+		}
+	}
+	return p
+}
+
+func (p *hostPolicy) allowed(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
+	switch {
+	case host == "":
+		return false // HTTP/1.0 without Host: no browser sends that
+	case net.ParseIP(host) != nil, host == "localhost", strings.HasSuffix(host, ".localhost"):
+		return true
+	}
+	return p.names[host]
+}
+
+// requireJSON refuses a body that is not declared as JSON with 415. A web page can send a
+// cross-origin POST without a CORS preflight only as text/plain, a form, or with no
+// Content-Type at all, so no such request reaches a JSON route.
+func requireJSON(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || !(mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")) {
+			writeError(w, r, &apiError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+				Message: "send the body as JSON with Content-Type: application/json"})
 			return
 		}
 		next.ServeHTTP(w, r)

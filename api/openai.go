@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -160,9 +161,11 @@ func handleChatCompletions(asker rag.Asker, m *Metrics, limits Limits) http.Hand
 		}
 		id, created := "chatcmpl-"+randomID(12), time.Now().Unix()
 		req := rag.AskRequest{Question: question, History: history}
+		ctx, cancel := context.WithTimeout(r.Context(), limits.AnswerTimeout)
+		defer cancel()
 		if !in.Stream {
 			setWriteDeadline(w, limits.WriteTimeout)
-			ans, err := ask(r.Context(), asker, m, req)
+			ans, err := ask(ctx, asker, m, req)
 			if err != nil {
 				writeError(w, r, err)
 				return
@@ -172,7 +175,7 @@ func handleChatCompletions(asker rag.Asker, m *Metrics, limits Limits) http.Hand
 				prompt += roughTokens(t.Question) + roughTokens(t.Answer)
 			}
 			completion := roughTokens(ans.Text)
-			_ = encode(w, http.StatusOK, chatCompletion{
+			writeJSON(w, r, chatCompletion{
 				ID: id, Object: "chat.completion", Created: created, Model: ModelName,
 				Choices: []chatChoice{{Message: &chatOut{Role: "assistant", Content: &ans.Text}, FinishReason: ptr("stop")}},
 				Usage:   &chatUsage{PromptTokens: prompt, CompletionTokens: completion, TotalTokens: prompt + completion},
@@ -193,7 +196,9 @@ func handleChatCompletions(asker rag.Asker, m *Metrics, limits Limits) http.Hand
 			}
 			_ = sse.event("", chunk(&chatOut{Content: &d}, nil, nil))
 		}
-		ans, err := ask(r.Context(), asker, m, req)
+		stopKeepAlive := sse.keepAlive(limits.KeepAlive)
+		ans, err := ask(ctx, asker, m, req)
+		stopKeepAlive()
 		switch {
 		case err != nil && !sse.hasStarted():
 			writeError(w, r, err)

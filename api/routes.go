@@ -14,6 +14,8 @@ type route struct {
 	// public routes need no key and are not rate-limited (probes and scrapers).
 	public  bool
 	maxBody int64
+	// json routes read a JSON body and refuse any other Content-Type (see requireJSON).
+	json    bool
 	handler http.Handler
 }
 
@@ -28,9 +30,9 @@ func routes(d *Deps) []route {
 		{method: "GET", path: "/metrics", public: true, handler: handleMetrics(d.Metrics)},
 		{method: "GET", path: "/openapi.json", public: true, handler: handleOpenAPI()},
 
-		{method: "POST", path: "/v1/ask", maxBody: q, handler: handleAsk(d.Asker, d.Metrics, d.Limits)},
-		{method: "POST", path: "/v1/search", maxBody: q, handler: handleSearch(d.Searcher)},
-		{method: "POST", path: "/v1/chat/completions", maxBody: q, handler: handleChatCompletions(d.Asker, d.Metrics, d.Limits)},
+		{method: "POST", path: "/v1/ask", maxBody: q, json: true, handler: handleAsk(d.Asker, d.Metrics, d.Limits)},
+		{method: "POST", path: "/v1/search", maxBody: q, json: true, handler: handleSearch(d.Searcher)},
+		{method: "POST", path: "/v1/chat/completions", maxBody: q, json: true, handler: handleChatCompletions(d.Asker, d.Metrics, d.Limits)},
 		{method: "GET", path: "/v1/models", handler: handleModels()},
 
 		{method: "POST", path: "/v1/documents", maxBody: up, handler: handleUpload(d.Uploader, d.Documents)},
@@ -42,23 +44,32 @@ func routes(d *Deps) []route {
 }
 
 // addRoutes registers the table, wrapping each route in its body limit and, under /v1/, the
-// key check and rate limit. Anything else gets a JSON 404 or 405.
+// key check (or, without keys, the browser checks) and rate limit. Anything else gets a JSON
+// 404 or 405.
 func addRoutes(mux *http.ServeMux, d *Deps) {
 	keys := newKeyring(d.APIKeys)
 	limiter := newRateLimiter(d.Limits.RateLimit, d.Limits.RateBurst)
+	hosts := newHostPolicy(d.AllowedHosts)
 	for _, rt := range routes(d) {
 		maxBody := rt.maxBody
 		if maxBody == 0 {
 			maxBody = 4 << 10 // GET and DELETE take no body
 		}
 		h := limitBody(maxBody, rt.handler)
+		if rt.json {
+			h = requireJSON(h)
+		}
 		if !rt.public {
-			h = guard(keys, limiter, h)
+			h = guard(keys, hosts, limiter, h)
 		}
 		mux.Handle(rt.pattern(), named(rt.pattern(), h))
 	}
+	mux.Handle(deleteWithoutID, named(deleteWithoutID, handleDeleteWithoutID()))
 	mux.Handle("/", handleNoRoute(mux))
 }
+
+// deleteWithoutID is registered only to answer a DELETE that names no document.
+const deleteWithoutID = "DELETE /v1/documents"
 
 // handleNoRoute answers what no route matched: 405 with Allow when the path exists under
 // another method, else 404. (ServeMux's own 404 and 405 are plain text.)
@@ -69,7 +80,7 @@ func handleNoRoute(mux *http.ServeMux) http.Handler {
 		for _, m := range methods {
 			probe := r.Clone(r.Context())
 			probe.Method = m
-			if _, pattern := mux.Handler(probe); pattern != "/" && pattern != "" {
+			if _, pattern := mux.Handler(probe); pattern != "/" && pattern != "" && pattern != deleteWithoutID {
 				allowed = append(allowed, m)
 			}
 		}

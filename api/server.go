@@ -42,6 +42,9 @@ type Deps struct {
 	Logger *slog.Logger
 	// APIKeys are the accepted bearer keys; empty means no authentication.
 	APIKeys []string
+	// AllowedHosts are host names (besides IP addresses and localhost) a server without keys
+	// answers under; see hostPolicy.
+	AllowedHosts []string
 	// Metrics collects the Prometheus series; nil means a fresh set.
 	Metrics *Metrics
 	Limits  Limits
@@ -58,12 +61,21 @@ type Limits struct {
 	RateLimit float64
 	// RateBurst is how many requests a client may make at once; 0 means 2×RateLimit.
 	RateBurst int
+	// AnswerTimeout bounds answering one question (/v1/ask, /v1/chat/completions), streamed
+	// or not: the engine gets a context with this deadline and, when its LLM is slow, gives the
+	// extractive answer marked degraded before it passes.
+	AnswerTimeout time.Duration
 	// WriteTimeout bounds writing a plain (non-streaming) response, counted from the start of
-	// the handler.
+	// the handler. It is always longer than AnswerTimeout (at least by WriteMargin), so that an
+	// answer given at its deadline is still written.
 	WriteTimeout time.Duration
 	// StreamIdleTimeout bounds each write of a stream: a stream may run for long, but a client
 	// that stops reading for this long is dropped.
 	StreamIdleTimeout time.Duration
+	// KeepAlive is how long a stream may go without an event before the server sends a
+	// ": keep-alive" comment, so that clients and proxies see it is alive while the answer is
+	// being prepared.
+	KeepAlive time.Duration
 }
 
 // Default limits.
@@ -71,8 +83,13 @@ const (
 	DefaultMaxQuestionBytes  = 64 << 10
 	DefaultMaxUploadBytes    = 32 << 20
 	DefaultRateLimit         = 20
-	DefaultWriteTimeout      = 2 * time.Minute
+	DefaultAnswerTimeout     = 60 * time.Second
 	DefaultStreamIdleTimeout = 30 * time.Second
+	DefaultKeepAlive         = 10 * time.Second
+	// WriteMargin is how much longer than the answer deadline a plain response may take to
+	// write: encoding and sending an answer takes milliseconds, so this only absorbs a slow
+	// reader and a scheduler hiccup.
+	WriteMargin = 15 * time.Second
 )
 
 func (l Limits) withDefaults() Limits {
@@ -88,11 +105,17 @@ func (l Limits) withDefaults() Limits {
 	if l.RateBurst <= 0 {
 		l.RateBurst = max(1, int(2*l.RateLimit))
 	}
-	if l.WriteTimeout <= 0 {
-		l.WriteTimeout = DefaultWriteTimeout
+	if l.AnswerTimeout <= 0 {
+		l.AnswerTimeout = DefaultAnswerTimeout
+	}
+	if l.WriteTimeout < l.AnswerTimeout+WriteMargin {
+		l.WriteTimeout = l.AnswerTimeout + WriteMargin
 	}
 	if l.StreamIdleTimeout <= 0 {
 		l.StreamIdleTimeout = DefaultStreamIdleTimeout
+	}
+	if l.KeepAlive <= 0 {
+		l.KeepAlive = DefaultKeepAlive
 	}
 	return l
 }
@@ -113,5 +136,5 @@ func NewServer(d Deps) http.Handler {
 	d.Searcher = d.Metrics.TimeRetriever(d.Searcher)
 	mux := http.NewServeMux()
 	addRoutes(mux, &d)
-	return observe(d.Logger, d.Metrics, mux)
+	return observe(d.Logger, d.Metrics, JSONMuxErrors(mux))
 }

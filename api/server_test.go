@@ -85,7 +85,7 @@ func do(t *testing.T, srv *httptest.Server, method, path, body string, header ..
 	if err != nil {
 		t.Fatal(err)
 	}
-	if body != "" {
+	if method == "POST" {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for i := 0; i+1 < len(header); i += 2 {
@@ -255,8 +255,8 @@ func TestAskJSON(t *testing.T) {
 	if !strings.Contains(ans.Answer, "80%") || ans.Abstained == nil || *ans.Abstained || len(ans.Sources) == 0 {
 		t.Errorf("answer %s: want the 80%% figure, abstained false, sources", res.body)
 	}
-	if !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(ans.ConversationID) {
-		t.Errorf("conversation_id %q, want a fresh 32-hex id", ans.ConversationID)
+	if !regexp.MustCompile(`^tmp-[0-9a-f]{32}$`).MatchString(ans.ConversationID) {
+		t.Errorf("conversation_id %q, want a fresh tmp- id", ans.ConversationID)
 	}
 	res = do(t, srv, "POST", "/v1/ask", `{"question":"数字疗法是什么","conversation_id":"c-1"}`)
 	if !bytes.Contains(res.body, []byte(`"conversation_id":"c-1"`)) {
@@ -283,6 +283,8 @@ func readEvents(t *testing.T, r io.Reader) []sseEvent {
 			cur.name = strings.TrimPrefix(line, "event: ")
 		case strings.HasPrefix(line, "data: "):
 			cur.data += strings.TrimPrefix(line, "data: ")
+		case strings.HasPrefix(line, ":"):
+			cur.name = ":" // a comment (keep-alive); its blank line ends it as an event
 		default:
 			t.Errorf("unexpected SSE line %q", line)
 		}
@@ -510,6 +512,7 @@ func TestStreamClientDisconnectLeaksNothing(t *testing.T) {
 
 			ctx, cancel := context.WithCancel(context.Background())
 			req, _ := http.NewRequestWithContext(ctx, "POST", srv.URL+tc.path, strings.NewReader(tc.body))
+			req.Header.Set("Content-Type", "application/json")
 			res, err := srv.Client().Do(req)
 			if err != nil {
 				t.Fatal(err)

@@ -70,6 +70,17 @@ type Config struct {
 	MaxUploadBytes int64
 	// WatchInterval is how often serve checks the knowledge folder (WENDA_WATCH_INTERVAL).
 	WatchInterval time.Duration
+	// AnswerTimeout bounds answering one HTTP question (WENDA_ANSWER_TIMEOUT, default
+	// DefaultAnswerTimeout): a slow LLM gives way to the extractive answer before it, and
+	// responses may take a little longer than it to write.
+	AnswerTimeout time.Duration
+	// AllowedHosts are the host names a server without API keys answers under, besides IP
+	// addresses and localhost (WENDA_ALLOWED_HOSTS, comma-separated): other names are refused,
+	// which stops DNS rebinding.
+	AllowedHosts []string
+	// AllowPublicNoAuth lets serve listen on a non-loopback address without API keys
+	// (WENDA_ALLOW_PUBLIC_NO_AUTH=1); otherwise it refuses to start.
+	AllowPublicNoAuth bool
 	// LogLevel is debug, info, warn or error (WENDA_LOG_LEVEL); empty means info for serve and
 	// warn for the other commands.
 	LogLevel string
@@ -95,6 +106,7 @@ const (
 	DefaultRateLimit      = 20
 	DefaultMaxUploadBytes = 32 << 20
 	DefaultWatchInterval  = 2 * time.Second
+	DefaultAnswerTimeout  = 60 * time.Second
 )
 
 // FromEnv builds a Config from defaults and the environment. Problems are collected and
@@ -136,6 +148,8 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		RateLimit:             DefaultRateLimit,
 		MaxUploadBytes:        DefaultMaxUploadBytes,
 		WatchInterval:         DefaultWatchInterval,
+		AnswerTimeout:         DefaultAnswerTimeout,
+		AllowedHosts:          splitList(getenv("WENDA_ALLOWED_HOSTS")),
 	}
 	if c.DataDir == "" {
 		c.DataDir = DefaultDataDir
@@ -182,6 +196,16 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	if v := first("WENDA_WATCH_INTERVAL"); v != "" {
 		if c.WatchInterval, err = time.ParseDuration(v); err != nil || c.WatchInterval <= 0 {
 			errs = append(errs, fmt.Errorf("WENDA_WATCH_INTERVAL: %q is not a positive duration such as 2s", v))
+		}
+	}
+	if v := first("WENDA_ANSWER_TIMEOUT"); v != "" {
+		if c.AnswerTimeout, err = time.ParseDuration(v); err != nil || c.AnswerTimeout <= 0 {
+			errs = append(errs, fmt.Errorf("WENDA_ANSWER_TIMEOUT: %q is not a positive duration such as 60s", v))
+		}
+	}
+	if v := first("WENDA_ALLOW_PUBLIC_NO_AUTH"); v != "" {
+		if c.AllowPublicNoAuth, err = strconv.ParseBool(v); err != nil {
+			errs = append(errs, fmt.Errorf("WENDA_ALLOW_PUBLIC_NO_AUTH: %q is not 1 or 0", v))
 		}
 	}
 	if c.TelegramAllowed, err = parseIDs("WENDA_TELEGRAM_ALLOWED", getenv("WENDA_TELEGRAM_ALLOWED")); err != nil {

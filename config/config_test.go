@@ -15,7 +15,8 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.DataDir != DefaultDataDir || c.Addr != DefaultAddr || c.AnswerMode != "strict" || !c.LocalEmbeddings() ||
-		c.LLMEnabled() || c.RateLimit != DefaultRateLimit || c.WatchInterval != DefaultWatchInterval {
+		c.LLMEnabled() || c.RateLimit != DefaultRateLimit || c.WatchInterval != DefaultWatchInterval ||
+		c.AnswerTimeout != 60*time.Second || c.AllowPublicNoAuth || len(c.AllowedHosts) != 0 {
 		t.Errorf("defaults: %+v", c)
 	}
 }
@@ -41,12 +42,14 @@ func TestEveryProblemReportedTogether(t *testing.T) {
 		"WENDA_ADDR": "no-port", "WENDA_ANSWER_MODE": "creative", "WENDA_TELEGRAM_ALLOWED": "12,abc",
 		"WENDA_RATE_LIMIT": "-3", "WENDA_WATCH_INTERVAL": "soon", "WENDA_CHUNK_SIZE": "big",
 		"WENDA_TELEGRAM_API_ENDPOINT": "http://x/bot", "WENDA_LOG_LEVEL": "loud",
+		"WENDA_ANSWER_TIMEOUT": "-1s", "WENDA_ALLOW_PUBLIC_NO_AUTH": "please",
 	}))
 	if err == nil {
 		t.Fatal("no error")
 	}
 	for _, name := range []string{"WENDA_ADDR", "WENDA_ANSWER_MODE", "WENDA_TELEGRAM_ALLOWED", "WENDA_RATE_LIMIT",
-		"WENDA_WATCH_INTERVAL", "WENDA_CHUNK_SIZE", "WENDA_TELEGRAM_API_ENDPOINT", "WENDA_LOG_LEVEL"} {
+		"WENDA_WATCH_INTERVAL", "WENDA_CHUNK_SIZE", "WENDA_TELEGRAM_API_ENDPOINT", "WENDA_LOG_LEVEL",
+		"WENDA_ANSWER_TIMEOUT", "WENDA_ALLOW_PUBLIC_NO_AUTH"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not mention %s:\n%v", name, err)
 		}
@@ -57,12 +60,14 @@ func TestParsesNumbersAndLists(t *testing.T) {
 	c, err := FromEnv(env(map[string]string{
 		"WENDA_API_KEYS": " k1, k2 ,,", "WENDA_TELEGRAM_ALLOWED": "1, -1002", "WENDA_RATE_LIMIT": "0",
 		"WENDA_WATCH_INTERVAL": "500ms", "WENDA_MAX_UPLOAD_BYTES": "1024",
+		"WENDA_ANSWER_TIMEOUT": "90s", "WENDA_ALLOWED_HOSTS": "wenda.internal, ai.example.com", "WENDA_ALLOW_PUBLIC_NO_AUTH": "1",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(c.APIKeys) != 2 || c.APIKeys[1].Reveal() != "k2" || len(c.TelegramAllowed) != 2 || c.TelegramAllowed[1] != -1002 ||
-		c.RateLimit != 0 || c.WatchInterval != 500*time.Millisecond || c.MaxUploadBytes != 1024 {
+		c.RateLimit != 0 || c.WatchInterval != 500*time.Millisecond || c.MaxUploadBytes != 1024 ||
+		c.AnswerTimeout != 90*time.Second || len(c.AllowedHosts) != 2 || c.AllowedHosts[1] != "ai.example.com" || !c.AllowPublicNoAuth {
 		t.Errorf("parsed: %+v", c)
 	}
 }

@@ -20,11 +20,18 @@ import (
 
 // httpLimits maps the configuration onto the API's limits; the API spells "off" as -1.
 func httpLimits(cfg config.Config) api.Limits {
-	l := api.Limits{RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, MaxUploadBytes: cfg.MaxUploadBytes}
+	l := api.Limits{RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, MaxUploadBytes: cfg.MaxUploadBytes,
+		AnswerTimeout: cfg.AnswerTimeout}
 	if cfg.RateLimit == 0 {
 		l.RateLimit = -1
 	}
 	return l
+}
+
+// loopback reports whether addr is reachable from this machine only.
+func loopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }
 
 // shutdownTimeout is how long in-flight requests and streams get to finish after SIGTERM.
@@ -71,10 +78,11 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout, 
 			}
 			return nil
 		},
-		Logger:  logger,
-		APIKeys: keys,
-		Metrics: metrics,
-		Limits:  httpLimits(cfg),
+		Logger:       logger,
+		APIKeys:      keys,
+		AllowedHosts: cfg.AllowedHosts,
+		Metrics:      metrics,
+		Limits:       httpLimits(cfg),
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/", handler)
@@ -83,9 +91,23 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout, 
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	if len(keys) == 0 && !loopback(ln.Addr()) {
+		if !cfg.AllowPublicNoAuth {
+			ln.Close()
+			return fmt.Errorf("WENDA_ADDR %s can be reached from other machines and WENDA_API_KEYS is empty: anyone who reaches it could ask, upload and delete documents; "+
+				"set WENDA_API_KEYS, listen on 127.0.0.1, or set WENDA_ALLOW_PUBLIC_NO_AUTH=1 to serve without keys anyway", cfg.Addr)
+		}
+		logger.Warn("SERVING WITHOUT API KEYS ON A NON-LOOPBACK ADDRESS: anyone who can reach it can ask, upload and delete documents (WENDA_ALLOW_PUBLIC_NO_AUTH=1)",
+			"addr", ln.Addr().String())
+	}
 	srv := &http.Server{
-		Handler:           mux,
+		// The outer mux answers its own redirects; JSONMuxErrors makes them JSON like the API's.
+		Handler:           api.JSONMuxErrors(mux),
 		ReadHeaderTimeout: 10 * time.Second,
+		// net/http refuses headers beyond this (plus 4 KiB) in plain text before any handler;
+		// the API refuses beyond api.MaxHeaderBytes in JSON, so only a request of over 1 MiB of
+		// headers sees the plain answer.
+		MaxHeaderBytes: 1 << 20,
 		// Bounds reading a whole request, uploads included (32 MiB at ~300 KB/s). There is no
 		// WriteTimeout: it would cut long answer streams; handlers set write deadlines instead.
 		ReadTimeout: 2 * time.Minute,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,8 +12,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/wenda-dev/wenda/config"
 )
 
 // startServe runs `wenda --data TMP --knowledge KNOWLEDGE serve` through run() on 127.0.0.1:0
@@ -95,6 +99,9 @@ func call(t *testing.T, method, url, key, body string) (int, []byte) {
 	}
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -208,4 +215,84 @@ func TestOpenAIClient(t *testing.T) {
 		t.Fatalf("node --test failed: %v\n%s", err, out)
 	}
 	t.Logf("node --test:\n%s", out)
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestServeRefusesPublicAddressWithoutKeys holds issue 11, item 18: serve on every interface
+// with no keys does not start silently; WENDA_ALLOW_PUBLIC_NO_AUTH=1 starts it with a warning.
+func TestServeRefusesPublicAddressWithoutKeys(t *testing.T) {
+	vars := map[string]string{"WENDA_ADDR": "0.0.0.0:0"}
+	getenv := func(k string) string { return vars[k] }
+	var stdout, stderr syncBuffer
+	// Bounded, so that a serve which starts instead of refusing ends the test rather than hangs it.
+	refuseCtx, stop := context.WithTimeout(context.Background(), 5*time.Second)
+	defer stop()
+	err := run(refuseCtx, []string{"--data", t.TempDir(), "serve"}, getenv, strings.NewReader(""), &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "WENDA_API_KEYS") || !strings.Contains(err.Error(), "WENDA_ALLOW_PUBLIC_NO_AUTH=1") {
+		t.Fatalf("run = %v, want a refusal naming WENDA_API_KEYS and WENDA_ALLOW_PUBLIC_NO_AUTH=1", err)
+	}
+	if strings.Contains(stdout.String(), "listening") {
+		t.Error("it listened anyway")
+	}
+
+	vars["WENDA_ALLOW_PUBLIC_NO_AUTH"] = "1"
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"--data", t.TempDir(), "serve"}, getenv, strings.NewReader(""), &stdout, &stderr)
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(stdout.String(), "listening") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("with WENDA_ALLOW_PUBLIC_NO_AUTH=1: %v", err)
+	}
+	if !strings.Contains(stdout.String(), "listening") || !strings.Contains(stderr.String(), "WITHOUT API KEYS") {
+		t.Errorf("stdout %q, stderr %q: want it listening, with a loud warning", stdout.String(), stderr.String())
+	}
+}
+
+// TestServeDefaultsWithoutKeys: the default loopback address serves without keys, the answer
+// timeout reaches the API, and the outer mux's redirects are JSON.
+func TestServeDefaultsWithoutKeys(t *testing.T) {
+	base := startServe(t, copyDir(t, sampleKnowledge), map[string]string{"WENDA_ANSWER_TIMEOUT": "45s"})
+	waitFor(t, base+"/readyz")
+	if status, body := call(t, "POST", base+"/v1/ask", "", `{"question":"数字化转型的失败率是多少"}`); status != 200 {
+		t.Errorf("ask without keys on loopback: %d %s", status, body)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Get(base + "//healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode/100 != 3 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") || !strings.Contains(string(b), `"redirect"`) {
+		t.Errorf("GET //healthz: %d %q %s, want a JSON redirect", res.StatusCode, res.Header.Get("Content-Type"), b)
+	}
+}
+
+func TestHTTPLimitsCarryTheAnswerTimeout(t *testing.T) {
+	if l := httpLimits(config.Config{AnswerTimeout: 42 * time.Second}); l.AnswerTimeout != 42*time.Second {
+		t.Errorf("AnswerTimeout %v, want 42s", l.AnswerTimeout)
+	}
 }
