@@ -69,14 +69,16 @@ func hangingLLMDeps(t *testing.T) Deps {
 	}
 	d := realDeps(t)
 	d.Asker.(*rag.Engine).Generator = rag.NewOpenAIChat(rag.OpenAIOptions{BaseURL: fake.URL(), Model: "m", MaxRetries: -1}, 0)
-	d.Limits.AnswerTimeout = 500 * time.Millisecond
+	// The engine keeps the model's deadline 2 s short of the answer's, for the fallback: 3 s
+	// gives the model one second of hanging.
+	d.Limits.AnswerTimeout = 3 * time.Second
 	d.Limits.KeepAlive = 50 * time.Millisecond
 	return d
 }
 
 // TestHangingLLMStillGetsAResponse: with the model hanging, a plain answer is a response, never a
 // connection closed at the write deadline. The degraded answer comes from the engine's own
-// model deadline (rag, issue 11 item 3); until that is in, the deadline ends as 504 timeout.
+// model deadline (rag, issue 11 item 3), which ends before the answer's.
 func TestHangingLLMStillGetsAResponse(t *testing.T) {
 	srv := newTestServer(t, hangingLLMDeps(t))
 	for _, tt := range []struct{ path, body string }{
@@ -84,9 +86,8 @@ func TestHangingLLMStillGetsAResponse(t *testing.T) {
 		{"/v1/chat/completions", `{"messages":[{"role":"user","content":"数字化转型的失败率是多少"}]}`},
 	} {
 		res := do(t, srv, "POST", tt.path, tt.body)
-		degraded := res.status == 200 && strings.Contains(string(res.body), `"degraded":true`)
-		if !degraded && (res.status != 504 || res.errorCode() != "timeout") {
-			t.Errorf("%s: got %d %s, want the degraded answer (or 504 timeout)", tt.path, res.status, res.body)
+		if res.status != 200 || !strings.Contains(string(res.body), `"degraded":true`) {
+			t.Errorf("%s: got %d %s, want the degraded answer", tt.path, res.status, res.body)
 		}
 	}
 }
