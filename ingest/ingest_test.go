@@ -198,3 +198,21 @@ func TestControlCharactersInNames(t *testing.T) {
 		t.Errorf("title not cleaned: %+v", d)
 	}
 }
+
+// TestClosingListIsSearchable: a text that ends in a short product list keeps it, so a search
+// for one of the products finds it (it used to be trimmed as page furniture).
+func TestClosingListIsSearchable(t *testing.T) {
+	in := newIngester(t)
+	text := strings.Repeat("数字疗法是由软件驱动的循证治疗干预,用于预防、管理或治疗疾病。", 10) +
+		"\n\n美国已获批的产品:\nSomryst 失眠\nreSET 药物滥用\nEndeavorRx 多动症\nFreeSpira 惊恐障碍\n"
+	if _, err := in.IngestBytes(context.Background(), "dtx.txt", []byte(text)); err != nil {
+		t.Fatal(err)
+	}
+	hits, err := rag.Searcher{Store: in.Store}.Retrieve(context.Background(), "Somryst 失眠", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) == 0 || !strings.Contains(hits[0].Chunk.Text, "Somryst 失眠") {
+		t.Errorf("search for a product in the closing list: %d hits, want the list's chunk", len(hits))
+	}
+}
