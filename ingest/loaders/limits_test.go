@@ -108,3 +108,26 @@ func TestHasControl(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkdownTextOnly: no Markdown or HTML syntax reaches the text that answers quote, and the
+// heading path is still the section path.
+func TestMarkdownTextOnly(t *testing.T) {
+	docs, err := Load("gfm.md", readFixture(t, "gfm.md"), Options{})
+	if err != nil || len(docs) != 1 {
+		t.Fatalf("Load = %d docs, %v", len(docs), err)
+	}
+	text := docs[0].Text()
+	for _, syntax := range []string{"**", "~~", "| ---", "<div", "<span", "<br", "&amp;", "\\*", "alert(", "[x]", "](", "> 引用"} {
+		if strings.Contains(text, syntax) {
+			t.Errorf("text holds Markdown/HTML syntax %q:\n%s", syntax, text)
+		}
+	}
+	for _, want := range []string{"数字疗法是一种循证的治疗干预", "产品: Somryst; 适应症: 慢性失眠; 获批年份: 2020", "这是一段 原始 HTML 的说明。", "*不是强调*", "& <标签> 中"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q:\n%s", want, text)
+		}
+	}
+	if got := strings.Join(docs[0].Sections[1].Path, " > "); got != "数字疗法简介 > 已获批的产品" {
+		t.Errorf("section path %q", got)
+	}
+}

@@ -1,7 +1,8 @@
 // Package loaders turns the bytes of one file into plain-text documents, ready for cleaning and
 // chunking by package ingest. It knows file formats and text encodings and nothing about the index;
-// it imports only the standard library and golang.org/x packages: the Office, EPUB and PDF readers
-// are written here, on archive/zip, encoding/xml and compress/zlib.
+// it imports the standard library, golang.org/x packages and goldmark (Markdown, pure Go, no
+// dependencies): the Office, EPUB and PDF readers are written here, on archive/zip, encoding/xml
+// and compress/zlib.
 //
 // Load is safe to call on untrusted files: it bounds the bytes a container may expand to
 // (Options.MaxBytes), the time spent (Options.Timeout), and turns a parser panic into an error, so
