@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"io"
 	"mime"
@@ -10,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/wenda-dev/wenda/ingest"
 	"github.com/wenda-dev/wenda/ingest/loaders"
 	"github.com/wenda-dev/wenda/rag"
 )
@@ -63,20 +65,89 @@ type uploadResult struct {
 	Duplicates int            `json:"duplicates"`
 	Chunks     int            `json:"chunks"`
 	Warnings   []string       `json:"warnings,omitempty"`
+	// BadLines are the .jsonl lines that were not indexed, while the good lines were.
+	BadLines []badLine `json:"bad_lines,omitempty"`
 }
 
+// badLine is one line of a .jsonl upload that was left out, and why.
+type badLine struct {
+	Line   int    `json:"line"`
+	Reason string `json:"reason"`
+}
+
+// Uploads are extracted, chunked and embedded at most uploadSlots at a time: one large upload
+// can take a core and hundreds of MB for seconds (docs/loaders.md), and two unbounded 30 MB
+// uploads at once were an OOM kill. A request waits up to uploadQueueWait for a slot, then gets
+// 503 "busy" with Retry-After, so a client can tell a full server from a broken one.
+const (
+	uploadSlots      = 2
+	uploadQueueWait  = 30 * time.Second
+	uploadRetryAfter = "10" // seconds
+)
+
+// uploadGate bounds concurrent uploads; see uploadSlots.
+type uploadGate struct {
+	slots chan struct{}
+	wait  time.Duration // 0: do not wait for a slot
+}
+
+func newUploadGate(slots int, wait time.Duration) *uploadGate {
+	return &uploadGate{slots: make(chan struct{}, slots), wait: wait}
+}
+
+// enter takes a slot, waiting up to g.wait while ctx lasts. The caller must call leave after a
+// nil error.
+func (g *uploadGate) enter(ctx context.Context) error {
+	select {
+	case g.slots <- struct{}{}:
+		return nil
+	default:
+	}
+	if g.wait <= 0 {
+		return errBusy
+	}
+	timer := time.NewTimer(g.wait)
+	defer timer.Stop()
+	select {
+	case g.slots <- struct{}{}:
+		return nil
+	case <-timer.C:
+		return errBusy
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (g *uploadGate) leave() { <-g.slots }
+
+var errBusy = &apiError{Status: http.StatusServiceUnavailable, Code: "busy",
+	Message: "the server is indexing other uploads; retry after the number of seconds in Retry-After"}
+
 func handleUpload(up Uploader, docs Documents) http.Handler {
+	return handleUploadGated(up, docs, newUploadGate(uploadSlots, uploadQueueWait))
+}
+
+func handleUploadGated(up Uploader, docs Documents, gate *uploadGate) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if up == nil {
 			writeError(w, r, &apiError{Status: http.StatusNotImplemented, Code: "uploads_disabled", Message: "uploads are not enabled on this server"})
 			return
 		}
+		// The body is read before taking a slot, so a slow uploader does not hold one.
 		name, data, err := readUpload(r)
 		if err != nil {
 			writeError(w, r, err)
 			return
 		}
+		if err := gate.enter(r.Context()); err != nil {
+			if errors.Is(err, errBusy) {
+				w.Header().Set("Retry-After", uploadRetryAfter)
+			}
+			writeError(w, r, err)
+			return
+		}
 		rep, err := up.IngestBytes(r.Context(), name, data)
+		gate.leave()
 		if err != nil {
 			writeError(w, r, err)
 			return
@@ -89,6 +160,12 @@ func handleUpload(up Uploader, docs Documents) http.Handler {
 		}
 		for _, f := range rep.Failed { // a partly readable file: the rest was indexed
 			res.Warnings = append(res.Warnings, f.Err.Error())
+			var partial *loaders.PartialError
+			if errors.As(f.Err, &partial) {
+				for i, n := range partial.Lines {
+					res.BadLines = append(res.BadLines, badLine{Line: n, Reason: partial.Errs[i].Error()})
+				}
+			}
 		}
 		for _, d := range docs.Documents() {
 			if d.Source == name {
@@ -115,6 +192,11 @@ func handleUpload(up Uploader, docs Documents) http.Handler {
 func unprocessable(err error) *apiError {
 	code := "unreadable_file"
 	switch {
+	case errors.Is(err, ingest.ErrManagedByFolder):
+		return &apiError{Status: http.StatusConflict, Code: "managed_by_folder", Message: err.Error() +
+			"; these documents come from the knowledge folder: change their files there instead"}
+	case errors.Is(err, ingest.ErrBadName):
+		return errBadRequest("invalid_name", "the file name must not hold control characters")
 	case errors.Is(err, loaders.ErrUnsupported):
 		code = "unsupported_type"
 	case errors.Is(err, loaders.ErrTooLarge):
@@ -136,7 +218,7 @@ func readUpload(r *http.Request) (string, []byte, error) {
 	if mediaType == "multipart/form-data" {
 		mr, err := r.MultipartReader()
 		if err != nil {
-			return "", nil, errBadRequest("invalid_multipart", "malformed multipart body: "+err.Error())
+			return "", nil, errBadRequest("invalid_multipart", "malformed multipart body: the Content-Type needs a boundary")
 		}
 		for {
 			part, err := mr.NextPart()
@@ -181,7 +263,8 @@ func multipartError(err error) error {
 	if errors.As(err, &maxErr) {
 		return maxErr
 	}
-	return errBadRequest("invalid_multipart", "could not read the upload: "+err.Error())
+	// The parser's own text can quote the client's bytes back, control characters included.
+	return errBadRequest("invalid_multipart", "could not read the upload: the multipart body is malformed")
 }
 
 // cleanName makes an upload's name a relative slash path without "..", which becomes its
@@ -189,8 +272,12 @@ func multipartError(err error) error {
 func cleanName(name string) (string, error) {
 	bad := errBadRequest("invalid_name", "the file name must be a relative path without \"..\", at most 255 bytes")
 	name = strings.TrimSpace(strings.ReplaceAll(name, `\`, "/"))
-	if name == "" || len(name) > 255 || !utf8.ValidString(name) || strings.ContainsAny(name, "\x00\r\n") {
+	if name == "" || len(name) > 255 || !utf8.ValidString(name) {
 		return "", bad
+	}
+	if loaders.HasControl(name) {
+		// An id with escape sequences would reach terminals (wenda search) and logs as is.
+		return "", errBadRequest("invalid_name", "the file name must not hold control characters")
 	}
 	clean := path.Clean(strings.TrimLeft(name, "/"))
 	if clean == "." || clean == ".." || strings.HasPrefix(clean, "../") {

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -22,7 +23,7 @@ func BenchmarkChunkSampleCorpus(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	for b.Loop() {
-		buildChunks([]section{{text: text}}, DefaultChunkOptions)
+		buildChunks([]section{{text: text}}, DefaultChunkOptions, math.MaxInt)
 	}
 }
 

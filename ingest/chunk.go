@@ -89,10 +89,10 @@ type section struct {
 
 // buildChunks chunks each section on its own, so a chunk never straddles two sections, and
 // returns the document's full text (sections joined by blank lines) with chunks whose rune
-// offsets point into it.
-func buildChunks(sections []section, opts ChunkOptions) (string, []rag.Chunk) {
+// offsets point into it. It stops with ok false as soon as the chunks would pass limit, before
+// holding them all.
+func buildChunks(sections []section, opts ChunkOptions, limit int) (text string, chunks []rag.Chunk, ok bool) {
 	var full strings.Builder
-	var chunks []rag.Chunk
 	base := 0
 	for _, sec := range sections {
 		if sec.text == "" {
@@ -104,7 +104,11 @@ func buildChunks(sections []section, opts ChunkOptions) (string, []rag.Chunk) {
 		}
 		full.WriteString(sec.text)
 		runes := []rune(sec.text)
-		for _, sp := range Chunks(runes, opts) {
+		spans := Chunks(runes, opts)
+		if len(chunks)+len(spans) > limit {
+			return "", nil, false
+		}
+		for _, sp := range spans {
 			chunks = append(chunks, rag.Chunk{
 				Index:   len(chunks),
 				Start:   base + sp.Start,
@@ -116,5 +120,5 @@ func buildChunks(sections []section, opts ChunkOptions) (string, []rag.Chunk) {
 		}
 		base += len(runes)
 	}
-	return full.String(), chunks
+	return full.String(), chunks, true
 }

@@ -21,8 +21,27 @@ type Ingester struct {
 	Store    *rag.Store
 	Chunking ChunkOptions
 	Limits   loaders.Options
-	Logger   *slog.Logger
+	// MaxChunks is the most chunks one file may make, all its documents together; 0 means
+	// DefaultMaxChunks. A larger file fails with an error wrapping loaders.ErrTooLarge.
+	MaxChunks int
+	Logger    *slog.Logger
 }
+
+// DefaultMaxChunks bounds what one file may add to the index. Every chunk costs about 13 KB
+// while it is embedded and indexed (a 30 MB text made 148k chunks and took the server from 17 MB
+// to 1.9 GB), so 20,000 chunks keep one file near 260 MB. At the default chunk size that is
+// about 6 million characters, several thousand pages; the largest eval corpus makes 1,600.
+const DefaultMaxChunks = 20000
+
+// Errors a caller can branch on with errors.Is.
+var (
+	// ErrManagedByFolder means an upload would replace documents that the knowledge folder owns;
+	// those change only through their files.
+	ErrManagedByFolder = errors.New("documents managed by the knowledge folder")
+	// ErrBadName means a file name or document id holds control characters, which would reach
+	// terminals and logs as escape sequences.
+	ErrBadName = errors.New("name holds control characters")
+)
 
 // Report sums up an ingest or a sync.
 type Report struct {
@@ -123,7 +142,22 @@ func (in *Ingester) IngestBytes(ctx context.Context, name string, data []byte) (
 	rep.Files, rep.Bytes = 1, int64(len(data))
 	docs, err := in.documents(name, data, "")
 	if err != nil {
+		// A partial failure (bad .jsonl lines) keeps the good documents, as a folder ingest does.
 		rep.Failed = append(rep.Failed, FileError{name, err})
+		if len(docs) == 0 {
+			return rep, nil
+		}
+	}
+	var owned []string
+	for _, d := range docs {
+		if old := in.Store.Document(d.ID); old != nil && old.Origin == rag.OriginKnowledge {
+			owned = append(owned, d.ID)
+		}
+	}
+	if len(owned) > 0 {
+		// Refused whole: replacing a folder's document would last only until its file changes,
+		// and deleting the upload later would take the folder's document with it.
+		rep.Failed = []FileError{{name, fmt.Errorf("%w: %s", ErrManagedByFolder, strings.Join(owned, ", "))}}
 		return rep, nil
 	}
 	results, err := in.Store.Put(ctx, docs, rag.PutOptions{SkipDuplicates: true})
@@ -255,17 +289,25 @@ func readLimited(path string, max int64) ([]byte, error) {
 // (its path relative to the folder given); documents that name themselves (.jsonl) keep their
 // own ids. On a partial failure it returns the good documents and the error.
 func (in *Ingester) documents(id string, data []byte, origin string) ([]*rag.Document, error) {
+	if loaders.HasControl(id) {
+		return nil, ErrBadName
+	}
 	extracted, err := loaders.Load(id, data, in.Limits)
 	if err != nil && len(extracted) == 0 {
 		return nil, err
 	}
+	maxChunks := in.MaxChunks
+	if maxChunks <= 0 {
+		maxChunks = DefaultMaxChunks
+	}
 	sourceHash := rag.Hash(data)
 	docs := make([]*rag.Document, 0, len(extracted))
+	chunksLeft := maxChunks
 	for _, ex := range extracted {
 		doc := &rag.Document{
 			ID:         ex.ID,
 			Source:     id,
-			Title:      strings.TrimSpace(ex.Title),
+			Title:      collapseSpaces(ex.Title), // a title is one line, without control characters
 			URL:        ex.URL,
 			SourceHash: sourceHash,
 			Origin:     origin,
@@ -280,7 +322,11 @@ func (in *Ingester) documents(id string, data []byte, origin string) ([]*rag.Doc
 		for _, s := range ex.Sections {
 			sections = append(sections, section{path: s.Path, page: s.Page, text: Clean(s.Text)})
 		}
-		text, chunks := buildChunks(sections, in.chunking())
+		text, chunks, ok := buildChunks(sections, in.chunking(), chunksLeft)
+		if !ok {
+			return nil, fmt.Errorf("more than %d chunks; split it into smaller files: %w", maxChunks, loaders.ErrTooLarge)
+		}
+		chunksLeft -= len(chunks)
 		if len(chunks) == 0 {
 			continue // an empty record in a corpus is not worth failing the file for
 		}

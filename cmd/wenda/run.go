@@ -12,8 +12,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 
 	"github.com/wenda-dev/wenda/config"
 	"github.com/wenda-dev/wenda/ingest"
@@ -292,10 +294,10 @@ func printReport(w io.Writer, what string, rep ingest.Report) {
 	fmt.Fprintf(w, "%s: %d files, %d added, %d replaced, %d unchanged, %d duplicates, %d removed, %d chunks written\n",
 		what, rep.Files, rep.Added, rep.Replaced, rep.Unchanged, rep.Duplicates, rep.Removed, rep.Chunks)
 	for _, f := range rep.Failed {
-		fmt.Fprintf(w, "  failed: %s\n", f.Error())
+		fmt.Fprintf(w, "  failed: %s\n", terminalSafe(f.Error()))
 	}
 	if len(rep.Skipped) > 0 {
-		fmt.Fprintf(w, "  skipped %d file(s) of unsupported type, e.g. %s\n", len(rep.Skipped), rep.Skipped[0])
+		fmt.Fprintf(w, "  skipped %d file(s) of unsupported type, e.g. %s\n", len(rep.Skipped), terminalSafe(rep.Skipped[0]))
 	}
 }
 
@@ -310,7 +312,8 @@ func (a *app) search(ctx context.Context, query string, k int, mode rag.Mode, as
 		return writeJSON(stdout, rag.Hits(passages))
 	}
 	for i, p := range passages {
-		fmt.Fprintf(stdout, "%d. %s  (%s, %.4f)\n   %s\n", i+1, p.Title, p.ChunkID, p.Score, oneLine(p.Chunk.Text, 160))
+		fmt.Fprintf(stdout, "%d. %s  (%s, %.4f)\n   %s\n", i+1, terminalSafe(p.Title), terminalSafe(p.ChunkID), p.Score,
+			terminalSafe(oneLine(p.Chunk.Text, 160)))
 	}
 	return nil
 }
@@ -318,7 +321,7 @@ func (a *app) search(ctx context.Context, query string, k int, mode rag.Mode, as
 func (a *app) ask(ctx context.Context, question, conversation string, asJSON bool, stdout io.Writer) error {
 	req := rag.AskRequest{Question: question, ConversationID: conversation}
 	if !asJSON {
-		req.OnDelta = func(d string) { io.WriteString(stdout, d) }
+		req.OnDelta = func(d string) { io.WriteString(stdout, terminalSafe(d)) }
 	}
 	ans, err := a.engine.Ask(ctx, req)
 	if err != nil {
@@ -339,7 +342,7 @@ func (a *app) ask(ctx context.Context, question, conversation string, asJSON boo
 			if s.Page > 0 {
 				where += fmt.Sprintf(", p. %d", s.Page)
 			}
-			fmt.Fprintf(stdout, "[%d] %s (%s)\n", s.N, s.Title, where)
+			fmt.Fprintf(stdout, "[%d] %s (%s)\n", s.N, terminalSafe(s.Title), terminalSafe(where))
 		}
 	}
 	return nil
@@ -455,4 +458,27 @@ func oneLine(s string, n int) string {
 		return string(r[:n]) + "…"
 	}
 	return s
+}
+
+// terminalSafe spells out the control characters (other than line breaks and tabs) and
+// bidirectional overrides in text bound for a terminal, as Go escapes them ("\x1b", "\u202e"):
+// a document title or file name must not recolour, clear or retitle the user's terminal, nor
+// show one name while meaning another. --json output needs none of this; JSON escapes them.
+func terminalSafe(s string) string {
+	unsafe := func(r rune) bool {
+		return (unicode.IsControl(r) && r != '\n' && r != '\t') || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
+	}
+	if strings.IndexFunc(s, unsafe) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if !unsafe(r) {
+			b.WriteRune(r)
+			continue
+		}
+		q := strconv.QuoteRune(r) // "'\x1b'"
+		b.WriteString(q[1 : len(q)-1])
+	}
+	return b.String()
 }

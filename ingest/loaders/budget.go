@@ -5,17 +5,32 @@ import (
 	"time"
 )
 
-// budget is the work one Load call may still spend: expanded bytes and time. Parsers charge
-// expanded bytes with take and call tick in loops whose length the file controls.
+// budget is the work one Load call may still spend: expanded bytes, extracted text and time.
+// Parsers charge expanded bytes with take, text that can outgrow its source with emit, and call
+// tick in loops whose length the file controls.
 type budget struct {
 	deadline time.Time
 	max      int64 // Options.MaxBytes, for messages
 	left     int64 // bytes that containers may still expand to
+	maxText  int64 // Options.MaxText, for messages
+	textLeft int64 // bytes of text the loader may still produce
 	ticks    int
 }
 
 func newBudget(opts Options) *budget {
-	return &budget{deadline: time.Now().Add(opts.Timeout), max: opts.MaxBytes, left: opts.MaxBytes}
+	return &budget{deadline: time.Now().Add(opts.Timeout), max: opts.MaxBytes, left: opts.MaxBytes,
+		maxText: opts.MaxText, textLeft: opts.MaxText}
+}
+
+// emit charges n bytes of extracted text, failing with ErrTooLarge once the total passes
+// MaxText. Loaders call it where one piece of input can be repeated in the output (shared
+// strings, PDF fonts and forms), so they stop before holding the text rather than after.
+func (b *budget) emit(n int) error {
+	b.textLeft -= int64(n)
+	if b.textLeft < 0 {
+		return fmt.Errorf("extracted text passes %d bytes: %w", b.maxText, ErrTooLarge)
+	}
+	return b.tick()
 }
 
 // take charges n expanded bytes, failing with ErrTooLarge once the total passes MaxBytes.

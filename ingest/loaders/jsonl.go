@@ -46,6 +46,7 @@ func loadJSONL(_ string, data []byte, b *budget) ([]Document, error) {
 	var (
 		docs []Document
 		bad  PartialError
+		seen = map[string]int{} // id → the line that used it first
 	)
 	for i, line := range bytes.Split([]byte(s), []byte("\n")) {
 		if err := b.tick(); err != nil {
@@ -55,21 +56,40 @@ func loadJSONL(_ string, data []byte, b *budget) ([]Document, error) {
 		if len(line) == 0 {
 			continue
 		}
-		var rec struct{ ID, Title, Text, URL string }
+		var rec struct {
+			ID    string `json:"id"` // tagged so a type error names the field as the file spells it
+			Title string `json:"title"`
+			Text  string `json:"text"`
+			URL   string `json:"url"`
+		}
 		err := json.Unmarshal(line, &rec)
 		switch {
 		case err != nil:
+			// The reasons reach uploaders line by line; they are worded here, not by encoding/json.
 			var syn *json.SyntaxError
-			if errors.As(err, &syn) {
+			var typ *json.UnmarshalTypeError
+			switch {
+			case errors.As(err, &syn):
 				err = fmt.Errorf("invalid JSON at byte %d", syn.Offset)
+			case errors.As(err, &typ) && typ.Field != "":
+				err = fmt.Errorf("%q must be a string", typ.Field)
+			default:
+				err = errors.New(`not a JSON object {"id","title","text"}`)
 			}
 		case rec.ID == "":
 			err = errors.New(`missing "id"`)
+		case HasControl(rec.ID):
+			err = errors.New(`"id" holds control characters`)
+		case seen[rec.ID] > 0:
+			// The first line wins; counting both as added would report a document that the
+			// second one silently replaced.
+			err = fmt.Errorf("id %q already used on line %d", rec.ID, seen[rec.ID])
 		}
 		if err != nil {
 			bad.Lines, bad.Errs = append(bad.Lines, i+1), append(bad.Errs, err)
 			continue
 		}
+		seen[rec.ID] = i + 1
 		docs = append(docs, Document{ID: rec.ID, Title: rec.Title, URL: rec.URL, Sections: []Section{{Text: rec.Text}}})
 	}
 	if len(bad.Lines) > 0 {

@@ -1,7 +1,8 @@
 // Package loaders turns the bytes of one file into plain-text documents, ready for cleaning and
 // chunking by package ingest. It knows file formats and text encodings and nothing about the index;
-// it imports only the standard library and golang.org/x packages: the Office, EPUB and PDF readers
-// are written here, on archive/zip, encoding/xml and compress/zlib.
+// it imports the standard library, golang.org/x packages and goldmark (Markdown, pure Go, no
+// dependencies): the Office, EPUB and PDF readers are written here, on archive/zip, encoding/xml
+// and compress/zlib.
 //
 // Load is safe to call on untrusted files: it bounds the bytes a container may expand to
 // (Options.MaxBytes), the time spent (Options.Timeout), and turns a parser panic into an error, so
@@ -15,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Document is the text extracted from one file or from one record of a multi-document file
@@ -56,13 +58,23 @@ type Options struct {
 	// MaxBytes is the largest file accepted, and the most bytes a compressed container may
 	// expand to; 0 means DefaultMaxBytes.
 	MaxBytes int64
+	// MaxText is the most bytes of UTF-8 text one file may yield, all its documents together;
+	// 0 means DefaultMaxText. It is separate from MaxBytes because text can grow past the bytes
+	// it came from: a spreadsheet cell may reference one shared string a million times.
+	MaxText int64
 	// Timeout bounds the extraction of one file; 0 means DefaultTimeout.
 	Timeout time.Duration
 }
 
 // Defaults for Options.
+//
+// DefaultMaxText is 64 MiB: a text file at DefaultMaxBytes in a two-byte encoding (GBK, UTF-16)
+// grows by half when decoded to UTF-8, so honest files stay under it, while a 119 KB workbook that
+// references one 21,000-character string from a million cells (21 GB of text, an OOM kill before
+// this limit) stops after 64 MiB.
 const (
 	DefaultMaxBytes = 64 << 20
+	DefaultMaxText  = 64 << 20
 	DefaultTimeout  = 30 * time.Second
 )
 
@@ -128,6 +140,9 @@ func Load(name string, data []byte, opts Options) ([]Document, error) {
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = DefaultMaxBytes
 	}
+	if opts.MaxText <= 0 {
+		opts.MaxText = DefaultMaxText
+	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
 	}
@@ -153,6 +168,13 @@ func Load(name string, data []byte, opts Options) ([]Document, error) {
 			}
 		}()
 		docs, err := load(name, data, b)
+		if err == nil || len(docs) > 0 {
+			// Loaders whose text can outgrow their input charge it as they go (b.emit); this
+			// holds every format to the same limit on what it returns.
+			if tooLong := checkText(docs, opts.MaxText); tooLong != nil {
+				docs, err = nil, tooLong
+			}
+		}
 		done <- result{docs, err}
 	}()
 	timer := time.NewTimer(opts.Timeout)
@@ -163,4 +185,31 @@ func Load(name string, data []byte, opts Options) ([]Document, error) {
 	case <-timer.C:
 		return nil, fmt.Errorf("after %v: %w", opts.Timeout, ErrTimeout)
 	}
+}
+
+// checkText fails with ErrTooLarge when docs hold more than max bytes of text.
+func checkText(docs []Document, max int64) error {
+	var n int64
+	for _, d := range docs {
+		n += int64(len(d.ID) + len(d.Title) + len(d.URL))
+		for _, s := range d.Sections {
+			n += int64(len(s.Text))
+		}
+	}
+	if n > max {
+		return fmt.Errorf("extracted text is %d bytes, limit %d: %w", n, max, ErrTooLarge)
+	}
+	return nil
+}
+
+// HasControl reports whether s holds a control character (C0, DEL or C1) or a bidirectional
+// override. Names and ids with them would reach terminals and logs as escape sequences, or show
+// one name while meaning another.
+func HasControl(s string) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') {
+			return true
+		}
+	}
+	return false
 }

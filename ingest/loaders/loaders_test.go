@@ -79,6 +79,7 @@ var goldenFixtures = []struct {
 	{"utf16be-bom.txt", nil},
 	{"utf8-bom.txt", nil},
 	{"guide.md", nil},
+	{"gfm.md", nil},
 	{"records.jsonl", ErrCorrupt},
 	{"article.html", nil},
 	{"page-gbk.html", nil},

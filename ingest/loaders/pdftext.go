@@ -209,6 +209,18 @@ type pdfTextExtractor struct {
 	started      bool
 	forms        map[int]bool // form XObjects being drawn, to stop recursion
 	scratch      []byte       // the text of the run being shown, reused
+	charged      int          // bytes of out already charged to the budget
+}
+
+// chargeText charges the text written since the last call. A font may map one byte to a long
+// string and a form may be drawn many times, so a page's text is not bounded by its streams.
+func (x *pdfTextExtractor) chargeText() error {
+	n := x.out.Len() - x.charged
+	if n == 0 {
+		return nil
+	}
+	x.charged = x.out.Len()
+	return x.f.b.emit(n)
 }
 
 func (x *pdfTextExtractor) run(streams []pdfStream, res pdfDict, ctm matrix, depth int) error {
@@ -264,6 +276,9 @@ func (x *pdfTextExtractor) interpret(data []byte, res pdfDict, depth int) error 
 			continue
 		}
 		if err := x.op(string(op), args, res, depth); err != nil {
+			return err
+		}
+		if err := x.chargeText(); err != nil {
 			return err
 		}
 		args = args[:0]

@@ -216,6 +216,20 @@ func TestHostileInputs(t *testing.T) {
 				stream("", "q 595 0 0 842 0 0 cm /Im0 Do Q"))
 		}, []error{ErrNoText}},
 		{"not-a.pdf", func(t *testing.T) []byte { return []byte("hello") }, []error{ErrCorrupt}},
+		// goldmark's time grows with the square of these (or worse) unless defuseMarkdown
+		// rewrites them first: each would run for minutes to weeks.
+		{"deep-quote.md", func(t *testing.T) []byte { return []byte(strings.Repeat("> ", 50000) + "引用") }, []error{nil}},
+		{"deep-list.md", func(t *testing.T) []byte {
+			var b strings.Builder
+			for i := range 700 {
+				b.WriteString(strings.Repeat("  ", i) + "- 项\n")
+			}
+			return []byte(b.String())
+		}, []error{nil}},
+		{"links.md", func(t *testing.T) []byte { return []byte(strings.Repeat("[a](", 250000)) }, []error{nil}},
+		{"brackets.md", func(t *testing.T) []byte { return []byte(strings.Repeat("[", 500000) + strings.Repeat("]", 500000)) }, []error{nil}},
+		{"images.md", func(t *testing.T) []byte { return []byte(strings.Repeat("![", 500000)) }, []error{nil}},
+		{"emphasis.md", func(t *testing.T) []byte { return []byte(strings.Repeat("*a **b ", 140000)) }, []error{nil}},
 		{"deep.html", func(t *testing.T) []byte {
 			return []byte(strings.Repeat("<div>", 100000) + "deep text")
 		}, []error{ErrCorrupt, ErrNoText, nil}},

@@ -166,8 +166,12 @@ func sheetSections(raw []byte, sheet string, shared []string, b *budget) ([]Sect
 		val, str strings.Builder
 		inV, inT bool
 		inIs     bool
+		tooLong  error // set once the sheet's text passes the budget; the rest is skipped
 	)
 	err := walkXML(raw, b, func(tok xml.Token) {
+		if tooLong != nil {
+			return
+		}
 		switch e := tok.(type) {
 		case xml.StartElement:
 			switch e.Name.Local {
@@ -201,6 +205,11 @@ func sheetSections(raw []byte, sheet string, shared []string, b *budget) ([]Sect
 				t.add(row)
 			case "c":
 				if v := strings.TrimSpace(cellValue(typ, val.String(), str.String(), shared)); v != "" {
+					// A shared string is stored once and may be referenced by every cell, so
+					// the text is charged here, before it piles up.
+					if tooLong = b.emit(len(v)); tooLong != nil {
+						return
+					}
 					row = append(row, cell{col, v})
 				}
 			case "v":
@@ -219,6 +228,9 @@ func sheetSections(raw []byte, sheet string, shared []string, b *budget) ([]Sect
 			}
 		}
 	})
+	if err == nil {
+		err = tooLong
+	}
 	if err != nil {
 		return nil, err
 	}
