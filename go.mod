@@ -12,4 +12,6 @@ require (
 	golang.org/x/text v0.44.0
 )
 
+require golang.org/x/sys v0.50.0
+
 require github.com/vcaesar/cedar v0.20.2 // indirect

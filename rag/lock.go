@@ -5,17 +5,21 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 	"time"
 )
 
 // ErrLocked means another wenda process is writing to the same data directory.
 var ErrLocked = errors.New("data directory is locked by another wenda process")
 
-// dirLock is an advisory flock on DIR/LOCK. Writers hold it exclusively for the length of one
-// batch; readers take it shared while loading, so they never load from a directory that a
-// writer is halfway through creating.
+// dirLock is an advisory lock on DIR/LOCK (flock on Unix, LockFileEx on Windows: see
+// lock_flock.go and lock_windows.go). Writers hold it exclusively for the length of one batch;
+// readers take it shared while loading, so they never load from a directory that a writer is
+// halfway through creating. Both kinds are released by the OS when the process dies, so a
+// crashed writer never leaves the directory locked.
 type dirLock struct{ f *os.File }
+
+// errWouldBlock is what tryLock returns when another process holds a conflicting lock.
+var errWouldBlock = errors.New("lock held elsewhere")
 
 // lockDir takes the lock, retrying until wait has passed.
 func lockDir(dir string, exclusive bool, wait time.Duration) (*dirLock, error) {
@@ -23,22 +27,18 @@ func lockDir(dir string, exclusive bool, wait time.Duration) (*dirLock, error) {
 	if err != nil {
 		return nil, err
 	}
-	how := syscall.LOCK_SH
-	if exclusive {
-		how = syscall.LOCK_EX
-	}
 	deadline := time.Now().Add(wait)
 	for {
-		err = syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
+		err = tryLock(f, exclusive)
 		if err == nil {
 			return &dirLock{f}, nil
 		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) || time.Now().After(deadline) {
+		if !errors.Is(err, errWouldBlock) || time.Now().After(deadline) {
 			f.Close()
-			if errors.Is(err, syscall.EWOULDBLOCK) {
+			if errors.Is(err, errWouldBlock) {
 				return nil, fmt.Errorf("%w: %s (waited %s)", ErrLocked, dir, wait)
 			}
-			return nil, err
+			return nil, fmt.Errorf("lock %s: %w", f.Name(), err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -46,6 +46,7 @@ func lockDir(dir string, exclusive bool, wait time.Duration) (*dirLock, error) {
 
 func (l *dirLock) unlock() {
 	if l != nil {
-		l.f.Close() // closing the descriptor releases the flock
+		unlockFile(l.f)
+		l.f.Close()
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -91,11 +92,32 @@ func OpenStore(ctx context.Context, dir string, embedder Embedder, opts StoreOpt
 	if err != nil {
 		return nil, err
 	}
-	defer lock.unlock()
+	defer func() { lock.unlock() }()
 
 	meta, err := readMeta(dir)
+	if metaLost(err) && !opts.Rebuild && hasSegments(dir) {
+		// Recovering rewrites index.json, which needs the writer's lock; another process may
+		// have recovered it while this one waited, so read it again.
+		lock.unlock()
+		if lock, err = lockDir(dir, true, lockWait); err != nil {
+			return nil, err
+		}
+		if meta, err = readMeta(dir); metaLost(err) {
+			meta, err = s.recoverMeta(ctx, err)
+		}
+	}
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
+	case metaLost(err):
+		// Nothing to recover (no segments), or a rebuild: segments of an unknown embedder
+		// must not be mixed with the new ones.
+		if hasSegments(dir) {
+			logger.Warn("rebuilding an index whose index.json is missing or damaged", "file", metaPath(dir), "err", err)
+			if err := s.removeAll(); err != nil {
+				return nil, err
+			}
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			logger.Warn("replacing a damaged index.json; the index holds no documents", "file", metaPath(dir), "err", err)
+		}
 		s.meta = indexMeta{Format: indexFormat, Embedder: embedder.Name()}
 		return s, nil
 	case err != nil:
@@ -134,19 +156,140 @@ func (s *Store) reset() {
 	})
 }
 
+// ErrIndexDamaged means index.json is missing or unreadable while the data directory holds
+// documents, and they cannot be shown to belong to the configured embedder. The message names
+// the file and the fix.
+var ErrIndexDamaged = errors.New("index damaged")
+
+// errBadMeta marks an index.json that exists but cannot be read as one.
+var errBadMeta = errors.New("damaged index metadata")
+
+func metaPath(dir string) string { return filepath.Join(dir, "index.json") }
+
+// metaLost reports whether index.json is missing or damaged (as opposed to unreadable for
+// another reason, or written by a newer wenda).
+func metaLost(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, errBadMeta)
+}
+
 func readMeta(dir string) (indexMeta, error) {
 	var m indexMeta
-	b, err := os.ReadFile(filepath.Join(dir, "index.json"))
+	b, err := os.ReadFile(metaPath(dir))
 	if err != nil {
 		return m, err
 	}
 	if err := json.Unmarshal(b, &m); err != nil {
-		return m, fmt.Errorf("read %s: %w", filepath.Join(dir, "index.json"), err)
+		return m, fmt.Errorf("%w: %v", errBadMeta, err)
 	}
-	if m.Format != indexFormat {
-		return m, fmt.Errorf("index format %d in %s is not supported (want %d)", m.Format, dir, indexFormat)
+	if m.Format > indexFormat {
+		return m, fmt.Errorf("%s has index format %d, which this wenda does not know (it reads %d): "+
+			"it was written by a newer wenda; upgrade, or rebuild the index with `wenda --data %s ingest --rebuild PATH...`",
+			metaPath(dir), m.Format, indexFormat, dir)
+	}
+	if m.Format != indexFormat || m.Embedder == "" {
+		return m, fmt.Errorf("%w: format %d, embedder %q", errBadMeta, m.Format, m.Embedder)
 	}
 	return m, nil
+}
+
+// hasSegments reports whether dir holds any segment file.
+func hasSegments(dir string) bool {
+	entries, _ := os.ReadDir(filepath.Join(dir, "docs"))
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".wseg") {
+			return true
+		}
+	}
+	return false
+}
+
+// recoverMeta rewrites a missing or damaged index.json from the segment files. They do not
+// name their embedder, but they hold every chunk's vector: the configured embedder must
+// reproduce a stored vector for the segments to be its own. The dimension alone would not do,
+// as two models of one size would then mix silently. The caller holds the writer's lock.
+func (s *Store) recoverMeta(ctx context.Context, cause error) (indexMeta, error) {
+	state := "missing"
+	if !errors.Is(cause, fs.ErrNotExist) {
+		state = "damaged (" + strings.TrimPrefix(cause.Error(), errBadMeta.Error()+": ") + ")"
+	}
+	docsDir := filepath.Join(s.dir, "docs")
+	fix := fmt.Sprintf("rebuild the index with `wenda --data %s ingest --rebuild PATH...`", s.dir)
+	entries, err := os.ReadDir(docsDir)
+	if err != nil {
+		return indexMeta{}, fmt.Errorf("read index: %w", err)
+	}
+	var doc *Document
+	var vector []float32
+	segments, empty := 0, false
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".wseg") {
+			continue
+		}
+		segments++
+		if doc != nil {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(docsDir, e.Name()))
+		if err != nil {
+			continue
+		}
+		d, vs, err := decodeSegment(data)
+		switch {
+		case err != nil:
+		case len(vs) == 0:
+			empty = true
+		default:
+			doc, vector = d, vs[0]
+		}
+	}
+	meta := indexMeta{Format: indexFormat, Embedder: s.embedder.Name()}
+	switch {
+	case doc != nil:
+		got, err := s.embedder.Embed(ctx, []string{indexText(doc, 0)})
+		if err != nil {
+			return indexMeta{}, fmt.Errorf("%w: %s is %s; checking the %d documents in %s against embedder %q failed: %v; "+
+				"try again once the embedder answers, or %s", ErrIndexDamaged, metaPath(s.dir), state, segments, docsDir, meta.Embedder, err, fix)
+		}
+		if len(got) != 1 || cosine(got[0], vector) < sameVector {
+			return indexMeta{}, fmt.Errorf("%w: %s is %s, and the %d documents in %s were not built by embedder %q; %s",
+				ErrIndexDamaged, metaPath(s.dir), state, segments, docsDir, meta.Embedder, fix)
+		}
+		meta.Dim = len(vector)
+	case !empty:
+		return indexMeta{}, fmt.Errorf("%w: %s is %s, and none of the %d files in %s can be read; %s",
+			ErrIndexDamaged, metaPath(s.dir), state, segments, docsDir, fix)
+	}
+	b, _ := json.MarshalIndent(meta, "", "  ")
+	if err := writeFileAtomic(metaPath(s.dir), b, true); err != nil {
+		return indexMeta{}, fmt.Errorf("write index metadata: %w", err)
+	}
+	if err := syncDir(s.dir); err != nil {
+		return indexMeta{}, fmt.Errorf("write index metadata: %w", err)
+	}
+	s.logger.Warn("index.json was "+state+"; rewrote it from the segment files", "file", metaPath(s.dir),
+		"embedder", meta.Embedder, "documents", segments)
+	return meta, nil
+}
+
+// sameVector is the least cosine at which a recomputed vector counts as the stored one: the
+// local embedder reproduces its vectors exactly, a remote model to rounding, while another
+// model's vector for the same text lands far below.
+const sameVector = 0.999
+
+func cosine(a, b []float32) float64 {
+	if len(a) != len(b) || len(a) == 0 {
+		return 0
+	}
+	var dot, na, nb float64
+	for i := range a {
+		dot += float64(a[i]) * float64(b[i])
+		na += float64(a[i]) * float64(a[i])
+		nb += float64(b[i]) * float64(b[i])
+	}
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	return dot / math.Sqrt(na*nb)
 }
 
 // load reads every segment file, decoding on all cores.
@@ -546,7 +689,7 @@ func (s *Store) writeMeta(vectors [][][]float32) error {
 	meta := s.meta
 	s.mu.RUnlock()
 	if dim == 0 || meta.Dim == dim {
-		if _, err := os.Stat(filepath.Join(s.dir, "index.json")); err == nil {
+		if _, err := os.Stat(metaPath(s.dir)); err == nil {
 			return nil
 		}
 	}
@@ -557,7 +700,7 @@ func (s *Store) writeMeta(vectors [][][]float32) error {
 		meta.Dim = dim
 	}
 	b, _ := json.MarshalIndent(meta, "", "  ")
-	if err := writeFileAtomic(filepath.Join(s.dir, "index.json"), b, true); err != nil {
+	if err := writeFileAtomic(metaPath(s.dir), b, true); err != nil {
 		return fmt.Errorf("write index metadata: %w", err)
 	}
 	s.mu.Lock()
@@ -602,7 +745,7 @@ func (s *Store) removeAll() error {
 			return err
 		}
 	}
-	if err := os.Remove(filepath.Join(s.dir, "index.json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := os.Remove(metaPath(s.dir)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	return syncDir(docsDir)

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -231,5 +233,116 @@ func crashWriter(dir string) {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(4)
 		}
+	}
+}
+
+// otherEmbedder has the local embedder's name and dimension but other vectors, as a second
+// model of the same size would.
+type otherEmbedder struct{ LocalEmbedder }
+
+func (e otherEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	vs, err := e.LocalEmbedder.Embed(ctx, texts)
+	for _, v := range vs {
+		slices.Reverse(v)
+	}
+	return vs, err
+}
+
+// TestStoreRecoversIndexJSON checks a deleted or damaged index.json is rewritten from the
+// segment files when they belong to the configured embedder, with a warning, instead of the
+// index opening empty (deleted) or failing with a bare JSON error (damaged).
+func TestStoreRecoversIndexJSON(t *testing.T) {
+	for _, damage := range []string{"deleted", "truncated", "empty object"} {
+		t.Run(damage, func(t *testing.T) {
+			dir := t.TempDir()
+			put(t, openTest(t, dir), testDoc("a.txt", "苹果和香蕉", "香蕉和樱桃"), testDoc("b.txt", "火龙果"))
+			want, _ := os.ReadFile(filepath.Join(dir, "index.json"))
+			switch damage {
+			case "deleted":
+				os.Remove(filepath.Join(dir, "index.json"))
+			case "truncated":
+				os.WriteFile(filepath.Join(dir, "index.json"), want[:len(want)/2], 0o644)
+			case "empty object":
+				os.WriteFile(filepath.Join(dir, "index.json"), []byte("{}"), 0o644)
+			}
+			var logs strings.Builder
+			s, err := OpenStore(t.Context(), dir, LocalEmbedder{Dim: 64}, StoreOptions{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+			if err != nil {
+				t.Fatalf("open: %v", err)
+			}
+			if st := s.Stats(); st.Documents != 2 || st.Chunks != 3 || st.Dim != 64 {
+				t.Errorf("after recovery: %+v, want both documents", st)
+			}
+			if got, _ := os.ReadFile(filepath.Join(dir, "index.json")); string(got) != string(want) {
+				t.Errorf("index.json = %s, want %s", got, want)
+			}
+			if !strings.Contains(logs.String(), "rewrote it from the segment files") || !strings.Contains(logs.String(), "index.json") {
+				t.Errorf("recovery not logged:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+// TestStoreRefusesUnverifiableIndex checks that with index.json lost, segments another
+// embedder built (even one of the same dimension) are refused with a message naming the file
+// and the fix, and that --rebuild then discards them rather than mixing them with new ones.
+func TestStoreRefusesUnverifiableIndex(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		embedder Embedder
+		damage   []byte // nil deletes index.json
+	}{
+		{"deleted, other dimension", LocalEmbedder{Dim: 128}, nil},
+		{"deleted, same dimension", otherEmbedder{LocalEmbedder{Dim: 64}}, nil},
+		{"truncated, other dimension", LocalEmbedder{Dim: 128}, []byte(`{"format":1,"emb`)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			put(t, openTest(t, dir), testDoc("a.txt", "苹果和香蕉"), testDoc("b.txt", "火龙果"))
+			meta := filepath.Join(dir, "index.json")
+			if tc.damage == nil {
+				os.Remove(meta)
+			} else {
+				os.WriteFile(meta, tc.damage, 0o644)
+			}
+			_, err := OpenStore(t.Context(), dir, tc.embedder, StoreOptions{})
+			if !errors.Is(err, ErrIndexDamaged) {
+				t.Fatalf("err = %v, want ErrIndexDamaged", err)
+			}
+			for _, w := range []string{meta, "ingest --rebuild", "2 documents"} {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+			if _, statErr := os.Stat(meta); (statErr == nil) != (tc.damage != nil) {
+				t.Errorf("a refused open changed index.json (stat: %v)", statErr)
+			}
+
+			s, err := OpenStore(t.Context(), dir, tc.embedder, StoreOptions{Rebuild: true})
+			if err != nil {
+				t.Fatalf("rebuild: %v", err)
+			}
+			if _, err := s.Put(t.Context(), []*Document{testDoc("new.txt", "新文档")}, PutOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			s, err = OpenStore(t.Context(), dir, tc.embedder, StoreOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if docs := s.Documents(); len(docs) != 1 || docs[0].ID != "new.txt" {
+				t.Errorf("after rebuild the index holds %d documents, want only new.txt", len(docs))
+			}
+		})
+	}
+}
+
+// TestStoreNewerIndexFormat checks an index from a newer wenda is refused, not recovered over.
+func TestStoreNewerIndexFormat(t *testing.T) {
+	dir := t.TempDir()
+	put(t, openTest(t, dir), testDoc("a.txt", "内容"))
+	os.WriteFile(filepath.Join(dir, "index.json"), []byte(`{"format":9,"embedder":"local-v1/64"}`), 0o644)
+	_, err := OpenStore(t.Context(), dir, LocalEmbedder{Dim: 64}, StoreOptions{})
+	if err == nil || !strings.Contains(err.Error(), "newer wenda") || !strings.Contains(err.Error(), "index.json") {
+		t.Fatalf("err = %v, want a refusal naming index.json and a newer wenda", err)
 	}
 }
