@@ -112,6 +112,10 @@ func TestFollowUps(t *testing.T) {
 	if strings.Contains(ans.Text, "【广东省】") {
 		t.Errorf("那四川呢? answered with Guangdong:\n%s", ans.Text)
 	}
+	ans, _ = ask(t, e, rag.AskRequest{Question: "那浙江呢?", History: history}, false)
+	if ans.Abstained || !strings.Contains(ans.Text, "浙江") {
+		t.Errorf("那浙江呢? not answered about Zhejiang:\n%s", ans.Text)
+	}
 
 	// A follow-up of a refused question does not inherit the refusal.
 	refused := "盛世笔特的数字化规划是什么?"

@@ -302,15 +302,22 @@ func continueTopic(topic, own question) question {
 	inherit := func(ownList, topicList []string) []string {
 		if len(ownList) > 0 {
 			for _, t := range topicList {
-				replaced[t] = true
+				// The topic may already name the follow-up's own (a rewritten or combined query).
+				replaced[t] = !slices.Contains(ownList, t)
 			}
 			return ownList
 		}
 		return topicList
 	}
-	q.places = inherit(own.places, topic.places)
+	// Places and names are both what a question is about: "那广东省呢?" after a question about
+	// 盛世笔特 asks about Guangdong, not about 盛世笔特 in Guangdong.
+	if ownSubjects := slices.Concat(own.places, own.names); len(ownSubjects) > 0 {
+		inherit(ownSubjects, slices.Concat(topic.places, topic.names)) // marks the topic's replaced
+		q.places, q.names = own.places, own.names
+	} else {
+		q.places, q.names = topic.places, topic.names
+	}
 	q.years = inherit(own.years, topic.years)
-	q.names = inherit(own.names, topic.names)
 	seen := map[string]bool{}
 	q.words = nil
 	for _, w := range append(slices.Clone(own.words), topic.words...) {
