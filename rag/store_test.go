@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -166,10 +166,12 @@ func TestSearchModes(t *testing.T) {
 	}
 }
 
-// TestCrashDuringIngestLeavesLoadableIndex kills a writer process with SIGKILL at various
-// moments of an ingest and checks that the index still loads with every document written
-// before the writer started (in its old or new version, which the writer keeps rewriting),
-// and with no document half-written.
+// TestCrashDuringIngestLeavesLoadableIndex kills a writer process at various moments of an
+// ingest and checks that the index still loads with every document written before the writer
+// started (in its old or new version, which the writer keeps rewriting), and with no document
+// half-written. Each round waits until the writer has completed at least one batch before
+// killing it, and checks that batch is on disk, so no round passes by killing a writer that
+// never wrote.
 func TestCrashDuringIngestLeavesLoadableIndex(t *testing.T) {
 	if os.Getenv("WENDA_CRASH_WRITER") != "" {
 		crashWriter(os.Getenv("WENDA_CRASH_WRITER"))
@@ -186,11 +188,42 @@ func TestCrashDuringIngestLeavesLoadableIndex(t *testing.T) {
 	for round := range 10 {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashDuringIngestLeavesLoadableIndex$")
 		cmd.Env = append(os.Environ(), "WENDA_CRASH_WRITER="+dir)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(100+round*37) * time.Millisecond)
-		_ = cmd.Process.Signal(syscall.SIGKILL)
+		batches := make(chan struct{}, 1)
+		go func() {
+			sc := bufio.NewScanner(out)
+			for sc.Scan() {
+				if sc.Text() == crashBatchDone {
+					select {
+					case batches <- struct{}{}:
+					default:
+					}
+				}
+			}
+			close(batches)
+		}()
+		// The first batch is done; kill at a different moment of a later one each round.
+		select {
+		case _, ok := <-batches:
+			if !ok {
+				cmd.Wait()
+				t.Fatalf("round %d: the writer exited before writing a batch: %s", round, stderr.String())
+			}
+		case <-time.After(2 * time.Minute): // a guard against hanging, not a timing check
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("round %d: the writer wrote no batch: %s", round, stderr.String())
+		}
+		time.Sleep(time.Duration(round*7) * time.Millisecond)
+		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 
 		s := openTest(t, dir)
@@ -199,6 +232,11 @@ func TestCrashDuringIngestLeavesLoadableIndex(t *testing.T) {
 			got := s.Document(d.ID)
 			if got == nil || len(got.Chunks) != 2 {
 				t.Fatalf("round %d: early document %s lost or damaged: %+v", round, d.ID, got)
+			}
+		}
+		for j := range 10 {
+			if d := s.Document("late-" + strconv.Itoa(j) + ".txt"); d == nil || len(d.Chunks) != 3 {
+				t.Fatalf("round %d: late-%d.txt, written in a completed batch, is missing or damaged: %+v", round, j, d)
 			}
 		}
 		for _, d := range s.Documents() {
@@ -212,8 +250,11 @@ func TestCrashDuringIngestLeavesLoadableIndex(t *testing.T) {
 	}
 }
 
+// crashBatchDone is what the crash writer prints after each batch it has written.
+const crashBatchDone = "batch written"
+
 // crashWriter rewrites the early documents (alternating two versions, so a torn write would
-// destroy one) and adds late ones, forever, until it is killed.
+// destroy one) and adds late ones, forever, until it is killed. It reports each batch written.
 func crashWriter(dir string) {
 	s, err := OpenStore(context.Background(), dir, LocalEmbedder{Dim: 64}, StoreOptions{})
 	if err != nil {
@@ -233,6 +274,7 @@ func crashWriter(dir string) {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(4)
 		}
+		fmt.Println(crashBatchDone)
 	}
 }
 
