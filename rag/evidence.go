@@ -275,8 +275,23 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 		spans := evidenceSpans(runes)
 		chunkFolded := statedText(runes, spans)
 		prev := ""
+		// The subject is looked up once, before the chunk, then carried through its sentences:
+		// looking back from every sentence rebuilt up to 4,000 runes each time.
+		subject, gapFrom := s.subjectBefore(p, 0), 0
 		for _, sp := range spans {
 			text := string(runes[sp.Start:sp.End])
+			if slices.Contains(runes[gapFrom:sp.Start], '\n') {
+				subject = "" // a subject holds within its paragraph
+			}
+			gapFrom = sp.End
+			head := ""
+			if sp.Start == 0 {
+				head = s.sentenceHead(p) // the chunk starts mid-sentence ("川省“十四五”期间")
+			}
+			cur := subject
+			if r := leadingRegion(head + text); r != "" {
+				subject = r
+			}
 			folded := FoldText(text)
 			context := prev
 			if isQuestionSentence(text) {
@@ -288,13 +303,9 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 				continue
 			}
 			sent := sentence{passage: pi, start: sp.Start, end: sp.End, text: text, folded: folded}
-			if sp.Start == 0 {
-				if head := s.sentenceHead(p); head != "" {
-					sent.text = head + text // the chunk starts mid-sentence ("川省“十四五”期间")
-				}
-			}
+			sent.text = head + text
 			if !namesSubject(folded) {
-				sent.subject = s.subjectBefore(p, sp.Start)
+				sent.subject = cur
 			}
 			about := FoldText(sent.subject) + " " + meta // what the sentence is about
 			ctx := context + " " + about
