@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/wenda-dev/wenda/prompts"
@@ -144,7 +145,9 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 	if err != nil {
 		return nil, err
 	}
-	docs := e.docsLang()
+	// The documents' language is sampled only when it matters (a model to translate for, or a
+	// question not in Chinese): sampling on every question was 8% of an answer (pprof).
+	docs := sync.OnceValue(e.docsLang)
 	translated := e.translateQuery(ctx, query, docs)
 	if translated != "" {
 		// An English question over Chinese documents: search both, and weigh the evidence in
@@ -162,10 +165,10 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 	}
 	// Only the question's own names can be absent: a follow-up never inherits a refusal.
 	absent := e.Store.absentNames(own)
-	if translated == "" && own.lang != docs {
+	if translated == "" && own.lang != prompts.Chinese && own.lang != docs() {
 		// Untranslated, a name in another script ("Guangdong") may well be in the documents
 		// in theirs: only say a name is absent when it is written as they would write it.
-		absent = slices.DeleteFunc(absent, func(n string) bool { return (docs == prompts.Chinese) != strings.ContainsFunc(n, isCJK) })
+		absent = slices.DeleteFunc(absent, func(n string) bool { return (docs() == prompts.Chinese) != strings.ContainsFunc(n, isCJK) })
 	}
 	if followUp {
 		passages = e.Store.rerankByWords(q, ownWords, passages, k)
@@ -206,7 +209,11 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 		case len(absent) == 0 && bestAny >= answerCoverage:
 			return nearMiss(q, passages, sents, l)
 		}
-		return abstain(q, passages, sents, absent, l, docs)
+		docsLang := prompts.Chinese
+		if l == prompts.English {
+			docsLang = docs()
+		}
+		return abstain(q, passages, sents, absent, l, docsLang)
 	}
 	// With an LLM the model judges: it is skipped only when a name is absent from the documents
 	// or nothing retrieved bears on the question. Strict mode still never lets it answer from

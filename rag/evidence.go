@@ -242,14 +242,22 @@ func tokenMatch(w, folded string) float64 {
 	if len(want) == 0 {
 		return 0
 	}
-	have := map[Token]bool{}
-	eachToken(folded, func(t Token) { have[t] = true })
-	for _, t := range want {
-		if !have[t] {
-			return 0
+	// Scanned, not collected into a set: this runs for every Latin word of the question against
+	// every evidence sentence, and building a map each time was 8% of an answer (pprof).
+	found := 0
+	seen := make([]bool, len(want))
+	eachToken(folded, func(t Token) {
+		for i, x := range want {
+			if x == t && !seen[i] {
+				seen[i] = true
+				found++
+			}
 		}
+	})
+	if found == len(want) {
+		return 1
 	}
-	return 1
+	return 0
 }
 
 // minEvidenceRunes drops fragments too short to state anything ("01", "见下表").

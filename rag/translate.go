@@ -17,8 +17,12 @@ const translateTimeout = 10 * time.Second
 // translateQuery asks the model for the question in the documents' language, so that an English
 // question finds Chinese passages. It returns "" when there is no model, the languages agree,
 // or the translation fails (logged): the original query is then searched alone.
-func (e *Engine) translateQuery(ctx context.Context, query string, docs prompts.Lang) string {
-	if e.Generator == nil || prompts.Detect(query) == docs {
+func (e *Engine) translateQuery(ctx context.Context, query string, docsLang func() prompts.Lang) string {
+	if e.Generator == nil {
+		return ""
+	}
+	docs := docsLang()
+	if prompts.Detect(query) == docs {
 		return ""
 	}
 	system, err := prompts.Render(docs, "translate_system", nil)
