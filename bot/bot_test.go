@@ -491,9 +491,16 @@ func TestTokenNeverInErrorsOrLogs(t *testing.T) {
 	dead := httptest.NewServer(http.NotFoundHandler())
 	endpoint := dead.URL + "/bot%s/%s"
 	dead.Close()
-	_, err := New(context.Background(), Options{Token: testToken, Endpoint: endpoint, Asker: echoAsker})
+	var logs syncBuffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	b, err := New(Options{Token: testToken, Endpoint: endpoint, Asker: echoAsker, Logger: logger,
+		RetryMin: time.Millisecond, RetryMax: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.connect(context.Background())
 	if err == nil {
-		t.Fatal("New against a closed server succeeded")
+		t.Fatal("connecting to a closed server succeeded")
 	}
 	if strings.Contains(err.Error(), testToken) || strings.Contains(fmt.Sprintf("%+v", err), testToken) {
 		t.Errorf("error leaks the token: %v", err)
@@ -503,41 +510,33 @@ func TestTokenNeverInErrorsOrLogs(t *testing.T) {
 			t.Errorf("a wrapped error leaks the token: %v", e)
 		}
 	}
+	// Run keeps retrying, logging each failed attempt without the token.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	logs.waitFor(t, "cannot connect; retrying", 3, wait)
+	if s := b.State(); s != StateConnecting {
+		t.Errorf("state %q while Telegram cannot be reached, want %q", s, StateConnecting)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run cancelled while connecting returned %v, want nil", err)
+	}
 
 	// A running bot whose API goes away: polling errors are logged without the token.
-	var logs syncBuffer
-	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h := startBot(t, Options{Logger: logger})
 	h.api.push(private(5, "问题"))
 	h.api.waitFor("answer", wait, hasText("答:问题"))
 	h.api.srv.CloseClientConnections()
 	h.api.srv.Close()
-	time.Sleep(700 * time.Millisecond)
-	h.stop()
-	out := logs.String()
-	if !strings.Contains(out, "getUpdates failed") {
-		t.Errorf("no polling error was logged; the test did not exercise the path:\n%s", out)
+	logs.waitFor(t, "getUpdates failed", 1, wait)
+	if s := h.bot.State(); s != StateConnecting {
+		t.Errorf("state %q after polls failed, want %q", s, StateConnecting)
 	}
-	if strings.Contains(out, testToken) {
+	h.stop()
+	if out := logs.String(); strings.Contains(out, testToken) {
 		t.Errorf("logs leak the token:\n%s", out)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func TestUserErrors(t *testing.T) {

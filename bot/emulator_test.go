@@ -58,7 +58,7 @@ func TestEmulator(t *testing.T) {
 	engine := &rag.Engine{Store: store, Retriever: rag.Searcher{Store: store}, Conversations: convs}
 
 	const user, stranger = 1, 2
-	b, err := New(ctx, Options{
+	b, err := New(Options{
 		Token:           token,
 		Endpoint:        emu.Endpoint(),
 		Asker:           longAsker{engine},
