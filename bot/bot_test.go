@@ -451,6 +451,7 @@ func TestWebhook(t *testing.T) {
 		}
 		return false
 	})
+	waitState(t, h.bot, StateConnected, wait) // the bot has read setWebhook's answer
 	srv := httptest.NewServer(h.bot.WebhookHandler())
 	defer srv.Close()
 	body := `{"update_id":1,"message":{"message_id":3,"from":{"id":5,"is_bot":false,"first_name":"U"},"chat":{"id":5,"type":"private"},"date":1,"text":"网钩问题"}}`
