@@ -384,7 +384,9 @@ func startBot(t testing.TB, opts Options) *harness {
 	return runBot(t, newFakeAPI(t), opts)
 }
 
-// testOptions points opts at api and shortens connection retries.
+// testOptions points opts at api and shortens what would make tests wait in real time: the
+// pace of messages (a chat's and overall), streaming edits and connection retries. Tests of
+// those set their own values.
 func testOptions(api *fakeAPI, opts Options) Options {
 	if opts.Token == "" {
 		opts.Token = testToken
@@ -398,6 +400,15 @@ func testOptions(api *fakeAPI, opts Options) Options {
 	}
 	if opts.DrainTimeout == 0 {
 		opts.DrainTimeout = 2 * time.Second
+	}
+	if opts.ChatInterval == 0 {
+		opts.ChatInterval = time.Millisecond
+	}
+	if opts.GlobalPerSecond == 0 {
+		opts.GlobalPerSecond = 1000
+	}
+	if opts.EditInterval == 0 {
+		opts.EditInterval = 50 * time.Millisecond
 	}
 	if opts.RetryMin == 0 {
 		opts.RetryMin = 5 * time.Millisecond
