@@ -131,6 +131,7 @@ func TestHTMLRejectedFallsBackToPlainText(t *testing.T) {
 
 func TestRetryAfterHonoured(t *testing.T) {
 	t.Parallel() // mostly waiting; parallel tests start after the serial ones, TestStopLeavesNoGoroutines too
+
 	const unit = 100 * time.Millisecond // what retry_after counts in this test, instead of a second
 	h := startBot(t, Options{retryAfterUnit: unit})
 	h.api.failNext("sendMessage", 429, "Too Many Requests: retry after 2", 2)
