@@ -26,7 +26,7 @@ func routes(d *Deps) []route {
 	q, up := d.Limits.MaxQuestionBytes, d.Limits.MaxUploadBytes
 	return []route{
 		{method: "GET", path: "/healthz", public: true, handler: handleHealthz()},
-		{method: "GET", path: "/readyz", public: true, handler: handleReadyz(d.Ready, d.Documents)},
+		{method: "GET", path: "/readyz", public: true, handler: handleReadyz(d.Ready, d.Documents, d.Telegram)},
 		{method: "GET", path: "/metrics", public: true, handler: handleMetrics(d.Metrics)},
 		{method: "GET", path: "/openapi.json", public: true, handler: handleOpenAPI()},
 

@@ -38,6 +38,10 @@ type Deps struct {
 	Uploader  Uploader
 	// Ready reports whether the index is loaded and usable; nil means always ready.
 	Ready func() error
+	// Telegram reports the Telegram bot's state ("connected", "connecting", "unauthorized")
+	// for /readyz's detail; nil means no bot runs. It does not affect readiness: the HTTP API
+	// serves whatever the bot's state (docs/http.md says why).
+	Telegram func() string
 	// Logger receives one line per request and every internal error; nil discards.
 	Logger *slog.Logger
 	// APIKeys are the accepted bearer keys; empty means no authentication.

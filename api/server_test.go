@@ -237,6 +237,26 @@ func TestReadyz(t *testing.T) {
 	}
 }
 
+// TestReadyzTelegram: the bot's state is detail in the 200 body, whatever it is; without a
+// bot the field is absent.
+func TestReadyzTelegram(t *testing.T) {
+	for _, state := range []string{"", "connecting", "connected", "unauthorized"} {
+		d := realDeps(t)
+		if state != "" {
+			d.Telegram = func() string { return state }
+		}
+		res := do(t, newTestServer(t, d), "GET", "/readyz", "")
+		var body map[string]any
+		if err := json.Unmarshal(res.body, &body); err != nil {
+			t.Fatal(err)
+		}
+		got, has := body["telegram"]
+		if res.status != 200 || body["status"] != "ready" || has != (state != "") || (has && got != state) {
+			t.Errorf("telegram %q: /readyz %d %s", state, res.status, res.body)
+		}
+	}
+}
+
 func TestAskJSON(t *testing.T) {
 	srv := newTestServer(t, realDeps(t))
 	res := do(t, srv, "POST", "/v1/ask", `{"question":"数字化转型的失败率是多少"}`)

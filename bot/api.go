@@ -122,12 +122,12 @@ func isNotModified(err error) bool {
 }
 
 // retryAfter returns how long Telegram asked to wait (a 429), or 0.
-func retryAfter(err error) time.Duration {
+func (b *Bot) retryAfter(err error) time.Duration {
 	e, ok := apiError(err)
 	if !ok || e.RetryAfter <= 0 {
 		return 0
 	}
-	return time.Duration(e.RetryAfter) * time.Second
+	return time.Duration(e.RetryAfter) * b.opts.retryAfterUnit
 }
 
 // download fetches a file by its Telegram path, reading at most max bytes.

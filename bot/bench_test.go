@@ -70,6 +70,7 @@ func BenchmarkReplyLatency(b *testing.B) {
 // TestConversationSurvivesRestart checks a follow-up after the bot restarts is still
 // understood: history lives in the engine's conversation files, keyed by chat.
 func TestConversationSurvivesRestart(t *testing.T) {
+	t.Parallel() // mostly waiting; parallel tests start after the serial ones, TestStopLeavesNoGoroutines too
 	engine := sampleEngine(t)
 	first := startBot(t, Options{Asker: engine})
 	first.api.push(private(5, "数字化转型的失败率是多少?"))

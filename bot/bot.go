@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -92,6 +91,11 @@ type Options struct {
 	MinPollInterval time.Duration
 	// DrainTimeout bounds finishing queued work after Run's context ends (default 10s).
 	DrainTimeout time.Duration
+	// RetryMin and RetryMax bound the wait between attempts to connect while Telegram cannot
+	// be reached: it starts at RetryMin (default 1s) and doubles after each failure up to
+	// RetryMax (default 5 minutes), each wait drawn at random from its upper half.
+	RetryMin time.Duration
+	RetryMax time.Duration
 
 	// WebhookURL, when set, switches from long polling to a webhook: Run registers this public
 	// URL with Telegram, and WebhookHandler (mounted at it) receives the updates.
@@ -102,6 +106,9 @@ type Options struct {
 
 	// MessageLimit is the longest message in UTF-16 units (default MaxMessageUnits); tests lower it.
 	MessageLimit int
+
+	// retryAfterUnit is what Telegram's retry_after counts (a second); tests shorten it.
+	retryAfterUnit time.Duration
 }
 
 func (o *Options) defaults() {
@@ -131,6 +138,10 @@ func (o *Options) defaults() {
 	setD(&o.PollTimeout, 25*time.Second)
 	setD(&o.MinPollInterval, 100*time.Millisecond)
 	setD(&o.DrainTimeout, 10*time.Second)
+	setD(&o.RetryMin, time.Second)
+	setD(&o.RetryMax, 5*time.Minute)
+	o.RetryMax = max(o.RetryMax, o.RetryMin)
+	setD(&o.retryAfterUnit, time.Second)
 	if o.Endpoint == "" {
 		o.Endpoint = DefaultEndpoint
 	}
@@ -142,12 +153,17 @@ func (o *Options) defaults() {
 // Bot is a running Telegram front end. Create it with New, then call Run.
 type Bot struct {
 	opts   Options
-	log    *slog.Logger
-	api    telegram // sends; its calls end when life ends
-	base   *tgbotapi.BotAPI
 	client *http.Client
-	tr     *transport
-	self   tgbotapi.User
+	tr     *transport // the transport of every call once connected; it ends with life
+
+	// Set by connect, before connected turns true; read only after that (or by Run).
+	log  *slog.Logger
+	api  telegram // sends; its calls end when life ends
+	base *tgbotapi.BotAPI
+	self tgbotapi.User
+
+	connected atomic.Bool
+	state     atomic.Value // State
 
 	life     context.Context // ends after the drain that follows Run's context
 	kill     context.CancelFunc
@@ -174,9 +190,10 @@ type chatQueue struct {
 	jobs []job
 }
 
-// New connects to the Bot API (getMe checks the token) and returns a bot ready to Run. ctx
-// bounds that first call.
-func New(ctx context.Context, opts Options) (*Bot, error) {
+// New checks opts and returns a bot ready to Run. It makes no network call: Run connects, and
+// keeps trying while Telegram cannot be reached, so a bot can be created (and its
+// WebhookHandler mounted) before Telegram answers.
+func New(opts Options) (*Bot, error) {
 	opts.defaults()
 	if opts.Token == "" {
 		return nil, errors.New("telegram: no bot token")
@@ -188,14 +205,7 @@ func New(ctx context.Context, opts Options) (*Bot, error) {
 	if client == nil {
 		client = &http.Client{Timeout: opts.PollTimeout + 15*time.Second}
 	}
-	life, kill := context.WithCancel(context.WithoutCancel(ctx))
-	tr := &transport{ctx: ctx, client: client, token: opts.Token}
-	api, err := tgbotapi.NewBotAPIWithClient(opts.Token, opts.Endpoint, tr)
-	if err != nil {
-		kill()
-		return nil, fmt.Errorf("telegram: connect: %w", scrub(err, opts.Token))
-	}
-	tr.ctx = life
+	life, kill := context.WithCancel(context.Background())
 	if opts.WebhookURL != "" && opts.WebhookSecret == "" {
 		var b [24]byte
 		_, _ = rand.Read(b[:])
@@ -203,12 +213,9 @@ func New(ctx context.Context, opts Options) (*Bot, error) {
 	}
 	b := &Bot{
 		opts:     opts,
-		log:      opts.Logger.With("component", "telegram", "bot", api.Self.UserName),
-		api:      api,
-		base:     api,
+		log:      opts.Logger.With("component", "telegram"),
 		client:   client,
-		tr:       tr,
-		self:     api.Self,
+		tr:       &transport{ctx: life, client: client, token: opts.Token},
 		life:     life,
 		kill:     kill,
 		allowed:  idSet(opts.Allowed),
@@ -223,6 +230,7 @@ func New(ctx context.Context, opts Options) (*Bot, error) {
 		refused:  map[int64]bool{},
 		warned:   map[int64]time.Time{},
 	}
+	b.setState(StateConnecting)
 	return b, nil
 }
 
@@ -234,39 +242,36 @@ func idSet(ids []int64) map[int64]bool {
 	return m
 }
 
-// Username is the bot's Telegram username, without the @.
-func (b *Bot) Username() string { return b.self.UserName }
+// Username is the bot's Telegram username, without the @; empty until the bot has connected.
+func (b *Bot) Username() string {
+	if !b.connected.Load() {
+		return ""
+	}
+	return b.self.UserName
+}
 
 // WebhookSecret is the secret the webhook handler checks (set in Options or generated).
 func (b *Bot) WebhookSecret() string { return b.opts.WebhookSecret }
 
-// Run receives updates until ctx ends, by long polling or, with Options.WebhookURL, by
-// registering the webhook (updates then arrive through WebhookHandler). When ctx ends it stops
-// receiving, finishes queued work for up to Options.DrainTimeout, then cancels what is left and
-// returns once every goroutine it started has ended. Run may be called once.
+// Run connects to Telegram, retrying with backoff while it cannot be reached (see
+// Options.RetryMin), then receives updates until ctx ends: by long polling or, with
+// Options.WebhookURL, by registering the webhook (updates then arrive through WebhookHandler).
+// When ctx ends it stops receiving, finishes queued work for up to Options.DrainTimeout, then
+// cancels what is left and returns nil once every goroutine it started has ended. It returns
+// ErrUnauthorized, without retrying, when Telegram refuses the token, before or after
+// connecting. Run may be called once.
 func (b *Bot) Run(ctx context.Context) error {
-	var err error
-	if b.opts.WebhookURL != "" {
-		err = b.setWebhook()
-		if err == nil {
-			b.log.Info("telegram webhook registered")
+	err := b.connectLoop(ctx)
+	if err == nil {
+		if b.opts.WebhookURL != "" {
 			<-ctx.Done()
+		} else {
+			err = b.poll(ctx)
 		}
-	} else {
-		b.poll(ctx)
 	}
 	b.shutdown()
-	return err
-}
-
-func (b *Bot) setWebhook() error {
-	_, err := b.api.MakeRequest("setWebhook", tgbotapi.Params{
-		"url":             b.opts.WebhookURL,
-		"secret_token":    b.opts.WebhookSecret,
-		"allowed_updates": `["message"]`,
-	})
-	if err != nil {
-		return fmt.Errorf("telegram: set webhook: %w", scrub(err, b.opts.Token))
+	if errors.Is(err, ErrUnauthorized) {
+		return err
 	}
 	return nil
 }
@@ -289,9 +294,10 @@ func (b *Bot) shutdown() {
 	<-done
 }
 
-// poll long-polls getUpdates until ctx ends. The library takes no context, so the poller's
-// transport carries ctx: cancelling it aborts the poll in flight.
-func (b *Bot) poll(ctx context.Context) {
+// poll long-polls getUpdates until ctx ends, or Telegram refuses the token (ErrUnauthorized).
+// The library takes no context, so the poller's transport carries ctx: cancelling it aborts the
+// poll in flight. While polls fail the bot's state is connecting.
+func (b *Bot) poll(ctx context.Context) error {
 	poller := *b.base
 	poller.Client = &transport{ctx: ctx, client: b.client, token: b.opts.Token}
 	// A webhook left registered makes getUpdates fail with 409.
@@ -311,8 +317,14 @@ func (b *Bot) poll(ctx context.Context) {
 			if ctx.Err() != nil {
 				break
 			}
+			if isUnauthorized(err) {
+				b.setState(StateUnauthorized)
+				b.log.Info("telegram long polling stopped: the token was refused")
+				return ErrUnauthorized
+			}
+			b.setState(StateConnecting)
 			backoff = min(max(2*backoff, 500*time.Millisecond), 30*time.Second)
-			if d := retryAfter(err); d > 0 {
+			if d := b.retryAfter(err); d > 0 {
 				backoff = d
 			}
 			b.log.Warn("telegram: getUpdates failed; retrying", "err", scrub(err, b.opts.Token), "in", backoff)
@@ -320,6 +332,7 @@ func (b *Bot) poll(ctx context.Context) {
 			continue
 		}
 		backoff = 0
+		b.setState(StateConnected)
 		for _, u := range updates {
 			if u.UpdateID >= offset {
 				offset = u.UpdateID + 1
@@ -331,6 +344,7 @@ func (b *Bot) poll(ctx context.Context) {
 		}
 	}
 	b.log.Info("telegram long polling stopped")
+	return nil
 }
 
 // dispatch takes one update: it decides whether and how to answer and queues the work on the

@@ -52,6 +52,9 @@ func TestAnswerInPrivateChat(t *testing.T) {
 	if len(h.api.sent("sendChatAction")) == 0 {
 		t.Errorf("no typing indicator sent")
 	}
+	if h.api.pollCount() == 0 {
+		t.Errorf("the fake counted no getUpdates calls: TestWebhook's check that it does not poll would prove nothing")
+	}
 }
 
 type fakeLibrary []*rag.Document
@@ -127,8 +130,11 @@ func TestHTMLRejectedFallsBackToPlainText(t *testing.T) {
 }
 
 func TestRetryAfterHonoured(t *testing.T) {
-	h := startBot(t, Options{})
-	h.api.failNext("sendMessage", 429, "Too Many Requests: retry after 1", 1)
+	t.Parallel() // mostly waiting; parallel tests start after the serial ones, TestStopLeavesNoGoroutines too
+
+	const unit = 100 * time.Millisecond // what retry_after counts in this test, instead of a second
+	h := startBot(t, Options{retryAfterUnit: unit})
+	h.api.failNext("sendMessage", 429, "Too Many Requests: retry after 2", 2)
 	h.api.push(private(5, "问题"))
 	calls := h.api.waitFor("answer after 429", wait, hasText("答:问题"))
 	var failedAt, okAt time.Time
@@ -143,8 +149,8 @@ func TestRetryAfterHonoured(t *testing.T) {
 	if failedAt.IsZero() {
 		t.Fatalf("the 429 was never hit:\n%s", dumpCalls(calls))
 	}
-	if d := okAt.Sub(failedAt); d < 950*time.Millisecond {
-		t.Errorf("retried after %v; Telegram asked for 1s", d)
+	if d := okAt.Sub(failedAt); d < 2*unit {
+		t.Errorf("retried after %v; Telegram asked for %v", d, 2*unit)
 	}
 }
 
@@ -172,10 +178,12 @@ func TestAllowlist(t *testing.T) {
 	h.api.push(private(8, "还在吗"))
 	h.api.push(private(7, "问题"))
 	h.api.push(inGroup(-100, 8, "@wenda_test_bot 群里的问题")) // allowed chat, so user 8 may ask there
-	h.api.waitFor("answers", wait, func(c []sent) bool {
-		return len(messagesTo(c, 7)) == 1 && len(messagesTo(c, -100)) == 1
+	h.api.waitFor("answers and a refusal", wait, func(c []sent) bool {
+		return len(messagesTo(c, 7)) == 1 && len(messagesTo(c, -100)) == 1 && len(messagesTo(c, 8)) >= 1
 	})
-	time.Sleep(200 * time.Millisecond)
+	// The group's answer shows every update was dispatched (in order); stopping drains what
+	// the bot still meant to send, a second refusal included.
+	h.stop()
 	calls := h.api.sent()
 	refusals := messagesTo(calls, 8)
 	if len(refusals) != 1 || !strings.Contains(refusals[0].Text, "只对受邀的用户开放") {
@@ -195,24 +203,80 @@ func TestRateLimitPerUser(t *testing.T) {
 	for i := range 4 {
 		h.api.push(private(5, fmt.Sprintf("问题%d", i)))
 	}
-	calls := h.api.waitFor("two answers and a refusal", wait, func(c []sent) bool { return len(messagesTo(c, 5)) >= 3 })
-	time.Sleep(200 * time.Millisecond)
-	msgs := messagesTo(h.api.sent(), 5)
-	var answers, refusals int
-	for _, m := range msgs {
+	// Commands are not questions: /help still works. Its reply, queued behind the answers,
+	// is also the barrier after which nothing more may come.
+	h.api.push(private(5, "/help"))
+	h.api.waitFor("help despite the limit", wait, hasText("/sources"))
+	h.stop() // drains notices still in flight
+	calls := h.api.sent()
+	var answers, refusals, help int
+	for _, m := range messagesTo(calls, 5) {
 		switch {
 		case strings.HasPrefix(m.Text, "答:"):
 			answers++
 		case strings.Contains(m.Text, "太快"):
 			refusals++
+		case strings.Contains(m.Text, "/sources"):
+			help++
 		}
 	}
-	if answers != 2 || refusals != 1 || len(msgs) != 3 {
-		t.Errorf("answers=%d refusals=%d, want 2 and 1:\n%s", answers, refusals, dumpCalls(calls))
+	if answers != 2 || refusals != 1 || help != 1 || len(messagesTo(calls, 5)) != 4 {
+		t.Errorf("answers=%d refusals=%d help=%d, want 2, 1 and 1 and nothing else:\n%s", answers, refusals, help, dumpCalls(calls))
 	}
-	// Commands are not questions: /help still works.
-	h.api.push(private(5, "/help"))
-	h.api.waitFor("help despite the limit", wait, hasText("/sources"))
+}
+
+// TestSendPace checks the pace of messages: bursts of three per chat, then one per
+// ChatInterval; across chats, bursts of GlobalPerSecond, then that many a second. (The other
+// tests run with both paces fast.)
+func TestSendPace(t *testing.T) {
+	// gaps returns the times between the arrivals of consecutive messages.
+	gaps := func(msgs []sent) []time.Duration {
+		var out []time.Duration
+		for i := 1; i < len(msgs); i++ {
+			out = append(out, msgs[i].At.Sub(msgs[i-1].At))
+		}
+		return out
+	}
+	t.Run("chat", func(t *testing.T) {
+		const interval = 100 * time.Millisecond
+		h := startBot(t, Options{ChatInterval: interval})
+		for range 6 {
+			h.api.push(private(5, "/help"))
+		}
+		calls := h.api.waitFor("six replies", wait, func(c []sent) bool { return len(messagesTo(c, 5)) == 6 })
+		g := gaps(messagesTo(calls, 5))
+		// The first three are a burst; the fake stamps arrivals, so allow for latency.
+		for i, d := range g[2:] {
+			if d < interval*3/4 {
+				t.Errorf("message %d came %v after the previous one; want one per %v after a burst of 3", i+4, d, interval)
+			}
+		}
+		if burst := g[0] + g[1]; burst > interval {
+			t.Errorf("the first three messages took %v; want them at once", burst)
+		}
+	})
+	t.Run("global", func(t *testing.T) {
+		const perSecond = 10
+		h := startBot(t, Options{GlobalPerSecond: perSecond})
+		for c := range perSecond + 3 {
+			h.api.push(private(int64(200+c), "/help"))
+		}
+		calls := h.api.waitFor("a reply to every chat", wait, func(c []sent) bool {
+			return len(c) >= perSecond+3 && len(h.api.sent("sendMessage")) == perSecond+3
+		})
+		var msgs []sent
+		for _, c := range calls {
+			if c.Method == "sendMessage" {
+				msgs = append(msgs, c)
+			}
+		}
+		g := gaps(msgs)
+		for i, d := range g[perSecond-1:] {
+			if d < time.Second/perSecond*3/4 {
+				t.Errorf("message %d came %v after the previous one; want %d a second after a burst", i+perSecond+1, d, perSecond)
+			}
+		}
+	})
 }
 
 func TestGroups(t *testing.T) {
@@ -242,14 +306,19 @@ func TestGroups(t *testing.T) {
 		}(), ""},
 		{"unknown_command", inGroup(g, 3, "/weather"), ""},
 	}
-	for _, tc := range tests {
+	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			before := len(messagesTo(h.api.sent(), g))
 			h.api.push(tc.update)
 			if tc.wantText == "" {
-				time.Sleep(300 * time.Millisecond)
-				if after := messagesTo(h.api.sent(), g); len(after) != before {
-					t.Errorf("bot answered: %q", after[len(after)-1].Text)
+				// A barrier: a message the bot must answer, sent after. Updates are dispatched
+				// in order and a chat's replies leave in order, so once its answer is there, any
+				// reply to the first message would have come before it.
+				barrier := fmt.Sprintf("屏障%d", i)
+				h.api.push(inGroup(g, 1, "@wenda_test_bot "+barrier))
+				calls := h.api.waitFor("the barrier's answer", wait, hasText("答:"+barrier))
+				if after := messagesTo(calls, g)[before:]; len(after) != 1 || !strings.HasPrefix(after[0].Text, "答:"+barrier) {
+					t.Errorf("bot answered a message it should ignore:\n%s", dumpCalls(after))
 				}
 				return
 			}
@@ -294,20 +363,23 @@ func TestBusyBeyondQueue(t *testing.T) {
 	}
 }
 
-func TestStreamingEditsAtMostOncePerSecond(t *testing.T) {
+// TestStreamingEditsAtMostOncePerInterval streams an answer a delta every 20 ms; the message
+// must grow by edits at most once per EditInterval (production: 1 s; here 200 ms).
+func TestStreamingEditsAtMostOncePerInterval(t *testing.T) {
+	const interval = 200 * time.Millisecond
 	asker := askerFunc(func(ctx context.Context, req rag.AskRequest) (*rag.Answer, error) {
 		var text strings.Builder
 		for i := range 25 {
 			d := fmt.Sprintf("第%d句。", i)
 			text.WriteString(d)
 			req.OnDelta(d)
-			time.Sleep(100 * time.Millisecond)
+			time.Sleep(interval / 10) // the model's pace, not a wait for the bot
 		}
 		text.WriteString("[1]")
 		req.OnDelta("[1]")
 		return &rag.Answer{Text: text.String(), Sources: []rag.Source{{N: 1, Title: "T"}}}, nil
 	})
-	h := startBot(t, Options{Asker: asker})
+	h := startBot(t, Options{Asker: asker, EditInterval: interval})
 	start := time.Now()
 	h.api.push(private(5, "流式"))
 	calls := h.api.waitFor("final edit", 10*time.Second, func(c []sent) bool {
@@ -343,8 +415,10 @@ func TestStreamingEditsAtMostOncePerSecond(t *testing.T) {
 	}
 	prev := first.At
 	for _, e := range edits[:len(edits)-1] { // the final, formatted edit may follow sooner
-		if gap := e.At.Sub(prev); gap < 900*time.Millisecond {
-			t.Errorf("edit %v after the previous one; want at most one a second", gap)
+		// The fake stamps calls on arrival, so a gap may look shorter than the bot's by the
+		// difference of two requests' latencies; unthrottled edits would come every 20 ms.
+		if gap := e.At.Sub(prev); gap < interval*3/4 {
+			t.Errorf("edit %v after the previous one; want at most one per %v", gap, interval)
 		}
 		if e.MessageID != first.MessageID {
 			t.Errorf("edited message %d, want %d", e.MessageID, first.MessageID)
@@ -451,6 +525,7 @@ func TestWebhook(t *testing.T) {
 		}
 		return false
 	})
+	waitState(t, h.bot, StateConnected, wait) // the bot has read setWebhook's answer
 	srv := httptest.NewServer(h.bot.WebhookHandler())
 	defer srv.Close()
 	body := `{"update_id":1,"message":{"message_id":3,"from":{"id":5,"is_bot":false,"first_name":"U"},"chat":{"id":5,"type":"private"},"date":1,"text":"网钩问题"}}`
@@ -481,8 +556,13 @@ func TestWebhook(t *testing.T) {
 	if n := len(messagesTo(calls, 5)); n != 1 {
 		t.Errorf("%d answers, want 1 (only the request with the right secret counts)", n)
 	}
-	if len(h.api.sent("getUpdates")) != 0 {
-		t.Errorf("polled in webhook mode")
+	h.stop()
+	// TestAnswerInPrivateChat checks the fake does count polls.
+	if n := h.api.pollCount(); n != 0 {
+		t.Errorf("polled %d times in webhook mode", n)
+	}
+	if n := len(h.api.sent("deleteWebhook")); n != 0 {
+		t.Errorf("deleted the webhook %d times in webhook mode", n)
 	}
 }
 
@@ -491,9 +571,16 @@ func TestTokenNeverInErrorsOrLogs(t *testing.T) {
 	dead := httptest.NewServer(http.NotFoundHandler())
 	endpoint := dead.URL + "/bot%s/%s"
 	dead.Close()
-	_, err := New(context.Background(), Options{Token: testToken, Endpoint: endpoint, Asker: echoAsker})
+	var logs syncBuffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	b, err := New(Options{Token: testToken, Endpoint: endpoint, Asker: echoAsker, Logger: logger,
+		RetryMin: time.Millisecond, RetryMax: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.connect(context.Background())
 	if err == nil {
-		t.Fatal("New against a closed server succeeded")
+		t.Fatal("connecting to a closed server succeeded")
 	}
 	if strings.Contains(err.Error(), testToken) || strings.Contains(fmt.Sprintf("%+v", err), testToken) {
 		t.Errorf("error leaks the token: %v", err)
@@ -503,41 +590,33 @@ func TestTokenNeverInErrorsOrLogs(t *testing.T) {
 			t.Errorf("a wrapped error leaks the token: %v", e)
 		}
 	}
+	// Run keeps retrying, logging each failed attempt without the token.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	logs.waitFor(t, "cannot connect; retrying", 3, wait)
+	if s := b.State(); s != StateConnecting {
+		t.Errorf("state %q while Telegram cannot be reached, want %q", s, StateConnecting)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run cancelled while connecting returned %v, want nil", err)
+	}
 
 	// A running bot whose API goes away: polling errors are logged without the token.
-	var logs syncBuffer
-	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h := startBot(t, Options{Logger: logger})
 	h.api.push(private(5, "问题"))
 	h.api.waitFor("answer", wait, hasText("答:问题"))
 	h.api.srv.CloseClientConnections()
 	h.api.srv.Close()
-	time.Sleep(700 * time.Millisecond)
-	h.stop()
-	out := logs.String()
-	if !strings.Contains(out, "getUpdates failed") {
-		t.Errorf("no polling error was logged; the test did not exercise the path:\n%s", out)
+	logs.waitFor(t, "getUpdates failed", 1, wait)
+	if s := h.bot.State(); s != StateConnecting {
+		t.Errorf("state %q after polls failed, want %q", s, StateConnecting)
 	}
-	if strings.Contains(out, testToken) {
+	h.stop()
+	if out := logs.String(); strings.Contains(out, testToken) {
 		t.Errorf("logs leak the token:\n%s", out)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func TestUserErrors(t *testing.T) {

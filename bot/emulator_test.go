@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,6 +36,7 @@ func (a longAsker) Ask(ctx context.Context, req rag.AskRequest) (*rag.Answer, er
 // TestEmulator runs the scenario against the telegram-test-api emulator with the real
 // engine over the sample knowledge base.
 func TestEmulator(t *testing.T) {
+	t.Parallel() // mostly waiting; parallel tests start after the serial ones, TestStopLeavesNoGoroutines too
 	if testing.Short() {
 		t.Skip("end-to-end test")
 	}
@@ -58,7 +60,7 @@ func TestEmulator(t *testing.T) {
 	engine := &rag.Engine{Store: store, Retriever: rag.Searcher{Store: store}, Conversations: convs}
 
 	const user, stranger = 1, 2
-	b, err := New(ctx, Options{
+	b, err := New(Options{
 		Token:           token,
 		Endpoint:        emu.Endpoint(),
 		Asker:           longAsker{engine},
@@ -68,19 +70,25 @@ func TestEmulator(t *testing.T) {
 		Allowed:         []int64{user},
 		PollTimeout:     time.Second,
 		MinPollInterval: 50 * time.Millisecond,
+		// The emulator does not rate limit; TestSendPace checks the pace against the fake.
+		ChatInterval: 10 * time.Millisecond,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	runCtx, stop := context.WithCancel(ctx)
+	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- b.Run(runCtx) }()
-	defer func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	}()
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		})
+	}
+	defer stop()
 
 	steps := []struct {
 		name, say string
@@ -136,7 +144,12 @@ func TestEmulator(t *testing.T) {
 		t.Errorf("stranger got %q, want one polite refusal", got)
 	}
 	emu.Say(stranger, "数字化转型的失败率是多少?")
-	time.Sleep(500 * time.Millisecond)
+	// A barrier instead of a wait: once the user's later message is answered, the stranger's
+	// was dispatched; stopping the bot drains any notice still in flight.
+	before := len(emu.Replies(user))
+	emu.Say(user, "/help")
+	emu.Await(user, before, 1, "help after the stranger")
+	stop()
 	if n := len(emu.Replies(stranger)); n != 1 {
 		t.Errorf("stranger got %d messages, want only the one refusal", n)
 	}

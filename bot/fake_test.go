@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -36,16 +37,19 @@ type fakeAPI struct {
 	t   testing.TB
 	srv *httptest.Server
 
-	mu       sync.Mutex
-	updates  []tgbotapi.Update
-	nextUpd  int
-	nextMsg  int
-	calls    []sent
-	changed  chan struct{} // closed and replaced on every change
-	fail     map[string][]apiFailure
-	files    map[string][]byte
-	actionOK bool
-	gotToken []string // tokens seen in request paths
+	mu        sync.Mutex
+	updates   []tgbotapi.Update
+	nextUpd   int
+	nextMsg   int
+	calls     []sent
+	changed   chan struct{} // closed and replaced on every change
+	fail      map[string][]apiFailure
+	files     map[string][]byte
+	actionOK  bool
+	gotToken  []string      // tokens seen in request paths
+	polls     int           // getUpdates calls, which are not recorded in calls
+	getMes    int           // getMe calls, answered or failed
+	getMeGate chan struct{} // when set, getMe waits for it to be closed
 }
 
 type apiFailure struct {
@@ -169,7 +173,23 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		f.t.Errorf("fake API: bad form: %v", err)
 	}
 	f.mu.Lock()
+	gate := f.getMeGate
+	f.mu.Unlock()
+	if method == "getMe" && gate != nil {
+		select {
+		case <-gate:
+		case <-r.Context().Done():
+			return
+		}
+	}
+	f.mu.Lock()
 	f.gotToken = append(f.gotToken, token)
+	switch method {
+	case "getUpdates":
+		f.polls++
+	case "getMe":
+		f.getMes++
+	}
 	if fs := f.fail[method]; len(fs) > 0 {
 		fl := fs[0]
 		f.fail[method] = fs[1:]
@@ -358,10 +378,19 @@ type harness struct {
 	stop func()
 }
 
+// startBot runs a bot against a new fake API, with the test defaults of testOptions.
 func startBot(t testing.TB, opts Options) *harness {
 	t.Helper()
-	api := newFakeAPI(t)
-	opts.Token = testToken
+	return runBot(t, newFakeAPI(t), opts)
+}
+
+// testOptions points opts at api and shortens what would make tests wait in real time: the
+// pace of messages (a chat's and overall), streaming edits and connection retries. Tests of
+// those set their own values.
+func testOptions(api *fakeAPI, opts Options) Options {
+	if opts.Token == "" {
+		opts.Token = testToken
+	}
 	opts.Endpoint = api.endpoint()
 	if opts.Asker == nil {
 		opts.Asker = echoAsker
@@ -372,7 +401,29 @@ func startBot(t testing.TB, opts Options) *harness {
 	if opts.DrainTimeout == 0 {
 		opts.DrainTimeout = 2 * time.Second
 	}
-	b, err := New(context.Background(), opts)
+	if opts.ChatInterval == 0 {
+		opts.ChatInterval = time.Millisecond
+	}
+	if opts.GlobalPerSecond == 0 {
+		opts.GlobalPerSecond = 1000
+	}
+	if opts.EditInterval == 0 {
+		opts.EditInterval = 50 * time.Millisecond
+	}
+	if opts.RetryMin == 0 {
+		opts.RetryMin = 5 * time.Millisecond
+	}
+	if opts.RetryMax == 0 {
+		opts.RetryMax = 50 * time.Millisecond
+	}
+	return opts
+}
+
+// runBot creates a bot for api and runs it until the test ends or stop is called; stop fails
+// the test if Run returns an error. The bot may still be connecting when runBot returns.
+func runBot(t testing.TB, api *fakeAPI, opts Options) *harness {
+	t.Helper()
+	b, err := New(testOptions(api, opts))
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -440,4 +491,89 @@ func messagesTo(calls []sent, chat int64) []sent {
 		}
 	}
 	return out
+}
+
+// pollCount is how many getUpdates calls the fake has received.
+func (f *fakeAPI) pollCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.polls
+}
+
+// getMeCount is how many getMe calls the fake has received.
+func (f *fakeAPI) getMeCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.getMes
+}
+
+// holdGetMe makes getMe calls wait until release is called, so a test can look at a bot that
+// has not connected yet.
+func (f *fakeAPI) holdGetMe() (release func()) {
+	gate := make(chan struct{})
+	f.mu.Lock()
+	f.getMeGate = gate
+	f.mu.Unlock()
+	var once sync.Once
+	return func() { once.Do(func() { close(gate) }) }
+}
+
+// syncBuffer is a log destination that tests can read while the bot writes, and wait on.
+type syncBuffer struct {
+	mu      sync.Mutex
+	b       bytes.Buffer
+	changed chan struct{}
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.changed != nil {
+		close(s.changed)
+		s.changed = nil
+	}
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// waitFor waits until sub appears n times in the log, failing the test after timeout.
+func (s *syncBuffer) waitFor(t testing.TB, sub string, n int, timeout time.Duration) string {
+	t.Helper()
+	deadline := time.After(timeout)
+	for {
+		s.mu.Lock()
+		out := s.b.String()
+		if s.changed == nil {
+			s.changed = make(chan struct{})
+		}
+		ch := s.changed
+		s.mu.Unlock()
+		if strings.Count(out, sub) >= n {
+			return out
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			t.Fatalf("timed out waiting for %d × %q in the log:\n%s", n, sub, out)
+			return ""
+		}
+	}
+}
+
+// waitState waits until the bot reports want, failing the test after timeout. The bot has no
+// notification for its state, so this checks every few milliseconds.
+func waitState(t testing.TB, b *Bot, want State, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for b.State() != want {
+		if time.Now().After(deadline) {
+			t.Fatalf("bot state %q after %v, want %q", b.State(), timeout, want)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }

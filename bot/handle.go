@@ -582,7 +582,7 @@ const maxRetries = 3
 func (b *Bot) retry(ctx context.Context, call func() error) error {
 	for attempt := 0; ; attempt++ {
 		err := call()
-		d := retryAfter(err)
+		d := b.retryAfter(err)
 		if d == 0 || attempt == maxRetries {
 			return scrub(err, b.opts.Token)
 		}

@@ -17,8 +17,9 @@ const maxUpdateBytes = 1 << 20
 
 // WebhookHandler receives updates that Telegram posts to Options.WebhookURL. It accepts only
 // POST requests carrying the webhook's secret token, queues the update and answers at once, so
-// Telegram never waits for an answer to be written. Mount it at the path of WebhookURL
-// (wenda serve uses POST /telegram/webhook).
+// Telegram never waits for an answer to be written. Until Run has connected it answers 503.
+// Mount it at the path of WebhookURL (wenda serve uses POST /telegram/webhook) before serving:
+// it can be created as soon as New returns.
 func (b *Bot) WebhookHandler() http.Handler {
 	secret := []byte(b.opts.WebhookSecret)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -30,6 +31,12 @@ func (b *Bot) WebhookHandler() http.Handler {
 		got := []byte(r.Header.Get(SecretHeader))
 		if len(secret) == 0 || subtle.ConstantTimeCompare(got, secret) != 1 {
 			http.Error(w, "forbidden", http.StatusForbidden)
+			return
+		}
+		if !b.connected.Load() {
+			// The route exists from the start; Telegram retries what it could not deliver.
+			w.Header().Set("Retry-After", "5")
+			http.Error(w, "not connected to Telegram yet", http.StatusServiceUnavailable)
 			return
 		}
 		var u tgbotapi.Update

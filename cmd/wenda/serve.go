@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/wenda-dev/wenda/api"
+	"github.com/wenda-dev/wenda/bot"
 	"github.com/wenda-dev/wenda/config"
 	"github.com/wenda-dev/wenda/ingest"
 )
@@ -67,6 +68,17 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout, 
 	for i, k := range cfg.APIKeys {
 		keys[i] = k.Reveal()
 	}
+	mux := http.NewServeMux()
+	// The bot is created (and its webhook route mounted) before serving, but connects in the
+	// background: Telegram being unreachable never keeps the HTTP API from starting.
+	var tg *bot.Bot
+	var tgState func() string
+	if cfg.TelegramToken != "" {
+		if tg, err = newTelegram(a, mux); err != nil {
+			return err
+		}
+		tgState = func() string { return string(tg.State()) }
+	}
 	handler := api.NewServer(api.Deps{
 		Asker:     a.engine,
 		Searcher:  a.searcher,
@@ -78,13 +90,13 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout, 
 			}
 			return nil
 		},
+		Telegram:     tgState,
 		Logger:       logger,
 		APIKeys:      keys,
 		AllowedHosts: cfg.AllowedHosts,
 		Metrics:      metrics,
 		Limits:       httpLimits(cfg),
 	})
-	mux := http.NewServeMux()
 	mux.Handle("/", handler)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -131,13 +143,8 @@ func serve(ctx context.Context, cfg config.Config, logger *slog.Logger, stdout, 
 			}})
 		})
 	}
-	if cfg.TelegramToken != "" {
-		waitBot, err := startTelegram(bg, a, mux)
-		if err != nil {
-			ln.Close()
-			return fmt.Errorf("telegram: %w", err)
-		}
-		wg.Go(waitBot)
+	if tg != nil {
+		wg.Go(func() { runTelegram(bg, tg, logger) })
 	}
 
 	serveErr := make(chan error, 1)

@@ -2,14 +2,20 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"errors"
+	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/wenda-dev/wenda/bot"
 )
 
 // telegramWebhookPath is where wenda serve receives Telegram's updates in webhook mode.
 const telegramWebhookPath = "/telegram/webhook"
+
+// telegramRetry overrides the bot's connection backoff (zero: the bot's defaults, 1 s doubling
+// to 5 minutes); tests shorten it.
+var telegramRetry struct{ min, max time.Duration }
 
 // telegramOptions builds the bot's options from the app: long polling, or a webhook when
 // WENDA_TELEGRAM_WEBHOOK_URL is set (see docs/telegram.md).
@@ -23,6 +29,8 @@ func telegramOptions(a *app) bot.Options {
 		Logger:        a.logger,
 		WebhookURL:    a.cfg.TelegramWebhookURL,
 		WebhookSecret: a.cfg.TelegramWebhookSecret.Reveal(),
+		RetryMin:      telegramRetry.min,
+		RetryMax:      telegramRetry.max,
 	}
 	// Interfaces get a value only when there is one: a nil pointer in an interface is not nil.
 	if a.store != nil {
@@ -37,29 +45,35 @@ func telegramOptions(a *app) bot.Options {
 	return opts
 }
 
-// startTelegram connects the Telegram bot (checking the token with getMe) and runs it in the
-// background until ctx ends: long polling by default, or, with a webhook URL configured, on
-// mux at POST /telegram/webhook. wenda serve calls it when TELEGRAM_BOT_TOKEN is set, and
-// calls the returned wait after cancelling ctx, so queued answers drain before exit.
-func startTelegram(ctx context.Context, a *app, mux *http.ServeMux) (wait func(), err error) {
+// newTelegram creates the Telegram bot without reaching Telegram, and in webhook mode mounts
+// its handler on mux at POST /telegram/webhook, before the server starts: the handler answers
+// 503 until the bot has connected, so mux is never changed while serving. wenda serve calls it
+// when TELEGRAM_BOT_TOKEN is set, then runTelegram.
+func newTelegram(a *app, mux *http.ServeMux) (*bot.Bot, error) {
 	opts := telegramOptions(a)
-	b, err := bot.New(ctx, opts)
+	b, err := bot.New(opts)
 	if err != nil {
-		return nil, err // already free of the token
+		return nil, err // a bug in the wiring (no asker), never the token
 	}
 	if opts.WebhookURL != "" {
 		mux.Handle("POST "+telegramWebhookPath, b.WebhookHandler())
 	}
-	a.logger.Info("telegram bot connected", "username", b.Username(), "webhook", opts.WebhookURL != "",
-		"allowlist", len(opts.Allowed), "admins", len(opts.Admins))
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := b.Run(ctx); err != nil {
-			a.logger.Error("telegram bot stopped", "err", fmt.Errorf("telegram: %w", err))
-			return
-		}
-		a.logger.Info("telegram bot stopped")
-	}()
-	return func() { <-done }, nil
+	return b, nil
+}
+
+// runTelegram runs the bot until ctx ends: it connects (retrying while Telegram cannot be
+// reached; the HTTP API serves meanwhile), then answers, and after ctx ends drains queued
+// answers before returning. A token Telegram refuses stops the bot for good, with one error
+// line; the HTTP API keeps serving and /readyz says "unauthorized".
+func runTelegram(ctx context.Context, b *bot.Bot, logger *slog.Logger) {
+	err := b.Run(ctx)
+	switch {
+	case errors.Is(err, bot.ErrUnauthorized):
+		logger.Error("telegram bot stopped: Telegram refused TELEGRAM_BOT_TOKEN; get the bot's token from @BotFather and restart (the HTTP API keeps serving)",
+			"component", "telegram")
+	case err != nil:
+		logger.Error("telegram bot stopped", "component", "telegram", "err", err)
+	default:
+		logger.Info("telegram bot stopped", "component", "telegram")
+	}
 }
