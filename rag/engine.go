@@ -185,20 +185,25 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 			return true
 		})
 	}
-	var best, bestAny float64
+	// best is the score of the best sentence that may answer; bestNear of the best that would
+	// if it were about what was asked (a near-miss); bestAny of any, for the model's gate.
+	var best, bestNear, bestAny float64
 	if len(sents) > 0 {
-		if sents[0].fits() {
+		if sents[0].answers() {
 			best = sents[0].score
 		}
 		for _, s := range sents {
 			bestAny = max(bestAny, s.score)
+			if !s.fits() && !s.figureless {
+				bestNear = max(bestNear, s.score)
+			}
 		}
 	}
 	if log := e.logger(); log.Enabled(ctx, slog.LevelDebug) {
 		log.Debug("assessed question", "query", query, "kind", q.kind, "words", q.words, "places", q.places,
-			"years", q.years, "names", q.names, "absent", absent, "passages", len(passages), "best", best, "best_any", bestAny)
+			"years", q.years, "names", q.names, "absent", absent, "passages", len(passages), "best", best, "best_near", bestNear, "best_any", bestAny)
 		for _, s := range sents[:min(5, len(sents))] {
-			log.Debug("evidence", "score", s.score, "unmet", s.unmet, "subject", s.subject, "text", s.text)
+			log.Debug("evidence", "score", s.score, "unmet", s.unmet, "figureless", s.figureless, "subject", s.subject, "text", s.text)
 		}
 	}
 	answerable := len(absent) == 0 && best >= answerCoverage
@@ -206,7 +211,7 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 		switch {
 		case answerable:
 			return e.extractive(q, passages, sents, l)
-		case len(absent) == 0 && bestAny >= answerCoverage:
+		case len(absent) == 0 && bestNear >= answerCoverage:
 			return nearMiss(q, passages, sents, l)
 		}
 		docsLang := prompts.Chinese

@@ -49,10 +49,17 @@ type sentence struct {
 	// unmet are the question's constraints (places, years, names) neither the sentence nor its
 	// context states; empty when the sentence fits the question.
 	unmet []string
+	// figureless: the question asks for a figure (how many, which year) the sentence does not
+	// state.
+	figureless bool
 }
 
 // fits reports whether the sentence meets every constraint of the question.
 func (s sentence) fits() bool { return len(s.unmet) == 0 }
+
+// answers reports whether the sentence may answer the question: it fits, and states a figure
+// when one is asked for.
+func (s sentence) answers() bool { return s.fits() && !s.figureless }
 
 // Evidence weights.
 const (
@@ -307,7 +314,8 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 				continue
 			}
 			prev = folded
-			if sp.End-sp.Start < minEvidenceRunes || isCaption(text) || restates(qset, folded) {
+			restated := restates(qset, folded) && (q.figure == wantNoFigure || !statesFigure(q.figure, folded))
+			if sp.End-sp.Start < minEvidenceRunes || isCaption(text) || restated {
 				continue
 			}
 			sent := sentence{passage: pi, start: sp.Start, end: sp.End, text: text, folded: folded}
@@ -338,10 +346,17 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 				}
 			}
 			sent.unmet = unmetConstraints(q, folded, context, about, chunkFolded)
+			sent.figureless = !statesFigure(q.figure, folded)
 			out = append(out, sent)
 		}
 	}
 	slices.SortStableFunc(out, func(a, b sentence) int {
+		if a.answers() != b.answers() {
+			if a.answers() {
+				return -1
+			}
+			return 1
+		}
 		if a.fits() != b.fits() {
 			if a.fits() {
 				return -1
@@ -419,14 +434,17 @@ func statedText(runes []rune, spans []Span) string {
 }
 
 // unmetConstraints returns the question's places, years and names that a sentence does not
-// state where they would have to be: a year in the sentence or the one before it; a place in
+// state where they would have to be: a year in the sentence or the one before it (and, when a
+// quantity is asked for, not only beside another year's figure); a place in
 // the sentence, its subject, or the document's title or section (about), not merely nearby,
 // which may be another province's plan; a name anywhere in the chunk or its title.
 func unmetConstraints(q question, sent, prev, about, chunk string) []string {
 	ctx := about
 	var unmet []string
 	for _, y := range q.years {
-		if tokenMatch(y, sent) == 0 && tokenMatch(y, prev) == 0 {
+		switch {
+		case tokenMatch(y, sent) == 0 && tokenMatch(y, prev) == 0,
+			q.figure == wantQuantity && tokenMatch(y, sent) > 0 && yearOfAnotherFigure(sent, y):
 			unmet = append(unmet, y+"年")
 		}
 	}

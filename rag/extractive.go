@@ -56,7 +56,7 @@ func fact(passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
 	runes := 0
 	seen := map[string]bool{}
 	for _, s := range sents {
-		if len(picked) == maxAnswerSentences || !s.fits() || s.score < keepRatio*sents[0].score {
+		if len(picked) == maxAnswerSentences || !s.answers() || s.score < keepRatio*sents[0].score {
 			break
 		}
 		if len(picked) > 0 && s.direct < keepRatio*sents[0].direct {
@@ -125,6 +125,11 @@ func defines(sentence, term string) bool {
 // explain answers why and how: the topic sentence, then the sentences after it that give the
 // reasons or steps ("GE数字化转型还谈不上失败,但绝称不上成功" is followed by why).
 func (e *Engine) explain(passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
+	if introducesList(sents[0].text) {
+		if ps, items := e.enumeration(passages, sents[0]); len(items) > 0 {
+			return itemized(ps, sents[0], items, lang)
+		}
+	}
 	picked := []sentence{sents[0]}
 	runes := utf8.RuneCountInString(sents[0].text)
 	for _, s := range e.following(passages, sents[0]) {
@@ -288,6 +293,18 @@ func quoted(passages []Passage, picked []sentence, lang prompts.Lang) *Answer {
 	return &Answer{Text: b.String(), Sources: cites.sources}
 }
 
+// itemized writes a sentence that announces a list, then its items one per line, each with its
+// [n].
+func itemized(passages []Passage, lead sentence, items []sentence, lang prompts.Lang) *Answer {
+	cites := newCitations(passages)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s[%d]", withSubject(lead.subject, quote(cleanQuote(lead.text))), cites.number(lead.passage))
+	for _, s := range items {
+		fmt.Fprintf(&b, "\n- %s[%d]", quote(cleanQuote(s.text)), cites.number(s.passage))
+	}
+	return &Answer{Text: b.String(), Sources: cites.sources}
+}
+
 // sortByPosition orders sentences as they stand in the documents.
 func sortByPosition(passages []Passage, sents []sentence) {
 	slices.SortFunc(sents, func(a, b sentence) int {
@@ -306,7 +323,7 @@ func sortByPosition(passages []Passage, sents []sentence) {
 // than the one asked about: it says so, then quotes what they do give, labelled with whom it
 // is about. It is an abstention: the question as asked is not answered.
 func nearMiss(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
-	best := slices.IndexFunc(sents, func(s sentence) bool { return !s.fits() && s.score >= answerCoverage })
+	best := slices.IndexFunc(sents, func(s sentence) bool { return !s.fits() && !s.figureless && s.score >= answerCoverage })
 	var unmet []string
 	for _, u := range sents[best].unmet {
 		unmet = append(unmet, q.asWritten(u))
@@ -322,7 +339,7 @@ func nearMiss(q question, passages []Passage, sents []sentence, lang prompts.Lan
 		if len(lines) == 2 || s.score < answerCoverage || s.score < keepRatio*sents[best].score {
 			break
 		}
-		if s.fits() || seen[s.folded] {
+		if s.fits() || s.figureless || seen[s.folded] {
 			continue
 		}
 		seen[s.folded] = true

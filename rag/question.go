@@ -57,6 +57,8 @@ type question struct {
 	folded string // FoldText(text): lower case, half width, Simplified
 	lang   prompts.Lang
 	kind   questionKind
+	// figure is the figure the question asks for, if any (figure.go).
+	figure figureWant
 	// words are the content words, folded, each once, in question order.
 	words []string
 	// years, places and names constrain the answer: each must be stated in the evidence or its
@@ -74,6 +76,7 @@ type question struct {
 func readQuestion(q string) question {
 	folded := FoldText(q)
 	out := question{text: q, folded: folded, lang: prompts.Detect(q), kind: kindOf(folded)}
+	out.figure = figureWanted(out.kind, folded)
 	add := func(list *[]string, w string) {
 		if !slices.Contains(*list, w) {
 			*list = append(*list, w)
@@ -98,6 +101,9 @@ func readQuestion(q string) question {
 			w := words[i]
 			if scaffoldWords[w.Text] {
 				continue
+			}
+			if i > 0 && words[i-1].Text == "哪" && strings.HasPrefix(w.Text, "一") {
+				continue // 哪一年, 哪一家: the question word, cut in two
 			}
 			if p, ok := placeName(w.Text); ok {
 				add(&out.places, p)
@@ -277,6 +283,9 @@ func allCJK(s string) bool {
 }
 
 func kindOf(folded string) questionKind {
+	if asksForSeveral(folded) && !strings.Contains(folded, "为什么") {
+		return kindList
+	}
 	padded := " " + folded + " "
 	for _, c := range kindCues {
 		for _, cue := range c.cues {
@@ -286,6 +295,20 @@ func kindOf(folded string) questionKind {
 		}
 	}
 	return kindFact
+}
+
+// asksForSeveral reports whether a question asks for a counted set: 哪四类, 哪两个, 哪几种.
+func asksForSeveral(folded string) bool {
+	for i, r := range []rune(folded) {
+		if r != '哪' {
+			continue
+		}
+		next, _ := utf8.DecodeRuneInString(string([]rune(folded)[i+1:]))
+		if strings.ContainsRune("二两三四五六七八九十几", next) {
+			return true
+		}
+	}
+	return false
 }
 
 // isYear reports whether s is a four-digit year from 1900 to 2099.

@@ -15,6 +15,14 @@ import (
 var regions = strings.Fields(`北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南
 	广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门`)
 
+// countries are the countries and unions documents in Chinese most often write about: a
+// paragraph opening "(1)美国致力于……" is about the United States until the next one opens.
+var countries = strings.Fields(`中国 美国 英国 法国 德国 日本 韩国 朝鲜 俄罗斯 印度 加拿大 澳大利亚 新西兰 意大利 西班牙 葡萄牙
+	荷兰 比利时 瑞士 瑞典 挪威 丹麦 芬兰 爱尔兰 奥地利 波兰 希腊 土耳其 以色列 沙特 阿联酋 伊朗 埃及 南非 巴西 阿根廷 墨西哥
+	智利 新加坡 马来西亚 泰国 越南 印度尼西亚 印尼 菲律宾 巴基斯坦 欧盟`)
+
+func init() { regions = append(regions, countries...) }
+
 var regionSuffixes = []string{"壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市"}
 
 // placeName returns the region's short name when word names one ("江苏省" → "江苏").
