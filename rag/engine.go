@@ -211,7 +211,9 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 		switch {
 		case answerable:
 			return e.extractive(q, passages, sents, l)
-		case len(absent) == 0 && bestNear >= answerCoverage:
+		case len(absent) == 0 && bestNear >= answerCoverage && (l != prompts.English || docs() != prompts.Chinese):
+			// An English question over Chinese documents cannot be told apart from a near
+			// miss offline: its words are not theirs. It is told to ask in Chinese instead.
 			return nearMiss(q, passages, sents, l)
 		}
 		docsLang := prompts.Chinese

@@ -288,7 +288,7 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 		runes := []rune(p.Chunk.Text)
 		meta := FoldText(p.Title + " " + strings.Join(p.Chunk.Section, " "))
 		spans := evidenceSpans(runes)
-		chunkFolded := statedText(runes, spans)
+		chunkFolded := "" // statedText, built when a name needs it
 		prev := ""
 		// The subject is looked up once, before the chunk, then carried through its sentences:
 		// looking back from every sentence rebuilt up to 4,000 runes each time.
@@ -314,8 +314,7 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 				continue
 			}
 			prev = folded
-			restated := restates(qset, folded) && (q.figure == wantNoFigure || !statesFigure(q.figure, folded))
-			if sp.End-sp.Start < minEvidenceRunes || isCaption(text) || restated {
+			if sp.End-sp.Start < minEvidenceRunes || isCaption(text) {
 				continue
 			}
 			sent := sentence{passage: pi, start: sp.Start, end: sp.End, text: text, folded: folded}
@@ -345,8 +344,19 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 					sent.score += kindBonus
 				}
 			}
+			// Only a sentence holding much of the question can restate it; the check builds a
+			// token set, so it waits for the score.
+			if sent.direct >= weakDirect && restates(qset, folded) &&
+				(q.figure == wantNoFigure || !statesFigure(q.figure, folded, q.folded)) {
+				continue
+			}
+			if chunkFolded == "" && len(q.names) > 0 {
+				chunkFolded = statedText(runes, spans)
+			}
 			sent.unmet = unmetConstraints(q, folded, context, about, chunkFolded)
-			sent.figureless = !statesFigure(q.figure, folded)
+			if q.figure != wantNoFigure && sent.score >= relatedCoverage {
+				sent.figureless = !statesFigure(q.figure, folded, q.folded)
+			}
 			out = append(out, sent)
 		}
 	}

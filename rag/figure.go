@@ -3,6 +3,9 @@ package rag
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
+
+	"github.com/wenda-dev/wenda/rag/zh"
 )
 
 // This file handles questions that ask for a figure: "多少", "几家", "how many" want a quantity,
@@ -17,6 +20,8 @@ const (
 	wantNoFigure figureWant = iota
 	wantQuantity            // 多少, 几家, 多大, how many
 	wantDate                // 哪一年, 什么时候, when
+	wantPerson              // 谁, 哪位, who
+	wantPlace               // 哪里, 哪个国家, where
 )
 
 // figureCues are matched against the folded, space-padded question, dates first: "哪一年成立"
@@ -27,6 +32,8 @@ var figureCues = []struct {
 }{
 	{wantDate, []string{"哪一年", "哪年", "哪一天", "哪天", "什么时候", "什么时间", "何时", "几月", "哪个月", "几号",
 		"what year", "which year", "when "}},
+	{wantPerson, []string{"是谁", "谁是", "由谁", "被谁", "哪位", "who ", "whom "}},
+	{wantPlace, []string{"哪里", "哪儿", "什么地方", "哪个地区", "哪个国家", "哪国", "哪个城市", "哪座城市", "哪个省", "何处", "where "}},
 	{wantQuantity, []string{"多少", "多大", "多高", "多长", "多远", "多重", "多快", "多久", "几成", "几倍", "几年", "几个",
 		"几家", "几款", "几项", "几次", "几名", "几位", "几种", "几所", "几座", "几人", "几亿", "几万", "占比", "比例", "百分之几",
 		"how many", "how much", "how long", "how big", "how large", "how old", "what percentage"}},
@@ -57,13 +64,16 @@ const measureWords = "个家款项名位人种次年月天日倍成元亿万千�
 
 // statesFigure reports whether a folded sentence states the kind of figure wanted: for a
 // quantity, digits that are not only a year or a date, or a Chinese numeral with a measure
-// word; for a date, a year, a month or a day.
-func statesFigure(want figureWant, folded string) bool {
+// word; for a date, a year, a month or a day; for a person or a place, a name of one that the
+// question itself does not hold.
+func statesFigure(want figureWant, folded, question string) bool {
 	switch want {
 	case wantNoFigure:
 		return true
 	case wantDate:
 		return hasDate(folded)
+	case wantPerson, wantPlace:
+		return namesOther(want, folded, question)
 	}
 	runes := []rune(folded)
 	for i := 0; i < len(runes); i++ {
@@ -133,7 +143,7 @@ func clauses(folded string) []string {
 func yearOfAnotherFigure(folded, year string) bool {
 	other := false
 	for _, c := range clauses(folded) {
-		if !statesFigure(wantQuantity, c) {
+		if !statesFigure(wantQuantity, c, "") {
 			continue
 		}
 		years := clauseYears(c)
@@ -154,4 +164,43 @@ func clauseYears(c string) map[string]bool {
 		}
 	}
 	return out
+}
+
+// placeEnds end the names of places: 河南省, 秋田县, 福冈市, 关岛.
+const placeEnds = "省市县区镇乡村州郡国岛洲"
+
+// namesOther reports whether a folded sentence names a person (want wantPerson) or a place
+// (wantPlace) that question does not: the answer to "X的母亲是谁?" is a name other than X.
+func namesOther(want figureWant, folded, question string) bool {
+	for _, w := range zh.Segment(folded) {
+		n := utf8.RuneCountInString(w.Text)
+		if n < 2 || strings.Contains(question, w.Text) {
+			continue
+		}
+		switch want {
+		case wantPerson:
+			if (zh.IsProperTag(w.Tag) && w.Tag != "ns") || strings.Contains(w.Text, "·") ||
+				(w.Freq == 0 && allCJK(w.Text)) {
+				return true
+			}
+		case wantPlace:
+			last, _ := utf8.DecodeLastRuneInString(w.Text)
+			// Transliterated places come tagged as other proper nouns, or not at all (喬治亞).
+			if zh.IsProperTag(w.Tag) || (allCJK(w.Text) && (w.Freq == 0 || strings.ContainsRune(placeEnds, last))) {
+				return true
+			}
+		}
+	}
+	// Names in Latin letters: "FDA", "Pear Therapeutics".
+	for _, f := range strings.Fields(strings.Map(func(r rune) rune {
+		if isWordRune(r) && !isCJK(r) {
+			return r
+		}
+		return ' '
+	}, folded)) {
+		if utf8.RuneCountInString(f) >= 2 && !unicode.IsDigit([]rune(f)[0]) && !strings.Contains(question, f) {
+			return true
+		}
+	}
+	return false
 }

@@ -21,7 +21,17 @@ var countries = strings.Fields(`中国 美国 英国 法国 德国 日本 韩国
 	荷兰 比利时 瑞士 瑞典 挪威 丹麦 芬兰 爱尔兰 奥地利 波兰 希腊 土耳其 以色列 沙特 阿联酋 伊朗 埃及 南非 巴西 阿根廷 墨西哥
 	智利 新加坡 马来西亚 泰国 越南 印度尼西亚 印尼 菲律宾 巴基斯坦 欧盟`)
 
-func init() { regions = append(regions, countries...) }
+// regionsByRune indexes regions by their first character, for finding them in a sentence in
+// one pass.
+var regionsByRune = map[rune][]string{}
+
+func init() {
+	regions = append(regions, countries...)
+	for _, r := range regions {
+		first, _ := utf8.DecodeRuneInString(r)
+		regionsByRune[first] = append(regionsByRune[first], r)
+	}
+}
 
 var regionSuffixes = []string{"壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市"}
 
@@ -142,7 +152,14 @@ func textBefore(doc *Document, k, end, n int) string {
 
 // namesSubject reports whether sentence names a region itself, so needs no subject prefix.
 func namesSubject(sentence string) bool {
-	return len(regionsIn(sentence)) > 0
+	for i, r := range sentence {
+		for _, name := range regionsByRune[r] {
+			if strings.HasPrefix(sentence[i:], name) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // withSubject prefixes a quote with its subject when it does not name one: "【广东省】到2025年,
