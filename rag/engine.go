@@ -129,12 +129,12 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 	if k <= 0 {
 		k = DefaultK
 	}
-	own := readQuestion(question)
+	own := e.Store.correctLatinTypos(readQuestion(question))
 	q := own
 	var ownWords map[string]bool
 	depth := k
 	if followUp {
-		q = continueTopic(readQuestion(query), own)
+		q = continueTopic(e.Store.correctLatinTypos(readQuestion(query)), own)
 		ownWords = map[string]bool{}
 		for _, w := range own.words {
 			ownWords[w] = true

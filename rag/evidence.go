@@ -91,6 +91,13 @@ var kindMarkers = map[questionKind][]string{
 
 // answersKind reports whether a sentence has the shape of the answer kind asks for.
 func answersKind(kind questionKind, folded string) bool {
+	if opensSection(folded) {
+		// "04、谷底之溃……": the heading number's 、 enumerates nothing.
+		folded = strings.TrimLeftFunc(folded, func(r rune) bool { return unicode.IsDigit(r) || strings.ContainsRune(cjkNumerals+"、．", r) })
+	}
+	if kind == kindList && introducesList(folded) {
+		return true
+	}
 	for _, m := range kindMarkers[kind] {
 		if strings.Contains(folded, m) {
 			return true
@@ -303,11 +310,16 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 			if sp.Start == 0 {
 				head = s.sentenceHead(p) // the chunk starts mid-sentence ("川省“十四五”期间")
 			}
+			if opensSection(text) {
+				subject = ""
+			}
 			cur := subject
+			folded := FoldText(text)
 			if r := leadingRegion(head + text); r != "" {
 				subject = r
+			} else if leadsWithCountry(head + text) {
+				subject, cur = "", "" // about the whole country, and so is what follows
 			}
-			folded := FoldText(text)
 			context := prev
 			if isQuestionSentence(text) {
 				prev = ""
@@ -340,7 +352,7 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 					// ("医保支付方面。") is not the answer; its neighbour is.
 					sent.score = sent.direct + 0.5*(sent.score-sent.direct)
 				}
-				if sent.score > 0 && answersKind(q.kind, folded) {
+				if sent.score > 0 && (answersKind(q.kind, folded) || (q.unit != 0 && countsIn(folded, q.unit))) {
 					sent.score += kindBonus
 				}
 			}
@@ -610,4 +622,85 @@ func (s *Store) statedLiteral(lit string) bool {
 		}
 	}
 	return false
+}
+
+// minLatinTypoRunes: a Latin name shorter than this is not corrected; "GE" with one letter
+// changed is another name.
+const minLatinTypoRunes = 5
+
+// correctLatinTypos replaces each Latin name of q the index never holds by the one word it
+// does hold one letter away (an insertion, deletion, substitution or swap): "Digtal" is
+// Digital mistyped. A name with no such neighbour, or more than one, stays as asked.
+func (s *Store) correctLatinTypos(q question) question {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fixed := map[string]string{}
+	for _, n := range q.names {
+		if utf8.RuneCountInString(n) < minLatinTypoRunes || strings.ContainsFunc(n, func(r rune) bool { return r < 'a' || r > 'z' }) {
+			continue
+		}
+		if s.lex.df(latinToken(n)) > 0 {
+			continue
+		}
+		found := ""
+		for _, v := range oneEditAway(n) {
+			if s.lex.df(latinToken(v)) == 0 || v == found {
+				continue
+			}
+			if found != "" {
+				found = "" // two candidates: not ours to choose
+				break
+			}
+			found = v
+		}
+		if found != "" {
+			fixed[n] = found
+		}
+	}
+	if len(fixed) == 0 {
+		return q
+	}
+	fix := func(list []string) []string {
+		out := slices.Clone(list)
+		for i, w := range out {
+			if f, ok := fixed[w]; ok {
+				out[i] = f
+			}
+		}
+		return out
+	}
+	q.names, q.words = fix(q.names), fix(q.words)
+	for typo, f := range fixed {
+		q.folded = strings.ReplaceAll(q.folded, typo, f)
+	}
+	return q
+}
+
+// latinToken is the index token of a lower-case Latin word (as eachToken hashes it).
+func latinToken(w string) Token {
+	h := uint64(fnvOffset)
+	for _, r := range w {
+		h = hashRunes(h, r)
+	}
+	return Token(h)
+}
+
+// oneEditAway returns the lower-case words one letter away from w.
+func oneEditAway(w string) []string {
+	var out []string
+	for i := 0; i <= len(w); i++ {
+		if i < len(w) {
+			out = append(out, w[:i]+w[i+1:]) // deletion
+		}
+		if i+1 < len(w) {
+			out = append(out, w[:i]+string(w[i+1])+string(w[i])+w[i+2:]) // swap
+		}
+		for c := byte('a'); c <= 'z'; c++ {
+			out = append(out, w[:i]+string(c)+w[i:]) // insertion
+			if i < len(w) && w[i] != c {
+				out = append(out, w[:i]+string(c)+w[i+1:]) // substitution
+			}
+		}
+	}
+	return out
 }

@@ -113,6 +113,10 @@ func defines(sentence, term string) bool {
 				}
 			}
 		}
+		if strings.HasPrefix(rest, ")") || strings.HasPrefix(rest, "）") {
+			// The term as a bracketed gloss: "数字疗法(digital therapeutics,dtx)是……"
+			rest = strings.TrimLeft(rest, ")）")
+		}
 		rest = strings.TrimLeft(rest, ",，:： ")
 		for _, cue := range definitionCues {
 			if strings.HasPrefix(rest, strings.TrimSpace(cue)) {

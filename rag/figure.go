@@ -204,3 +204,22 @@ func namesOther(want figureWant, folded, question string) bool {
 	}
 	return false
 }
+
+// countsIn reports whether a folded sentence states a figure in unit: "2.8万人" for 人,
+// "近百家" for 家.
+func countsIn(folded string, unit rune) bool {
+	runes := []rune(folded)
+	for i, r := range runes {
+		if r != unit || i == 0 {
+			continue
+		}
+		j := i - 1
+		for j > 0 && strings.ContainsRune("万亿千百多余", runes[j]) {
+			j--
+		}
+		if unicode.IsDigit(runes[j]) || strings.ContainsRune(cjkNumerals, runes[j]) {
+			return true
+		}
+	}
+	return false
+}

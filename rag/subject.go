@@ -2,6 +2,7 @@ package rag
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -115,13 +116,43 @@ func (s *Store) subjectBefore(p Passage, sentStart int) string {
 		before = before[i+1:] // a subject holds within its paragraph
 	}
 	runes := []rune(before)
-	spans := Sentences(runes)
+	spans := evidenceSpans(runes)
 	for i := len(spans) - 1; i >= 0; i-- {
-		if r := leadingRegion(string(runes[spans[i].Start:spans[i].End])); r != "" {
+		text := string(runes[spans[i].Start:spans[i].End])
+		if r := leadingRegion(text); r != "" {
 			return r
+		}
+		if opensSection(text) || leadsWithCountry(text) {
+			return "" // a new section, or a sentence about the whole country, ends the subject
 		}
 	}
 	return ""
+}
+
+// leadsWithCountry reports whether a sentence opens by saying it is about the country as a
+// whole ("从国内来看,……", "我国……"): a province or country named before no longer holds.
+func leadsWithCountry(text string) bool {
+	s := strings.TrimLeftFunc(text, func(r rune) bool { return !isCJK(r) })
+	for _, p := range []string{"从", "在"} {
+		s = strings.TrimPrefix(s, p)
+	}
+	for _, a := range []string{"我国", "国内", "中国", "全国"} {
+		if strings.HasPrefix(s, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// opensSection reports whether a sentence starts with a section number scraped into the text
+// ("2、国内政策现状", "03、数字疗法产业", "三、"): what came before was another section's.
+func opensSection(text string) bool {
+	runes := []rune(strings.TrimSpace(text))
+	i := 0
+	for i < len(runes) && i < 3 && (unicode.IsDigit(runes[i]) || strings.ContainsRune(cjkNumerals, runes[i])) {
+		i++
+	}
+	return i > 0 && i < len(runes) && (runes[i] == '、' || runes[i] == '．')
 }
 
 // textBefore returns up to n runes of doc's text before rune offset end, rebuilt from its
