@@ -145,6 +145,25 @@ func TestFollowUps(t *testing.T) {
 		t.Errorf("那浙江呢? not answered about Zhejiang:\n%s", ans.Text)
 	}
 
+	// A follow-up that swaps the province asks the same thing of it: a sentence that merely
+	// names 湖南 does not answer; the same figure is asked for.
+	for _, c := range []struct {
+		first, follow string
+		abstain       bool
+		want          string
+	}{
+		{"甘肃要开展什么工程试点？", "那湖南呢？", true, "“湖南”"},
+		{"甘肃要开展什么工程试点？", "那青海呢？", false, "【青海省】"},
+		{"陕西省要重点建设多少个示范应用场景？", "那贵州呢", true, "“贵州”"},
+	} {
+		ans, _ := ask(t, e, rag.AskRequest{Question: c.first}, false)
+		h := []rag.Turn{{Question: c.first, Answer: ans.Text, Topic: c.first}}
+		ans, _ = ask(t, e, rag.AskRequest{Question: c.follow, History: h}, false)
+		if ans.Abstained != c.abstain || !strings.Contains(ans.Text, c.want) {
+			t.Errorf("%s → %s: abstained %v, want %v and %q:\n%s", c.first, c.follow, ans.Abstained, c.abstain, c.want, ans.Text)
+		}
+	}
+
 	// A follow-up of a refused question does not inherit the refusal.
 	refused := "盛世笔特的数字化规划是什么?"
 	ans, _ = ask(t, e, rag.AskRequest{Question: refused}, false)

@@ -135,8 +135,17 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 	depth := k
 	if followUp {
 		q = continueTopic(e.Store.correctLatinTypos(readQuestion(query)), own)
-		ownWords = map[string]bool{}
+		// The follow-up's own content words count double. A follow-up that only swaps the
+		// subject ("那湖南呢?") adds none: its place is a constraint, and the topic's words are
+		// what the answer must hold.
 		for _, w := range own.words {
+			if p, ok := placeName(w); (ok && slices.Contains(own.places, p)) || slices.Contains(own.places, w) ||
+				slices.Contains(own.names, w) || slices.Contains(own.years, w) {
+				continue
+			}
+			if ownWords == nil {
+				ownWords = map[string]bool{}
+			}
 			ownWords[w] = true
 		}
 		depth = 3 * k // the follow-up's own words re-rank a wider net
@@ -311,6 +320,9 @@ func continueTopic(topic, own question) question {
 	q.folded = topic.folded + " " + own.folded
 	if own.kind == kindFact {
 		q.kind = topic.kind
+		if own.figure == wantNoFigure {
+			q.figure, q.unit = topic.figure, topic.unit // "那贵州呢?" asks for the same figure
+		}
 	}
 	replaced := map[string]bool{}
 	inherit := func(ownList, topicList []string) []string {
