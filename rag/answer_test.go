@@ -70,6 +70,8 @@ var shapedQuestions = []answerCase{
 	{"GE Digitl是哪年成立的", false, []string{"2015年"}},
 	{"DTx的全称是什么", false, []string{"Digital Therapeutics"}},
 	{"How much did Midea invest in digital transformation?", true, []string{"Try asking in Chinese"}},
+	// The reason is told in the sentence before the one that names the result.
+	{"GE Digital后来为啥业务收缩了", false, []string{"偏重短期盈利", "战略短视"}},
 }
 
 func TestShapedQuestions(t *testing.T) {
