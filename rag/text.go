@@ -61,13 +61,15 @@ func Sentences(runes []rune) []Span {
 const minBrokenLineRunes = 60
 
 // brokenLine reports whether the line break at runes[i] cuts a sentence: the line before is long
-// and ends in a letter, and the next line goes on with one.
+// and ends in a Latin letter, and the next line goes on with one ("GE\nDigital").
 func brokenLine(runes []rune, i int) bool {
 	if i == 0 || i+1 >= len(runes) {
 		return false
 	}
+	// Only between Latin letters: a Chinese line that ends without punctuation is as often
+	// a paragraph of its own (a byline, a caption) as a broken one.
 	last, next := runes[i-1], runes[i+1]
-	if !unicode.IsLetter(last) && !unicode.IsDigit(last) || !unicode.IsLetter(next) {
+	if !isLatinLetter(last) || !isLatinLetter(next) {
 		return false
 	}
 	n := 0
@@ -78,3 +80,5 @@ func brokenLine(runes []rune, i int) bool {
 	}
 	return false
 }
+
+func isLatinLetter(r rune) bool { return r < 0x80 && unicode.IsLetter(r) }
