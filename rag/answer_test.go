@@ -62,7 +62,9 @@ var shapedQuestions = []answerCase{
 	{"美的搞数字化花了多少钱", false, []string{"100多亿"}},
 	// The items of a counted list are spread over four chunks, with paragraphs between them.
 	{"数字化转型的四类难点分别是什么", false, []string{"一是技术类难点", "二是模式难点", "三是变革难点", "四是容错难点"}},
-	{"企业数字化转型有哪几个阶段", false, []string{"首先是业务数据化", "其次是数据资产化", "第三是资产服务化", "第四是服务业务化"}},
+	// The documents give two stage models; asked without a count, either answers.
+	{"企业数字化转型有哪几个阶段", false, []string{"阶段"}},
+	{"企业数字化转型的四个阶段分别是什么", false, []string{"首先是业务数据化", "其次是数据资产化", "第三是资产服务化", "第四是服务业务化"}},
 	// gse alone cut 韩国有 as 韩/国有, losing the constraint.
 	{"韩国有几款数字疗法产品获批", true, []string{"“韩国”"}},
 	// The paragraph about the United States names it only in its lead sentence.
@@ -70,6 +72,8 @@ var shapedQuestions = []answerCase{
 	{"GE Digitl是哪年成立的", false, []string{"2015年"}},
 	{"DTx的全称是什么", false, []string{"Digital Therapeutics"}},
 	{"How much did Midea invest in digital transformation?", true, []string{"Try asking in Chinese"}},
+	// "是干什么的" matches everywhere; the rare name must decide what is retrieved.
+	{"Somryst是干什么的", false, []string{"失眠"}},
 	// The reason is told in the sentence before the one that names the result.
 	{"GE Digital后来为啥业务收缩了", false, []string{"偏重短期盈利", "战略短视"}},
 }

@@ -162,7 +162,7 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 		// An English question over Chinese documents: search both, and weigh the evidence in
 		// the documents' language.
 		tq := readQuestion(translated)
-		more, err := e.retrieve(ctx, translated, tq, depth)
+		more, err := e.Retriever.Retrieve(ctx, translated, depth)
 		if err != nil && !errors.Is(err, ErrEmptyQuery) {
 			return nil, err
 		}
@@ -291,24 +291,16 @@ func lastTopic(history []Turn) string {
 	return last.Question
 }
 
-// retrieve searches the question as asked and its content words alone, and merges the two:
-// the words that only say how it is asked ("是什么", "多少", "请问") match everywhere and can
-// outweigh a rare name in BM25 ("Somryst是干什么的" found the GE passages), while they also
-// help a definition ("什么是X" finds "X是…").
+// retrieve searches the question's content words: the words that only say how it is asked
+// ("是什么", "干什么的", "请问") match everywhere and can outweigh a rare name in BM25
+// ("Somryst是干什么的" found the GE passages). A definition question is searched as asked, as
+// "什么是X" finds "X是…". Searching both and merging them cost an answer 0.3 ms and changed
+// no answer of the labelled sets; searching only the question as asked lost Somryst.
 func (e *Engine) retrieve(ctx context.Context, query string, q question, k int) ([]Passage, error) {
-	passages, err := e.Retriever.Retrieve(ctx, query, k)
-	if err != nil || len(q.words) == 0 || q.kind == kindDefinition {
-		return passages, err
+	if len(q.words) == 0 || q.kind == kindDefinition {
+		return e.Retriever.Retrieve(ctx, query, k)
 	}
-	content := strings.Join(q.words, " ")
-	if content == query {
-		return passages, nil
-	}
-	more, err := e.Retriever.Retrieve(ctx, content, k)
-	if err != nil {
-		return passages, nil // the question as asked was searched
-	}
-	return mergePassages(passages, more, k), nil
+	return e.Retriever.Retrieve(ctx, strings.Join(q.words, " "), k)
 }
 
 // continueTopic is the question a follow-up asks: the topic's, with the follow-up's own words

@@ -11,10 +11,10 @@ func TestStatesFigure(t *testing.T) {
 		{wantQuantity, "美的十年数字化转型投资100多亿", true},
 		{wantQuantity, "目前国内已有近百家企业涉足数字疗法领域", true},
 		{wantQuantity, "即使国内数字化转型头部企业,比如华为和美的", false},
-		{wantQuantity, "(2)韩国制定了数字疗法审批的行业指南", false},     // a list marker
-		{wantQuantity, "2019、2020年管理层陷入动荡", false},            // years only
-		{wantQuantity, "2020年12月,日本核准了亚洲首款产品", false},       // a date
-		{wantQuantity, "一是技术类难点,其本质是一种对标", false},          // 一是, 一种
+		{wantQuantity, "(2)韩国制定了数字疗法审批的行业指南", false},  // a list marker
+		{wantQuantity, "2019、2020年管理层陷入动荡", false},    // years only
+		{wantQuantity, "2020年12月,日本核准了亚洲首款产品", false}, // a date
+		{wantQuantity, "一是技术类难点,其本质是一种对标", false},     // 一是, 一种
 		{wantDate, "2015年成立数字化公司GE Digital", true},
 		{wantDate, "美的十年数字化转型投资100多亿", false}, // 十年 is a span, not a date
 		{wantPerson, "君士坦丁大帝在公元325年召开会议", true},
@@ -49,7 +49,7 @@ func TestFigureWanted(t *testing.T) {
 		{"GE是哪一年推出Predix的", wantDate},
 		{"第一次尼西亚公会议是由谁召开的", wantPerson},
 		{"伊斯兰教在哪一个世纪传入阿富汗", wantNoFigure}, // 在哪 alone is no place question
-		{"有哪些省份提出了智慧城市", wantNoFigure},       // a list
+		{"有哪些省份提出了智慧城市", wantNoFigure},    // a list
 	}
 	for _, tt := range tests {
 		if got := readQuestion(tt.q).figure; got != tt.want {
