@@ -52,6 +52,40 @@ var naturalQuestions = []answerCase{
 	{"What is Guangdong's target for lighthouse factories?", true, []string{"Chinese"}},
 }
 
+// shapedQuestions ask for a figure, a counted list or a name, in phrasings the labelled sets do
+// not use: the answer must have that shape, or the reply must say the documents do not give it.
+var shapedQuestions = []answerCase{
+	// A sentence naming 华为 but no amount does not say how much it invested.
+	{"华为在数字化转型上一共投了多少钱？", true, []string{"没有找到"}},
+	// 2.8万人 is 2017's head count; the sentence names 2021 only for another event.
+	{"2021年GE Digital的员工有多少人", true, []string{"2021年", "2.8万人"}},
+	{"美的搞数字化花了多少钱", false, []string{"100多亿"}},
+	// The items of a counted list are spread over four chunks, with paragraphs between them.
+	{"数字化转型的四类难点分别是什么", false, []string{"一是技术类难点", "二是模式难点", "三是变革难点", "四是容错难点"}},
+	// The documents give two stage models; asked without a count, either answers.
+	{"企业数字化转型有哪几个阶段", false, []string{"阶段"}},
+	{"企业数字化转型的四个阶段分别是什么", false, []string{"首先是业务数据化", "其次是数据资产化", "第三是资产服务化", "第四是服务业务化"}},
+	// gse alone cut 韩国有 as 韩/国有, losing the constraint.
+	{"韩国有几款数字疗法产品获批", true, []string{"“韩国”"}},
+	// The paragraph about the United States names it only in its lead sentence.
+	{"美国哪个部门宣布了软件预认证试点", false, []string{"【美国】", "FDA"}},
+	{"GE Digitl是哪年成立的", false, []string{"2015年"}},
+	{"DTx的全称是什么", false, []string{"Digital Therapeutics"}},
+	{"How much did Midea invest in digital transformation?", true, []string{"Try asking in Chinese"}},
+	// "是干什么的" matches everywhere; the rare name must decide what is retrieved.
+	{"Somryst是干什么的", false, []string{"失眠"}},
+	// The reason is told in the sentence before the one that names the result.
+	{"GE Digital后来为啥业务收缩了", false, []string{"偏重短期盈利", "战略短视"}},
+}
+
+func TestShapedQuestions(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	for _, c := range shapedQuestions {
+		ans, _ := ask(t, e, rag.AskRequest{Question: c.question}, false)
+		checkAnswer(t, c, ans)
+	}
+}
+
 func checkAnswer(t *testing.T, c answerCase, ans *rag.Answer) {
 	t.Helper()
 	if ans.Abstained != c.abstain {
@@ -115,6 +149,25 @@ func TestFollowUps(t *testing.T) {
 	ans, _ = ask(t, e, rag.AskRequest{Question: "那浙江呢?", History: history}, false)
 	if ans.Abstained || !strings.Contains(ans.Text, "浙江") {
 		t.Errorf("那浙江呢? not answered about Zhejiang:\n%s", ans.Text)
+	}
+
+	// A follow-up that swaps the province asks the same thing of it: a sentence that merely
+	// names 湖南 does not answer; the same figure is asked for.
+	for _, c := range []struct {
+		first, follow string
+		abstain       bool
+		want          string
+	}{
+		{"甘肃要开展什么工程试点？", "那湖南呢？", true, "“湖南”"},
+		{"甘肃要开展什么工程试点？", "那青海呢？", false, "【青海省】"},
+		{"陕西省要重点建设多少个示范应用场景？", "那贵州呢", true, "“贵州”"},
+	} {
+		ans, _ := ask(t, e, rag.AskRequest{Question: c.first}, false)
+		h := []rag.Turn{{Question: c.first, Answer: ans.Text, Topic: c.first}}
+		ans, _ = ask(t, e, rag.AskRequest{Question: c.follow, History: h}, false)
+		if ans.Abstained != c.abstain || !strings.Contains(ans.Text, c.want) {
+			t.Errorf("%s → %s: abstained %v, want %v and %q:\n%s", c.first, c.follow, ans.Abstained, c.abstain, c.want, ans.Text)
+		}
 	}
 
 	// A follow-up of a refused question does not inherit the refusal.

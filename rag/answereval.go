@@ -27,6 +27,9 @@ type AnswerQuery struct {
 	// Answers are short strings of which a right answer contains at least one (compared by
 	// AnswerMatches). Empty for an unanswerable question.
 	Answers []string `json:"answers"`
+	// AllOf, when set, is another way to be right: the answer holds every one of these (the
+	// items of a list, quoted one by one rather than in the sentence Answers holds).
+	AllOf []string `json:"all_of,omitempty"`
 	// Unanswerable marks a question the documents do not answer: the right reply abstains.
 	Unanswerable bool `json:"unanswerable,omitempty"`
 	// Kind groups questions in the report ("factoid", "near_miss", ...); empty counts as "other".
@@ -34,6 +37,10 @@ type AnswerQuery struct {
 	// FollowupOf names an earlier question's id: this one is asked in the same conversation
 	// right after it.
 	FollowupOf string `json:"followup_of,omitempty"`
+	// Translation is the question in the documents' language, for a question asked in another:
+	// what a perfect translator would give. Only the perfect-reader test model reads it;
+	// wenda translates with the configured model.
+	Translation string `json:"translation,omitempty"`
 }
 
 // AnswerCounts are the answer-level figures of a set of questions.
@@ -135,6 +142,17 @@ func AnswerMatches(answer string, labelled []string) bool {
 		}
 	}
 	return false
+}
+
+// answerHoldsAll reports whether answer contains every one of parts (none: false).
+func answerHoldsAll(answer string, parts []string) bool {
+	a := normalizeAnswer(answer)
+	for _, p := range parts {
+		if n := normalizeAnswer(p); n == "" || !strings.Contains(a, n) {
+			return false
+		}
+	}
+	return len(parts) > 0
 }
 
 // AnswerEvalOptions configures EvaluateAnswers.
@@ -253,7 +271,7 @@ func askChain(ctx context.Context, asker Asker, queries []AnswerQuery, index map
 		if q.Unanswerable {
 			res.Right = ans.Abstained
 		} else {
-			res.Right = !ans.Abstained && AnswerMatches(ans.Text, q.Answers)
+			res.Right = !ans.Abstained && (AnswerMatches(ans.Text, q.Answers) || answerHoldsAll(ans.Text, q.AllOf))
 		}
 		results[i] = res
 	}

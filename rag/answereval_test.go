@@ -216,3 +216,16 @@ func TestAnswerMatches(t *testing.T) {
 		}
 	}
 }
+
+func TestAnswerHoldsAll(t *testing.T) {
+	items := []string{"技术类难点", "模式难点"}
+	if !answerHoldsAll("- 一是技术类难点……\n- 二是模式难点……", items) {
+		t.Errorf("an answer quoting every item does not count")
+	}
+	if answerHoldsAll("- 一是技术类难点……", items) {
+		t.Errorf("an answer missing an item counts")
+	}
+	if answerHoldsAll("anything", nil) {
+		t.Errorf("no items must not make every answer right")
+	}
+}

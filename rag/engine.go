@@ -129,14 +129,23 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 	if k <= 0 {
 		k = DefaultK
 	}
-	own := readQuestion(question)
+	own := e.Store.correctLatinTypos(readQuestion(question))
 	q := own
 	var ownWords map[string]bool
 	depth := k
 	if followUp {
-		q = continueTopic(readQuestion(query), own)
-		ownWords = map[string]bool{}
+		q = continueTopic(e.Store.correctLatinTypos(readQuestion(query)), own)
+		// The follow-up's own content words count double. A follow-up that only swaps the
+		// subject ("那湖南呢?") adds none: its place is a constraint, and the topic's words are
+		// what the answer must hold.
 		for _, w := range own.words {
+			if p, ok := placeName(w); (ok && slices.Contains(own.places, p)) || slices.Contains(own.places, w) ||
+				slices.Contains(own.names, w) || slices.Contains(own.years, w) {
+				continue
+			}
+			if ownWords == nil {
+				ownWords = map[string]bool{}
+			}
 			ownWords[w] = true
 		}
 		depth = 3 * k // the follow-up's own words re-rank a wider net
@@ -153,7 +162,7 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 		// An English question over Chinese documents: search both, and weigh the evidence in
 		// the documents' language.
 		tq := readQuestion(translated)
-		more, err := e.retrieve(ctx, translated, tq, depth)
+		more, err := e.Retriever.Retrieve(ctx, translated, depth)
 		if err != nil && !errors.Is(err, ErrEmptyQuery) {
 			return nil, err
 		}
@@ -185,20 +194,25 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 			return true
 		})
 	}
-	var best, bestAny float64
+	// best is the score of the best sentence that may answer; bestNear of the best that would
+	// if it were about what was asked (a near-miss); bestAny of any, for the model's gate.
+	var best, bestNear, bestAny float64
 	if len(sents) > 0 {
-		if sents[0].fits() {
+		if sents[0].answers() {
 			best = sents[0].score
 		}
 		for _, s := range sents {
 			bestAny = max(bestAny, s.score)
+			if !s.fits() && !s.figureless {
+				bestNear = max(bestNear, s.score)
+			}
 		}
 	}
 	if log := e.logger(); log.Enabled(ctx, slog.LevelDebug) {
 		log.Debug("assessed question", "query", query, "kind", q.kind, "words", q.words, "places", q.places,
-			"years", q.years, "names", q.names, "absent", absent, "passages", len(passages), "best", best, "best_any", bestAny)
+			"years", q.years, "names", q.names, "absent", absent, "passages", len(passages), "best", best, "best_near", bestNear, "best_any", bestAny)
 		for _, s := range sents[:min(5, len(sents))] {
-			log.Debug("evidence", "score", s.score, "unmet", s.unmet, "subject", s.subject, "text", s.text)
+			log.Debug("evidence", "score", s.score, "unmet", s.unmet, "figureless", s.figureless, "subject", s.subject, "text", s.text)
 		}
 	}
 	answerable := len(absent) == 0 && best >= answerCoverage
@@ -206,7 +220,9 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 		switch {
 		case answerable:
 			return e.extractive(q, passages, sents, l)
-		case len(absent) == 0 && bestAny >= answerCoverage:
+		case len(absent) == 0 && bestNear >= answerCoverage && (l != prompts.English || docs() != prompts.Chinese):
+			// An English question over Chinese documents cannot be told apart from a near
+			// miss offline: its words are not theirs. It is told to ask in Chinese instead.
 			return nearMiss(q, passages, sents, l)
 		}
 		docsLang := prompts.Chinese
@@ -275,24 +291,16 @@ func lastTopic(history []Turn) string {
 	return last.Question
 }
 
-// retrieve searches the question as asked and its content words alone, and merges the two:
-// the words that only say how it is asked ("是什么", "多少", "请问") match everywhere and can
-// outweigh a rare name in BM25 ("Somryst是干什么的" found the GE passages), while they also
-// help a definition ("什么是X" finds "X是…").
+// retrieve searches the question's content words: the words that only say how it is asked
+// ("是什么", "干什么的", "请问") match everywhere and can outweigh a rare name in BM25
+// ("Somryst是干什么的" found the GE passages). A definition question is searched as asked, as
+// "什么是X" finds "X是…". Searching both and merging them cost an answer 0.3 ms and changed
+// no answer of the labelled sets; searching only the question as asked lost Somryst.
 func (e *Engine) retrieve(ctx context.Context, query string, q question, k int) ([]Passage, error) {
-	passages, err := e.Retriever.Retrieve(ctx, query, k)
-	if err != nil || len(q.words) == 0 || q.kind == kindDefinition {
-		return passages, err
+	if len(q.words) == 0 || q.kind == kindDefinition {
+		return e.Retriever.Retrieve(ctx, query, k)
 	}
-	content := strings.Join(q.words, " ")
-	if content == query {
-		return passages, nil
-	}
-	more, err := e.Retriever.Retrieve(ctx, content, k)
-	if err != nil {
-		return passages, nil // the question as asked was searched
-	}
-	return mergePassages(passages, more, k), nil
+	return e.Retriever.Retrieve(ctx, strings.Join(q.words, " "), k)
 }
 
 // continueTopic is the question a follow-up asks: the topic's, with the follow-up's own words
@@ -304,6 +312,9 @@ func continueTopic(topic, own question) question {
 	q.folded = topic.folded + " " + own.folded
 	if own.kind == kindFact {
 		q.kind = topic.kind
+		if own.figure == wantNoFigure {
+			q.figure, q.unit = topic.figure, topic.unit // "那贵州呢?" asks for the same figure
+		}
 	}
 	replaced := map[string]bool{}
 	inherit := func(ownList, topicList []string) []string {

@@ -37,11 +37,11 @@ const (
 // answerCoverage.
 func (e *Engine) extractive(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
 	if utf8.RuneCountInString(sents[0].text) < minStatementRunes {
-		return e.explain(passages, sents, lang)
+		return e.explain(q.kind, passages, sents, lang)
 	}
 	switch q.kind {
 	case kindReason, kindMethod:
-		return e.explain(passages, sents, lang)
+		return e.explain(q.kind, passages, sents, lang)
 	case kindList:
 		return e.list(q, passages, sents, lang)
 	case kindDefinition:
@@ -56,7 +56,7 @@ func fact(passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
 	runes := 0
 	seen := map[string]bool{}
 	for _, s := range sents {
-		if len(picked) == maxAnswerSentences || !s.fits() || s.score < keepRatio*sents[0].score {
+		if len(picked) == maxAnswerSentences || !s.answers() || s.score < keepRatio*sents[0].score {
 			break
 		}
 		if len(picked) > 0 && s.direct < keepRatio*sents[0].direct {
@@ -113,6 +113,10 @@ func defines(sentence, term string) bool {
 				}
 			}
 		}
+		if strings.HasPrefix(rest, ")") || strings.HasPrefix(rest, "）") {
+			// The term as a bracketed gloss: "数字疗法(digital therapeutics,dtx)是……"
+			rest = strings.TrimLeft(rest, ")）")
+		}
 		rest = strings.TrimLeft(rest, ",，:： ")
 		for _, cue := range definitionCues {
 			if strings.HasPrefix(rest, strings.TrimSpace(cue)) {
@@ -124,9 +128,21 @@ func defines(sentence, term string) bool {
 
 // explain answers why and how: the topic sentence, then the sentences after it that give the
 // reasons or steps ("GE数字化转型还谈不上失败,但绝称不上成功" is followed by why).
-func (e *Engine) explain(passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
+func (e *Engine) explain(kind questionKind, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
+	if introducesList(sents[0].text) {
+		if ps, items := e.enumeration(passages, sents[0]); len(items) > 0 {
+			return itemized(ps, sents[0], items, lang)
+		}
+	}
 	picked := []sentence{sents[0]}
 	runes := utf8.RuneCountInString(sents[0].text)
+	if kind == kindReason && statesConsequence(sents[0].folded) {
+		// "战略短视最终导致……收缩": the cause is often told in the sentence before.
+		if prev, ok := previousSentence(passages, sents[0]); ok {
+			picked = []sentence{prev, sents[0]}
+			runes += utf8.RuneCountInString(prev.text)
+		}
+	}
 	for _, s := range e.following(passages, sents[0]) {
 		n := utf8.RuneCountInString(s.text)
 		if len(picked) > maxFollowing || runes+n > maxExplainRunes {
@@ -144,10 +160,10 @@ func (e *Engine) explain(passages []Passage, sents []sentence, lang prompts.Lang
 func (e *Engine) list(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
 	lead := sents[0]
 	if introducesList(lead.text) {
-		return e.explain(passages, sents, lang)
+		return e.explain(q.kind, passages, sents, lang)
 	}
 	if !q.asksForEntities() {
-		return e.explain(passages, sents, lang)
+		return e.explain(q.kind, passages, sents, lang)
 	}
 	var items []sentence
 	seen := map[string]bool{}
@@ -163,7 +179,7 @@ func (e *Engine) list(q question, passages []Passage, sents []sentence, lang pro
 		items = append(items, s)
 	}
 	if len(items) < 2 {
-		return e.explain(passages, sents, lang)
+		return e.explain(q.kind, passages, sents, lang)
 	}
 	cites := newCitations(passages)
 	var b strings.Builder
@@ -288,6 +304,18 @@ func quoted(passages []Passage, picked []sentence, lang prompts.Lang) *Answer {
 	return &Answer{Text: b.String(), Sources: cites.sources}
 }
 
+// itemized writes a sentence that announces a list, then its items one per line, each with its
+// [n].
+func itemized(passages []Passage, lead sentence, items []sentence, lang prompts.Lang) *Answer {
+	cites := newCitations(passages)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s[%d]", withSubject(lead.subject, quote(cleanQuote(lead.text))), cites.number(lead.passage))
+	for _, s := range items {
+		fmt.Fprintf(&b, "\n- %s[%d]", quote(cleanQuote(s.text)), cites.number(s.passage))
+	}
+	return &Answer{Text: b.String(), Sources: cites.sources}
+}
+
 // sortByPosition orders sentences as they stand in the documents.
 func sortByPosition(passages []Passage, sents []sentence) {
 	slices.SortFunc(sents, func(a, b sentence) int {
@@ -306,7 +334,7 @@ func sortByPosition(passages []Passage, sents []sentence) {
 // than the one asked about: it says so, then quotes what they do give, labelled with whom it
 // is about. It is an abstention: the question as asked is not answered.
 func nearMiss(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
-	best := slices.IndexFunc(sents, func(s sentence) bool { return !s.fits() && s.score >= answerCoverage })
+	best := slices.IndexFunc(sents, func(s sentence) bool { return !s.fits() && !s.figureless && s.score >= answerCoverage })
 	var unmet []string
 	for _, u := range sents[best].unmet {
 		unmet = append(unmet, q.asWritten(u))
@@ -322,7 +350,7 @@ func nearMiss(q question, passages []Passage, sents []sentence, lang prompts.Lan
 		if len(lines) == 2 || s.score < answerCoverage || s.score < keepRatio*sents[best].score {
 			break
 		}
-		if s.fits() || seen[s.folded] {
+		if s.fits() || s.figureless || seen[s.folded] {
 			continue
 		}
 		seen[s.folded] = true
@@ -402,6 +430,7 @@ func quote(s string) string {
 // to the text, a trailing "03、" that belongs to the next heading, and a short heading glued
 // before the sentence that repeats its first words ("数字疗法界定数字疗法(…)是…").
 func cleanQuote(s string) string {
+	s = joinBrokenLines(s)
 	runes := []rune(strings.TrimLeft(strings.TrimSpace(s), "|｜,，、;；》」』】)）"))
 	i := 0
 	for i < len(runes) && i < 3 && (unicode.IsDigit(runes[i]) || strings.ContainsRune("一二三四五六七八九十", runes[i])) {
@@ -437,4 +466,59 @@ func cleanQuote(s string) string {
 		}
 	}
 	return string(runes)
+}
+
+// joinBrokenLines removes the line breaks a sentence carries from a line broken mid-sentence:
+// a space between two Latin letters ("GE Digital"), nothing between Chinese characters.
+func joinBrokenLines(s string) string {
+	if !strings.Contains(s, "\n") {
+		return s
+	}
+	runes := []rune(s)
+	var b strings.Builder
+	for i, r := range runes {
+		if r != '\n' {
+			b.WriteRune(r)
+			continue
+		}
+		if i > 0 && i+1 < len(runes) && runes[i-1] < 0x80 && runes[i+1] < 0x80 {
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+// consequenceMarkers say that a sentence tells a result of something said before it.
+var consequenceMarkers = []string{"导致", "因此", "所以", "因而", "从而", "于是", "最终", "结果"}
+
+func statesConsequence(folded string) bool {
+	for _, m := range consequenceMarkers {
+		if strings.Contains(folded, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// previousSentence returns the sentence before s in its chunk, if s is not the first.
+func previousSentence(passages []Passage, s sentence) (sentence, bool) {
+	runes := []rune(passages[s.passage].Chunk.Text)
+	var prev Span
+	found := false
+	for _, sp := range Sentences(runes) {
+		if sp.End > s.start {
+			break
+		}
+		if sp.End-sp.Start >= minEvidenceRunes {
+			prev, found = sp, true
+		}
+	}
+	if !found {
+		return sentence{}, false
+	}
+	t := string(runes[prev.Start:prev.End])
+	if isQuestionSentence(t) || isCaption(t) {
+		return sentence{}, false
+	}
+	return sentence{passage: s.passage, start: prev.Start, end: prev.End, text: t, folded: FoldText(t), subject: s.subject}, true
 }

@@ -31,9 +31,9 @@ var kindCues = []struct {
 	cues []string
 }{
 	{kindReason, []string{"为什么", "为何", "为啥", "什么原因", "原因是", "原因有", "难在", "why "}},
-	{kindList, []string{"哪些", "有什么", "包括什么", "包含什么", "都有", "列举", "几个方面", "几点", "which ", "what are"}},
+	{kindList, []string{"哪些", "哪几", "分别是", "分别有", "分别为", "有什么", "包括什么", "包含什么", "都有", "列举", "几个方面", "几点", "which ", "what are"}},
 	{kindMethod, []string{"如何", "怎么做", "怎样做", "怎么办", "怎么才能", "怎样才能", "怎么", "怎样", "how to ", "how do ", "how can ", "how does "}},
-	{kindDefinition, []string{"什么是", "是什么意思", "什么意思", "是指什么", "指的是什么", "的定义", "的含义", "是什么", "what is ", "what's ", "what are ", "define "}},
+	{kindDefinition, []string{"的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "什么是", "是什么意思", "什么意思", "是指什么", "指的是什么", "的定义", "的含义", "是什么", "what is ", "what's ", "what are ", "define "}},
 }
 
 // scaffoldWords say how something is asked, not what about: they are neither evidence nor terms
@@ -46,7 +46,7 @@ func init() {
 	这 这么 那么 这样 那样 这个 那个 这些 那些 它 它们 他 她 他们 其 该 吗 呢 吧 啊 呀 嘛 么 的 了 地 得 着 过 是 在 与 及 或 和 跟 把 被 给 很 都 也
 	就 又 还 再 才 到底 究竟 具体 具体来说 主要 一些 有 有关 关于 相关 情况 方面 问题 一下子 告诉 告诉我 我 我们 你 你们 说说 讲讲 谈谈 介绍
 	介绍一下 知道 想 想知道 了解 觉得 认为 看 看法 意思 含义 定义 指 是指 叫 叫做 称为 所谓 原因 理由 为了 因为 所以 呢 分别 都有 包括 包含 列举
-	总共 一共 大概 大约 左右 目前 现在 如今 搞 弄 做 干 办 干什么 干嘛 做什么 用来 是干什么的`) {
+	总共 一共 大概 大约 左右 目前 现在 如今 搞 弄 做 干 办 干什么 干嘛 做什么 用来 是干什么的 缩写 简称 全称 全名 英文 英文名 中文名`) {
 		scaffoldWords[w] = true
 	}
 }
@@ -57,6 +57,10 @@ type question struct {
 	folded string // FoldText(text): lower case, half width, Simplified
 	lang   prompts.Lang
 	kind   questionKind
+	// figure is the figure the question asks for, if any (figure.go), and unit the measure
+	// word it is counted in ("人" in "多少人"), 0 when it names none.
+	figure figureWant
+	unit   rune
 	// words are the content words, folded, each once, in question order.
 	words []string
 	// years, places and names constrain the answer: each must be stated in the evidence or its
@@ -74,6 +78,7 @@ type question struct {
 func readQuestion(q string) question {
 	folded := FoldText(q)
 	out := question{text: q, folded: folded, lang: prompts.Detect(q), kind: kindOf(folded)}
+	out.figure = figureWanted(out.kind, folded)
 	add := func(list *[]string, w string) {
 		if !slices.Contains(*list, w) {
 			*list = append(*list, w)
@@ -98,6 +103,9 @@ func readQuestion(q string) question {
 			w := words[i]
 			if scaffoldWords[w.Text] {
 				continue
+			}
+			if i > 0 && words[i-1].Text == "哪" && strings.HasPrefix(w.Text, "一") {
+				continue // 哪一年, 哪一家: the question word, cut in two
 			}
 			if p, ok := placeName(w.Text); ok {
 				add(&out.places, p)
@@ -152,7 +160,10 @@ func readQuestion(q string) question {
 					continue
 				}
 			}
-			if isQuestionWord(w.Text) {
+			if isQuestionWord(w.Text) || (out.figure == wantQuantity && quantityFrame(words, i)) {
+				if r := []rune(w.Text); out.figure == wantQuantity && i > 0 && len(r) == 1 && words[i-1].Text == "多少" {
+					out.unit = r[0]
+				}
 				continue
 			}
 			add(&out.words, w.Text)
@@ -169,7 +180,7 @@ func readQuestion(q string) question {
 }
 
 // definitionFrames are the words around the term in a definition question.
-var definitionFrames = []string{"是什么意思", "什么意思", "指的是什么", "是指什么", "的定义", "的含义", "是什么", "什么是",
+var definitionFrames = []string{"是什么的缩写", "的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "是什么意思", "什么意思", "指的是什么", "是指什么", "的定义", "的含义", "是什么", "什么是",
 	"请问", "解释一下", "解释", "介绍一下", "what is", "what's", "what are", "define", "meaning of", "the "}
 
 // definiendum is the term a definition question asks about: the question without its frame
@@ -209,6 +220,25 @@ func init() {
 	for _, w := range strings.Fields(`城市 地区 国家 全国 国内 国外 海外 全球 世界 本地 当地 地方 各地 农村 乡村 城乡 沿海 内地 中央 东部 西部 中部 南方 北方`) {
 		genericPlaces[w] = true
 	}
+}
+
+// quantityFrame reports whether words[i] frames a how-much question rather than saying what
+// about: the unit after 多少 ("多少钱", "多少人") or the verb 花 before it ("花了多少钱"). Documents
+// state the figure in their own words (投资100多亿).
+func quantityFrame(words []zh.Word, i int) bool {
+	w := words[i].Text
+	if utf8.RuneCountInString(w) != 1 {
+		return false
+	}
+	if i > 0 && (words[i-1].Text == "多少" || words[i-1].Text == "几") {
+		return true
+	}
+	for j := i + 1; j < len(words) && j <= i+2; j++ {
+		if w == "花" && strings.HasPrefix(words[j].Text, "多少") {
+			return true
+		}
+	}
+	return false
 }
 
 // isQuestionWord reports whether w is made of question characters and a measure word
@@ -277,6 +307,9 @@ func allCJK(s string) bool {
 }
 
 func kindOf(folded string) questionKind {
+	if asksForSeveral(folded) && !strings.Contains(folded, "为什么") {
+		return kindList
+	}
 	padded := " " + folded + " "
 	for _, c := range kindCues {
 		for _, cue := range c.cues {
@@ -286,6 +319,20 @@ func kindOf(folded string) questionKind {
 		}
 	}
 	return kindFact
+}
+
+// asksForSeveral reports whether a question asks for a counted set: 哪四类, 哪两个, 哪几种.
+func asksForSeveral(folded string) bool {
+	for i, r := range []rune(folded) {
+		if r != '哪' {
+			continue
+		}
+		next, _ := utf8.DecodeRuneInString(string([]rune(folded)[i+1:]))
+		if strings.ContainsRune("二两三四五六七八九十几", next) {
+			return true
+		}
+	}
+	return false
 }
 
 // isYear reports whether s is a four-digit year from 1900 to 2099.

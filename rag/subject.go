@@ -2,6 +2,7 @@ package rag
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -14,6 +15,24 @@ import (
 // regions by their short names; regionSuffixes are the endings of their full names.
 var regions = strings.Fields(`北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南
 	广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门`)
+
+// countries are the countries and unions documents in Chinese most often write about: a
+// paragraph opening "(1)美国致力于……" is about the United States until the next one opens.
+var countries = strings.Fields(`中国 美国 英国 法国 德国 日本 韩国 朝鲜 俄罗斯 印度 加拿大 澳大利亚 新西兰 意大利 西班牙 葡萄牙
+	荷兰 比利时 瑞士 瑞典 挪威 丹麦 芬兰 爱尔兰 奥地利 波兰 希腊 土耳其 以色列 沙特 阿联酋 伊朗 埃及 南非 巴西 阿根廷 墨西哥
+	智利 新加坡 马来西亚 泰国 越南 印度尼西亚 印尼 菲律宾 巴基斯坦 欧盟`)
+
+// regionsByRune indexes regions by their first character, for finding them in a sentence in
+// one pass.
+var regionsByRune = map[rune][]string{}
+
+func init() {
+	regions = append(regions, countries...)
+	for _, r := range regions {
+		first, _ := utf8.DecodeRuneInString(r)
+		regionsByRune[first] = append(regionsByRune[first], r)
+	}
+}
 
 var regionSuffixes = []string{"壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市"}
 
@@ -97,13 +116,43 @@ func (s *Store) subjectBefore(p Passage, sentStart int) string {
 		before = before[i+1:] // a subject holds within its paragraph
 	}
 	runes := []rune(before)
-	spans := Sentences(runes)
+	spans := evidenceSpans(runes)
 	for i := len(spans) - 1; i >= 0; i-- {
-		if r := leadingRegion(string(runes[spans[i].Start:spans[i].End])); r != "" {
+		text := string(runes[spans[i].Start:spans[i].End])
+		if r := leadingRegion(text); r != "" {
 			return r
+		}
+		if opensSection(text) || leadsWithCountry(text) {
+			return "" // a new section, or a sentence about the whole country, ends the subject
 		}
 	}
 	return ""
+}
+
+// leadsWithCountry reports whether a sentence opens by saying it is about the country as a
+// whole ("从国内来看,……", "我国……"): a province or country named before no longer holds.
+func leadsWithCountry(text string) bool {
+	s := strings.TrimLeftFunc(text, func(r rune) bool { return !isCJK(r) })
+	for _, p := range []string{"从", "在"} {
+		s = strings.TrimPrefix(s, p)
+	}
+	for _, a := range []string{"我国", "国内", "中国", "全国"} {
+		if strings.HasPrefix(s, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// opensSection reports whether a sentence starts with a section number scraped into the text
+// ("2、国内政策现状", "03、数字疗法产业", "三、"): what came before was another section's.
+func opensSection(text string) bool {
+	runes := []rune(strings.TrimSpace(text))
+	i := 0
+	for i < len(runes) && i < 3 && (unicode.IsDigit(runes[i]) || strings.ContainsRune(cjkNumerals, runes[i])) {
+		i++
+	}
+	return i > 0 && i < len(runes) && (runes[i] == '、' || runes[i] == '．')
 }
 
 // textBefore returns up to n runes of doc's text before rune offset end, rebuilt from its
@@ -134,7 +183,14 @@ func textBefore(doc *Document, k, end, n int) string {
 
 // namesSubject reports whether sentence names a region itself, so needs no subject prefix.
 func namesSubject(sentence string) bool {
-	return len(regionsIn(sentence)) > 0
+	for i, r := range sentence {
+		for _, name := range regionsByRune[r] {
+			if strings.HasPrefix(sentence[i:], name) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // withSubject prefixes a quote with its subject when it does not name one: "【广东省】到2025年,

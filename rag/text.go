@@ -16,7 +16,8 @@ const sentenceEnds = "。！？；!?;…"
 const closers = "”’」』）)\"'】》"
 
 // Sentences splits runes into sentences: after 。！？；!?; and …, after a "." followed by space,
-// and at every line break. Spans exclude the line breaks and the spaces between sentences.
+// and at line breaks, except one that cuts a long line mid-sentence (see brokenLine). Spans
+// exclude the line breaks and the spaces between sentences.
 func Sentences(runes []rune) []Span {
 	var out []Span
 	start := 0
@@ -37,7 +38,9 @@ func Sentences(runes []rune) []Span {
 		r := runes[i]
 		switch {
 		case r == '\n':
-			emit(i)
+			if !brokenLine(runes, i) {
+				emit(i)
+			}
 		case strings.ContainsRune(sentenceEnds, r),
 			r == '.' && (i+1 == len(runes) || unicode.IsSpace(runes[i+1])):
 			j := i + 1
@@ -51,3 +54,31 @@ func Sentences(runes []rune) []Span {
 	emit(len(runes))
 	return out
 }
+
+// minBrokenLineRunes: a line at least this long that ends without punctuation was broken in
+// the middle of a sentence (scraped pages wrap "……最终导致GE\nDigital业务乏力收缩"); a shorter
+// one is a heading or a list item.
+const minBrokenLineRunes = 60
+
+// brokenLine reports whether the line break at runes[i] cuts a sentence: the line before is long
+// and ends in a Latin letter, and the next line goes on with one ("GE\nDigital").
+func brokenLine(runes []rune, i int) bool {
+	if i == 0 || i+1 >= len(runes) {
+		return false
+	}
+	// Only between Latin letters: a Chinese line that ends without punctuation is as often
+	// a paragraph of its own (a byline, a caption) as a broken one.
+	last, next := runes[i-1], runes[i+1]
+	if !isLatinLetter(last) || !isLatinLetter(next) {
+		return false
+	}
+	n := 0
+	for j := i - 1; j >= 0 && runes[j] != '\n'; j-- {
+		if n++; n >= minBrokenLineRunes {
+			return true
+		}
+	}
+	return false
+}
+
+func isLatinLetter(r rune) bool { return r < 0x80 && unicode.IsLetter(r) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -39,6 +40,8 @@ func (e *Engine) translateQuery(ctx context.Context, query string, docsLang func
 	if err == nil {
 		reply = cleanRewrite(reply)
 		switch {
+		case strings.Contains(reply, prompts.NoAnswerMarker):
+			err = fmt.Errorf("the model answered the translation request with the no-answer marker")
 		case len(AppendTokens(nil, reply)) == 0:
 			err = fmt.Errorf("the translation %q has nothing to search for", reply)
 		case utf8.RuneCountInString(reply) > MaxQuestionRunes:

@@ -124,8 +124,11 @@ func testPerfectReader(t *testing.T) {
 	for _, file := range slices.Sorted(maps.Keys(floors)) {
 		path := filepath.Join(answersDir, file)
 		queries := readAnswerSet(t, path)
-		labelled := map[string][]string{}
+		labelled, translations := map[string][]string{}, map[string]string{}
 		for _, q := range queries {
+			if q.Translation != "" {
+				translations[q.Question] = q.Translation
+			}
 			if _, dup := labelled[q.Question]; dup {
 				t.Fatalf("%s: the question %q is asked twice; the reader tells questions apart by their text", file, q.Question)
 			}
@@ -135,6 +138,7 @@ func testPerfectReader(t *testing.T) {
 			}
 		}
 		reader := openaifake.NewReader(labelled, prompts.NoAnswerMarker)
+		reader.SetTranslations(translations)
 		fake := openaifake.New(t, openaifake.WithReply(reader.Reply))
 		env := map[string]string{"WENDA_LLM_BASE_URL": fake.URL(), "WENDA_LLM_API_KEY": "sk-test", "WENDA_LLM_MODEL": "perfect-reader"}
 		rep := evalAnswers(t, env, data, sampleDir, path)

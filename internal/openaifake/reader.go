@@ -20,8 +20,9 @@ import (
 // "<<<文档 n" or "<<<document n" and ">>>", the question after the last "问题：" or "Question: ",
 // a rewrite request ending in "改写后的问题：" or "Rewritten question:".
 type Reader struct {
-	labelled map[string][]string
-	noAnswer string
+	labelled     map[string][]string
+	translations map[string]string
+	noAnswer     string
 
 	mu       sync.Mutex
 	rewrites map[string]string // a rewrite this reader wrote → the follow-up it rewrote
@@ -49,6 +50,17 @@ func NewReader(labelled map[string][]string, noAnswerMarker string) *Reader {
 	return &Reader{labelled: l, noAnswer: noAnswerMarker, rewrites: map[string]string{}, records: map[string]ReaderRecord{}}
 }
 
+// SetTranslations gives the reader the translation of each question in another language than
+// the documents', keyed by the question as asked.
+func (r *Reader) SetTranslations(t map[string]string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.translations = make(map[string]string, len(t))
+	for q, tr := range t {
+		r.translations[strings.TrimSpace(q)] = tr
+	}
+}
+
 // Record returns what the reader saw of a labelled question, and whether an answering
 // request for it arrived at all.
 func (r *Reader) Record(question string) (ReaderRecord, bool) {
@@ -59,11 +71,12 @@ func (r *Reader) Record(question string) (ReaderRecord, bool) {
 }
 
 var (
-	blockPattern = regexp.MustCompile(`(?s)<<<(?:文档|document) (\d+)\n(.*?)\n>>>`)
-	rewriteEnds  = []string{"改写后的问题：", "Rewritten question:"}
-	questionTags = []string{"问题：", "Question: "}
-	followupTags = []string{"追问：", "Follow-up: "}
-	historyTags  = []string{"用户：", "User: "}
+	blockPattern  = regexp.MustCompile(`(?s)<<<(?:文档|document) (\d+)\n(.*?)\n>>>`)
+	rewriteEnds   = []string{"改写后的问题：", "Rewritten question:"}
+	translateEnds = []string{"译文：", "Translation:"}
+	questionTags  = []string{"问题：", "Question: "}
+	followupTags  = []string{"追问：", "Follow-up: "}
+	historyTags   = []string{"用户：", "User: "}
 )
 
 // Reply answers one chat request; use it with WithReply.
@@ -78,6 +91,11 @@ func (r *Reader) Reply(req ChatRequest) string {
 	for _, end := range rewriteEnds {
 		if strings.HasSuffix(trimmed, end) {
 			return r.rewrite(trimmed)
+		}
+	}
+	for _, end := range translateEnds {
+		if strings.HasSuffix(trimmed, end) {
+			return r.translate(strings.TrimSpace(strings.TrimSuffix(trimmed, end)))
 		}
 	}
 	question := ""
@@ -154,4 +172,22 @@ func (r *Reader) rewrite(prompt string) string {
 	r.rewrites[out] = followup
 	r.mu.Unlock()
 	return out
+}
+
+// translate answers a translation request (the question after its tag, then the ending cut
+// off) with the labelled translation, or the question itself when there is none.
+func (r *Reader) translate(prompt string) string {
+	q := prompt
+	for _, tag := range questionTags {
+		if i := strings.LastIndex(prompt, tag); i >= 0 {
+			q = strings.TrimSpace(prompt[i+len(tag):])
+			break
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if tr, ok := r.translations[q]; ok {
+		return tr
+	}
+	return q
 }

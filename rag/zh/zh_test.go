@@ -52,3 +52,15 @@ func BenchmarkLoad(b *testing.B) {
 		newDictionary()
 	}
 }
+
+// gse gives single characters frequency 2 whatever the dictionary says; restored, a place
+// followed by a common character is cut as jieba cuts it.
+func TestSingleCharactersKeepTheirFrequency(t *testing.T) {
+	words := Segment("韩国有多少款产品")
+	if len(words) == 0 || words[0].Text != "韩国" {
+		t.Errorf("Segment(韩国有多少款产品) = %v, want 韩国 first", words)
+	}
+	if w, _ := Lookup("有"); w.Freq < 1000 {
+		t.Errorf("有 has frequency %d", w.Freq)
+	}
+}

@@ -1,0 +1,225 @@
+package rag
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/wenda-dev/wenda/rag/zh"
+)
+
+// This file handles questions that ask for a figure: "多少", "几家", "how many" want a quantity,
+// "哪一年", "什么时候", "when" a date. Such a question is answered only by a sentence that states
+// one: "华为和美的都是头部企业" holds 华为 but not how much it invested, and quoting it would
+// answer a question nobody asked.
+
+// figureWant is the kind of figure a question asks for.
+type figureWant int
+
+const (
+	wantNoFigure figureWant = iota
+	wantQuantity            // 多少, 几家, 多大, how many
+	wantDate                // 哪一年, 什么时候, when
+	wantPerson              // 谁, 哪位, who
+	wantPlace               // 哪里, 哪个国家, where
+)
+
+// figureCues are matched against the folded, space-padded question, dates first: "哪一年成立"
+// asks for a year even where "多少年" would ask for a count.
+var figureCues = []struct {
+	want figureWant
+	cues []string
+}{
+	{wantDate, []string{"哪一年", "哪年", "哪一天", "哪天", "什么时候", "什么时间", "何时", "几月", "哪个月", "几号",
+		"what year", "which year", "when "}},
+	{wantPerson, []string{"是谁", "谁是", "由谁", "被谁", "哪位", "who ", "whom "}},
+	{wantPlace, []string{"哪里", "哪儿", "什么地方", "哪个地区", "哪个国家", "哪国", "哪个城市", "哪座城市", "哪个省", "何处", "where "}},
+	{wantQuantity, []string{"多少", "多大", "多高", "多长", "多远", "多重", "多快", "多久", "几成", "几倍", "几年", "几个",
+		"几家", "几款", "几项", "几次", "几名", "几位", "几种", "几所", "几座", "几人", "几亿", "几万", "占比", "比例", "百分之几",
+		"how many", "how much", "how long", "how big", "how large", "how old", "what percentage"}},
+}
+
+// figureWanted is the figure a question of kind asks for. Lists, reasons, methods and
+// definitions are answered by statements, whatever words they use.
+func figureWanted(kind questionKind, folded string) figureWant {
+	if kind != kindFact {
+		return wantNoFigure
+	}
+	padded := " " + folded + " "
+	for _, c := range figureCues {
+		for _, cue := range c.cues {
+			if strings.Contains(padded, cue) {
+				return c.want
+			}
+		}
+	}
+	return wantNoFigure
+}
+
+// cjkNumerals are the characters of figures written in Chinese: 三家, 近百家, 数十亿, 两成.
+const cjkNumerals = "零一二三四五六七八九十百千万亿两"
+
+// measureWords follow a Chinese numeral that counts something; "一是" or "统一" count nothing.
+const measureWords = "个家款项名位人种次年月天日倍成元亿万千百十件台辆座所条部届期批例只份册本户台吨米岁"
+
+// statesFigure reports whether a folded sentence states the kind of figure wanted: for a
+// quantity, digits that are not only a year or a date, or a Chinese numeral with a measure
+// word; for a date, a year, a month or a day; for a person or a place, a name of one that the
+// question itself does not hold.
+func statesFigure(want figureWant, folded, question string) bool {
+	switch want {
+	case wantNoFigure:
+		return true
+	case wantDate:
+		return hasDate(folded)
+	case wantPerson, wantPlace:
+		return namesOther(want, folded, question)
+	}
+	runes := []rune(folded)
+	for i := 0; i < len(runes); i++ {
+		r := runes[i]
+		if unicode.IsDigit(r) {
+			j := i
+			for j < len(runes) && (unicode.IsDigit(runes[j]) || runes[j] == '.' || runes[j] == ',') {
+				j++
+			}
+			digits := string(runes[i:j])
+			next, before := rune(0), rune(0)
+			if j < len(runes) {
+				next = runes[j]
+			}
+			if i > 0 {
+				before = runes[i-1]
+			}
+			i = j - 1
+			switch {
+			case (before == '(' || before == '（') && (next == ')' || next == '）'), next == '、', before == '第':
+				continue // a list marker or an ordinal: "(2)韩国……", "2、", "第3"
+			case next == '年' && isYear(digits), next == '月', next == '日', next == '号':
+				continue // a date, not a count
+			case isYear(digits) && next != '%' && !strings.ContainsRune(measureWords, next):
+				continue // a bare year ("2017、2019")
+			}
+			return true
+		}
+		if strings.ContainsRune(cjkNumerals, r) && i+1 < len(runes) {
+			next := runes[i+1]
+			if strings.ContainsRune(cjkNumerals, next) || strings.ContainsRune(measureWords, next) {
+				if r == '一' && (next == '个' || next == '种' || next == '次' || next == '些') {
+					continue // 一个 / 一种 / 一次: an article, not a count
+				}
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasDate reports whether a folded sentence states a year, a month or a day ("2015年",
+// "12月", "22日"); "十年" is a span of time, not a date.
+func hasDate(folded string) bool {
+	runes := []rune(folded)
+	for i, r := range runes {
+		if (r == '月' || r == '日') && i > 0 && unicode.IsDigit(runes[i-1]) {
+			return true
+		}
+	}
+	for _, f := range strings.FieldsFunc(folded, func(r rune) bool { return !unicode.IsDigit(r) }) {
+		if isYear(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// clauses splits a folded sentence at commas and semicolons.
+func clauses(folded string) []string {
+	return strings.FieldsFunc(folded, func(r rune) bool { return strings.ContainsRune(",，;；", r) })
+}
+
+// yearOfAnotherFigure reports whether the figures of a sentence that states year all belong to
+// other years: in "2017年人数达到2.8万人,……2021年业务分拆" the count is 2017's, so the sentence
+// does not give 2021's. A figure in a clause without a year of its own belongs to the sentence.
+func yearOfAnotherFigure(folded, year string) bool {
+	other := false
+	for _, c := range clauses(folded) {
+		if !statesFigure(wantQuantity, c, "") {
+			continue
+		}
+		years := clauseYears(c)
+		if len(years) == 0 || years[year] {
+			return false
+		}
+		other = true
+	}
+	return other
+}
+
+// clauseYears are the years a clause states.
+func clauseYears(c string) map[string]bool {
+	out := map[string]bool{}
+	for _, f := range strings.FieldsFunc(c, func(r rune) bool { return !unicode.IsDigit(r) }) {
+		if isYear(f) {
+			out[f] = true
+		}
+	}
+	return out
+}
+
+// placeEnds end the names of places: 河南省, 秋田县, 福冈市, 关岛.
+const placeEnds = "省市县区镇乡村州郡国岛洲"
+
+// namesOther reports whether a folded sentence names a person (want wantPerson) or a place
+// (wantPlace) that question does not: the answer to "X的母亲是谁?" is a name other than X.
+func namesOther(want figureWant, folded, question string) bool {
+	for _, w := range zh.Segment(folded) {
+		n := utf8.RuneCountInString(w.Text)
+		if n < 2 || strings.Contains(question, w.Text) {
+			continue
+		}
+		switch want {
+		case wantPerson:
+			if (zh.IsProperTag(w.Tag) && w.Tag != "ns") || strings.Contains(w.Text, "·") ||
+				(w.Freq == 0 && allCJK(w.Text)) {
+				return true
+			}
+		case wantPlace:
+			last, _ := utf8.DecodeLastRuneInString(w.Text)
+			// Transliterated places come tagged as other proper nouns, or not at all (喬治亞).
+			if zh.IsProperTag(w.Tag) || (allCJK(w.Text) && (w.Freq == 0 || strings.ContainsRune(placeEnds, last))) {
+				return true
+			}
+		}
+	}
+	// Names in Latin letters: "FDA", "Pear Therapeutics".
+	for _, f := range strings.Fields(strings.Map(func(r rune) rune {
+		if isWordRune(r) && !isCJK(r) {
+			return r
+		}
+		return ' '
+	}, folded)) {
+		if utf8.RuneCountInString(f) >= 2 && !unicode.IsDigit([]rune(f)[0]) && !strings.Contains(question, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// countsIn reports whether a folded sentence states a figure in unit: "2.8万人" for 人,
+// "近百家" for 家.
+func countsIn(folded string, unit rune) bool {
+	runes := []rune(folded)
+	for i, r := range runes {
+		if r != unit || i == 0 {
+			continue
+		}
+		j := i - 1
+		for j > 0 && strings.ContainsRune("万亿千百多余", runes[j]) {
+			j--
+		}
+		if unicode.IsDigit(runes[j]) || strings.ContainsRune(cjkNumerals, runes[j]) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,83 @@
+package rag
+
+import "testing"
+
+func TestStatesFigure(t *testing.T) {
+	tests := []struct {
+		want     figureWant
+		sentence string
+		states   bool
+	}{
+		{wantQuantity, "美的十年数字化转型投资100多亿", true},
+		{wantQuantity, "目前国内已有近百家企业涉足数字疗法领域", true},
+		{wantQuantity, "即使国内数字化转型头部企业,比如华为和美的", false},
+		{wantQuantity, "(2)韩国制定了数字疗法审批的行业指南", false},  // a list marker
+		{wantQuantity, "2019、2020年管理层陷入动荡", false},    // years only
+		{wantQuantity, "2020年12月,日本核准了亚洲首款产品", false}, // a date
+		{wantQuantity, "一是技术类难点,其本质是一种对标", false},     // 一是, 一种
+		{wantDate, "2015年成立数字化公司GE Digital", true},
+		{wantDate, "美的十年数字化转型投资100多亿", false}, // 十年 is a span, not a date
+		{wantPerson, "君士坦丁大帝在公元325年召开会议", true},
+		{wantPerson, "该产品的外包装写有广告性标示", false},
+	}
+	for _, tt := range tests {
+		if got := statesFigure(tt.want, FoldText(tt.sentence), ""); got != tt.states {
+			t.Errorf("statesFigure(%d, %q) = %v, want %v", tt.want, tt.sentence, got, tt.states)
+		}
+	}
+}
+
+func TestYearOfAnotherFigure(t *testing.T) {
+	s := FoldText("2017年GE Digital人数达到2.8万人,2019、2020年管理层陷入动荡,2021年GE将业务分拆")
+	if !yearOfAnotherFigure(s, "2021") {
+		t.Errorf("2.8万人 is 2017's figure, yet it was taken for 2021's")
+	}
+	if yearOfAnotherFigure(s, "2017") {
+		t.Errorf("2.8万人 is 2017's figure")
+	}
+	if yearOfAnotherFigure(FoldText("截至2021年12月22日,共有114款应用提交了申请"), "2021") {
+		t.Errorf("a figure in a clause without a year belongs to the sentence's year")
+	}
+}
+
+func TestFigureWanted(t *testing.T) {
+	tests := []struct {
+		q    string
+		want figureWant
+	}{
+		{"美的花了多少钱搞数字化", wantQuantity},
+		{"GE是哪一年推出Predix的", wantDate},
+		{"第一次尼西亚公会议是由谁召开的", wantPerson},
+		{"伊斯兰教在哪一个世纪传入阿富汗", wantNoFigure}, // 在哪 alone is no place question
+		{"有哪些省份提出了智慧城市", wantNoFigure},    // a list
+	}
+	for _, tt := range tests {
+		if got := readQuestion(tt.q).figure; got != tt.want {
+			t.Errorf("%s: figure %d, want %d", tt.q, got, tt.want)
+		}
+	}
+}
+
+func TestEnumerationOpeners(t *testing.T) {
+	if n := announcedCount("本篇文章,我们给出数字化转型的四类难点。"); n != 4 {
+		t.Errorf("四类 announces %d items", n)
+	}
+	for n, s := range []string{"一是技术类难点", "其次是数据资产化", "第三是资产服务化", "(4)德国……"} {
+		if !opensItem(s, n) {
+			t.Errorf("%q does not open item %d", s, n+1)
+		}
+	}
+	if opensItem("模式难点一是考验一把手", 0) {
+		t.Errorf("an item marker inside a sentence opens no item")
+	}
+}
+
+func TestOneEditAway(t *testing.T) {
+	found := false
+	for _, v := range oneEditAway("digtal") {
+		found = found || v == "digital"
+	}
+	if !found {
+		t.Errorf("digital is one insertion away from digtal")
+	}
+}
