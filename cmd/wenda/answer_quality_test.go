@@ -90,8 +90,10 @@ const answersDir = "../../testdata/answers"
 func testSampleAnswers(t *testing.T) {
 	data := t.TempDir()
 	floors := map[string]answerFloor{
-		"sample-dev.jsonl":     {accuracy: 0.82, maxFalseAbstentions: 5, abstained: map[string]int{"near_miss": 3, "absent": 9}},
-		"sample-heldout.jsonl": {accuracy: 0.83, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 0, "absent": 5}},
+		// Both false abstentions of the dev set are English questions over Chinese documents,
+		// which offline are told to ask in Chinese (issue 9).
+		"sample-dev.jsonl":     {accuracy: 0.89, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 12, "absent": 9}},
+		"sample-heldout.jsonl": {accuracy: 0.92, maxFalseAbstentions: 0, abstained: map[string]int{"near_miss": 7, "absent": 5}},
 	}
 	for _, file := range slices.Sorted(maps.Keys(floors)) {
 		rep := evalAnswers(t, nil, data, sampleDir, filepath.Join(answersDir, file))
@@ -114,11 +116,11 @@ type readerFloor struct {
 func testPerfectReader(t *testing.T) {
 	data := t.TempDir()
 	floors := map[string]readerFloor{
-		"sample-dev.jsonl": {evidence: 77, answerFloor: answerFloor{
-			accuracy: 0.91, maxFalseAbstentions: 7, abstained: map[string]int{"near_miss": 12, "absent": 9},
+		"sample-dev.jsonl": {evidence: 82, answerFloor: answerFloor{
+			accuracy: 0.97, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 12, "absent": 9},
 		}},
-		"sample-heldout.jsonl": {evidence: 50, answerFloor: answerFloor{
-			accuracy: 0.90, maxFalseAbstentions: 5, abstained: map[string]int{"near_miss": 7, "absent": 5},
+		"sample-heldout.jsonl": {evidence: 54, answerFloor: answerFloor{
+			accuracy: 0.98, maxFalseAbstentions: 1, abstained: map[string]int{"near_miss": 7, "absent": 5},
 		}},
 	}
 	for _, file := range slices.Sorted(maps.Keys(floors)) {
@@ -192,10 +194,11 @@ func readAnswerSet(t *testing.T, path string) []rag.AnswerQuery {
 // them made unanswerable by taking their evidence out of the index (nearMissSet).
 func testPublicNearMisses(t *testing.T) {
 	floors := map[string]answerFloor{
-		// Issue 9's rewrite traded answers for abstentions here (CMRC 0.71 → 0.69 and 31 → 48
-		// near misses abstained; DRCD 0.67 → 0.56 and 90 → 93): docs/answering.md.
-		"cmrc2018": {accuracy: 0.69, maxFalseAbstentions: 18, abstained: map[string]int{"near_miss_public": 48}},
-		"drcd":     {accuracy: 0.56, maxFalseAbstentions: 36, abstained: map[string]int{"near_miss_public": 93}},
+		// Issue 9's first rewrite traded answers for abstentions here (CMRC 0.71 → 0.69 and
+		// 31 → 48 near misses abstained; DRCD 0.67 → 0.56 and 90 → 93); the second won back
+		// some of both (docs/answering.md).
+		"cmrc2018": {accuracy: 0.75, maxFalseAbstentions: 15, abstained: map[string]int{"near_miss_public": 53}},
+		"drcd":     {accuracy: 0.61, maxFalseAbstentions: 33, abstained: map[string]int{"near_miss_public": 94}},
 	}
 	for _, set := range slices.Sorted(maps.Keys(floors)) {
 		dir, data := t.TempDir(), t.TempDir()

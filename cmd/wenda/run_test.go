@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -245,9 +246,13 @@ func TestUsageErrors(t *testing.T) {
 // headline question never reaches it, and switching embedders is refused with a rebuild hint.
 func TestAskWithLLM(t *testing.T) {
 	fake := openaifake.New(t, openaifake.WithReply(func(req openaifake.ChatRequest) string {
+		// Like a model, it cites the block that holds the figure, and (unlike one) a block
+		// that does not exist, which must not reach the user.
 		last := req.Messages[len(req.Messages)-1].Content
-		if strings.Contains(last, "80%") {
-			return "据资料，一般企业数字化转型的失败率超过80%[1]，另有说法见[7]。"
+		for _, m := range regexp.MustCompile(`(?s)<<<(?:文档|document) (\d+)\n(.*?)\n>>>`).FindAllStringSubmatch(last, -1) {
+			if strings.Contains(m[2], "80%") {
+				return "据资料，一般企业数字化转型的失败率超过80%[" + m[1] + "]，另有说法见[7]。"
+			}
 		}
 		return "NO_ANSWER"
 	}))
