@@ -72,6 +72,10 @@ var shapedQuestions = []answerCase{
 	{"GE Digitl是哪年成立的", false, []string{"2015年"}},
 	{"DTx的全称是什么", false, []string{"Digital Therapeutics"}},
 	{"How much did Midea invest in digital transformation?", true, []string{"Try asking in Chinese"}},
+	// A term defined under a label ("治疗类:数字药品。治疗类产品……"), and one defined by
+	// "X,就是……" in a sentence that goes on after an ellipsis.
+	{"数字药品指的是什么", false, []string{"治疗类产品"}},
+	{"变革难点指什么", false, []string{"本质上是人的转变"}},
 	// "是干什么的" matches everywhere; the rare name must decide what is retrieved.
 	{"Somryst是干什么的", false, []string{"失眠"}},
 	// The reason is told in the sentence before the one that names the result.

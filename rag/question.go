@@ -33,7 +33,7 @@ var kindCues = []struct {
 	{kindReason, []string{"为什么", "为何", "为啥", "什么原因", "原因是", "原因有", "难在", "why "}},
 	{kindList, []string{"哪些", "哪几", "分别是", "分别有", "分别为", "有什么", "包括什么", "包含什么", "都有", "列举", "几个方面", "几点", "which ", "what are"}},
 	{kindMethod, []string{"如何", "怎么做", "怎样做", "怎么办", "怎么才能", "怎样才能", "怎么", "怎样", "how to ", "how do ", "how can ", "how does "}},
-	{kindDefinition, []string{"的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "什么是", "是什么意思", "什么意思", "是指什么", "指的是什么", "的定义", "的含义", "是什么", "what is ", "what's ", "what are ", "define "}},
+	{kindDefinition, []string{"的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "什么是", "是什么意思", "什么意思", "是指什么", "指的是什么", "指什么", "的定义", "的含义", "是什么", "what is ", "what's ", "what are ", "define "}},
 }
 
 // scaffoldWords say how something is asked, not what about: they are neither evidence nor terms
@@ -180,7 +180,7 @@ func readQuestion(q string) question {
 }
 
 // definitionFrames are the words around the term in a definition question.
-var definitionFrames = []string{"是什么的缩写", "的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "是什么意思", "什么意思", "指的是什么", "是指什么", "的定义", "的含义", "是什么", "什么是",
+var definitionFrames = []string{"是什么的缩写", "的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "是什么意思", "什么意思", "指的是什么", "是指什么", "指什么", "的定义", "的含义", "是什么", "什么是",
 	"请问", "解释一下", "解释", "介绍一下", "what is", "what's", "what are", "define", "meaning of", "the "}
 
 // definiendum is the term a definition question asks about: the question without its frame
