@@ -156,8 +156,8 @@ func (e *Engine) explain(kind questionKind, passages []Passage, sents []sentence
 	}
 	for _, s := range e.following(passages, sents[0]) {
 		n := utf8.RuneCountInString(s.text)
-		if len(picked) > maxFollowing || runes+n > maxExplainRunes {
-			break
+		if len(picked) > maxFollowing || runes+n > maxExplainRunes || opensSection(s.text) || opensNextItem(s.text) {
+			break // "二是模式难点……" or "3、……" starts another topic
 		}
 		picked = append(picked, s)
 		runes += n

@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -85,10 +86,20 @@ func regionsIn(text string) []string {
 // numbers and punctuation are skipped.
 func leadingRegion(sentence string) string {
 	s := strings.TrimLeftFunc(sentence, func(r rune) bool { return !isCJK(r) })
+	marked := len(s) < len(strings.TrimSpace(sentence)) // "(1)美国……", "2、韩国……"
 	for _, r := range regions {
 		rest, ok := strings.CutPrefix(s, r)
 		if !ok {
 			continue
+		}
+		if slices.Contains(countries, r) && !marked {
+			// "美国数字化转型专家……" describes a person, "美国致力于……" is about the country:
+			// only a country that opens an item, or is followed by a verb's particle, is a
+			// subject that carries over.
+			next, _ := utf8.DecodeRuneInString(rest)
+			if !strings.ContainsRune(countryFollowers, next) {
+				return ""
+			}
 		}
 		for _, suf := range regionSuffixes {
 			if strings.HasPrefix(rest, suf) {
@@ -128,6 +139,10 @@ func (s *Store) subjectBefore(p Passage, sentStart int) string {
 	}
 	return ""
 }
+
+// countryFollowers are characters after which a country that opens a sentence is its subject
+// ("美国已……", "德国为……", "日本于……").
+const countryFollowers = "在已于为是将也则对把从还曾正早"
 
 // leadsWithCountry reports whether a sentence opens by saying it is about the country as a
 // whole ("从国内来看,……", "我国……"): a province or country named before no longer holds.
