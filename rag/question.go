@@ -104,8 +104,9 @@ func readQuestion(q string) question {
 			if scaffoldWords[w.Text] {
 				continue
 			}
-			if i > 0 && words[i-1].Text == "哪" && strings.HasPrefix(w.Text, "一") {
-				continue // 哪一年, 哪一家: the question word, cut in two
+			if i > 0 && (words[i-1].Text == "哪" || words[i-1].Text == "几") &&
+				(strings.HasPrefix(w.Text, "一") || isQuestionWord("哪"+w.Text)) {
+				continue // 哪一年, 哪年, 几家: the question word, cut in two
 			}
 			if p, ok := placeName(w.Text); ok {
 				add(&out.places, p)
