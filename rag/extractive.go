@@ -88,14 +88,6 @@ var definitionCues = []string{"就是", "是指", "指的是", "指", "界定为
 // term, perhaps a bracketed gloss, then 是/指/界定为… ("数字疗法(Digital Therapeutics,DTx)是……").
 func definition(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
 	term := q.definiendum()
-	if lead, def, ok := labelled(passages, term); ok {
-		if utf8.RuneCountInString(lead.text) > maxLabelRunes {
-			// The label is glued to a caption: the term, not the caption, heads the quote.
-			def.subject = q.asWritten(term)
-			return quoted(passages, []sentence{def}, lang)
-		}
-		return quoted(passages, []sentence{lead, def}, lang)
-	}
 	for _, s := range sents {
 		if !s.fits() || s.score < listRatio*sents[0].score {
 			break
@@ -103,6 +95,14 @@ func definition(q question, passages []Passage, sents []sentence, lang prompts.L
 		if term != "" && defines(s.folded, term) {
 			return quoted(passages, []sentence{s}, lang)
 		}
+	}
+	if lead, def, ok := labelled(passages, term); ok {
+		if utf8.RuneCountInString(lead.text) > maxLabelRunes {
+			// The label is glued to a caption: the term, not the caption, heads the quote.
+			def.subject = q.asWritten(term)
+			return quoted(passages, []sentence{def}, lang)
+		}
+		return quoted(passages, []sentence{lead, def}, lang)
 	}
 	return fact(passages, sents, lang)
 }
@@ -553,10 +553,12 @@ func labelled(passages []Passage, term string) (label, def sentence, ok bool) {
 			if !strings.HasSuffix(folded, term) {
 				continue
 			}
-			// Short, or the term after a colon: "……整理预防类:数字疫苗。" is a label glued to a
-			// scraped caption.
-			before, _ := utf8.DecodeLastRuneInString(strings.TrimSuffix(folded, term))
-			if sp.End-sp.Start > maxLabelRunes && before != ':' && before != '：' {
+			// The term alone, or after a colon: "预防类:数字疫苗。", also glued to a scraped
+			// caption ("……整理预防类:数字疫苗。"). "……也都使用露天操场。" ends with 操场 and
+			// labels nothing.
+			head := strings.TrimSuffix(folded, term)
+			before, _ := utf8.DecodeLastRuneInString(head)
+			if head != "" && before != ':' && before != '：' {
 				continue
 			}
 			next := spans[i+1]
