@@ -72,6 +72,13 @@ var shapedQuestions = []answerCase{
 	{"GE Digitl是哪年成立的", false, []string{"2015年"}},
 	{"DTx的全称是什么", false, []string{"Digital Therapeutics"}},
 	{"How much did Midea invest in digital transformation?", true, []string{"Try asking in Chinese"}},
+	// A term defined under a label ("治疗类:数字药品。治疗类产品……"), and one defined by
+	// "X,就是……" in a sentence that goes on after an ellipsis.
+	{"数字药品指的是什么", false, []string{"治疗类产品"}},
+	{"变革难点指什么", false, []string{"本质上是人的转变"}},
+	// 一般 and 中 say nothing about what is asked; the explanation stops where the next
+	// point of the list (二是……) starts.
+	{"数字化转型里技术问题通常怎么解决", false, []string{"引入技术专家"}},
 	// "是干什么的" matches everywhere; the rare name must decide what is retrieved.
 	{"Somryst是干什么的", false, []string{"失眠"}},
 	// The reason is told in the sentence before the one that names the result.
@@ -95,6 +102,9 @@ func checkAnswer(t *testing.T, c answerCase, ans *rag.Answer) {
 		if !strings.Contains(ans.Text, w) {
 			t.Errorf("%s: answer lacks %q:\n%s", c.question, w, ans.Text)
 		}
+	}
+	if !c.abstain && strings.Contains(ans.Text, "二是模式难点") && !strings.Contains(c.question, "难点") {
+		t.Errorf("%s: the answer runs on into the next point of a list:\n%s", c.question, ans.Text)
 	}
 	for _, frag := range []string{"“么难”", "“省份提出”", "“年底”"} {
 		if strings.Contains(ans.Text, frag) {

@@ -115,3 +115,14 @@ func (e *Engine) enumeration(passages []Passage, lead sentence) ([]Passage, []se
 	}
 	return ps, items
 }
+
+// opensNextItem reports whether a sentence opens a list's second or later item: it belongs to
+// the next point, not to an explanation of the one before.
+func opensNextItem(text string) bool {
+	for n := 1; n < len(ordinalDigits); n++ {
+		if opensItem(text, n) {
+			return true
+		}
+	}
+	return false
+}

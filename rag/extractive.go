@@ -36,6 +36,9 @@ const (
 // extractive answers q from the evidence: sents[0] fits the question and scores at least
 // answerCoverage.
 func (e *Engine) extractive(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
+	if q.kind == kindDefinition {
+		return definition(q, passages, sents, lang)
+	}
 	if utf8.RuneCountInString(sents[0].text) < minStatementRunes {
 		return e.explain(q.kind, passages, sents, lang)
 	}
@@ -79,7 +82,7 @@ func fact(passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
 const minStatementRunes = 16
 
 // definitionCues follow the defined term in a defining sentence.
-var definitionCues = []string{"是指", "指的是", "指", "界定为", "定义为", "被定义为", "是一种", "是一类", "是一个", "是", "即", " is ", " are ", " refers to", " means "}
+var definitionCues = []string{"就是", "是指", "指的是", "指", "界定为", "定义为", "被定义为", "是一种", "是一类", "是一个", "是", "即", " is ", " are ", " refers to", " means "}
 
 // definition prefers, among the strong sentences, one that defines the term asked about: the
 // term, perhaps a bracketed gloss, then 是/指/界定为… ("数字疗法(Digital Therapeutics,DTx)是……").
@@ -92,6 +95,14 @@ func definition(q question, passages []Passage, sents []sentence, lang prompts.L
 		if term != "" && defines(s.folded, term) {
 			return quoted(passages, []sentence{s}, lang)
 		}
+	}
+	if lead, def, ok := labelled(passages, term); ok {
+		if utf8.RuneCountInString(lead.text) > maxLabelRunes {
+			// The label is glued to a caption: the term, not the caption, heads the quote.
+			def.subject = q.asWritten(term)
+			return quoted(passages, []sentence{def}, lang)
+		}
+		return quoted(passages, []sentence{lead, def}, lang)
 	}
 	return fact(passages, sents, lang)
 }
@@ -145,8 +156,8 @@ func (e *Engine) explain(kind questionKind, passages []Passage, sents []sentence
 	}
 	for _, s := range e.following(passages, sents[0]) {
 		n := utf8.RuneCountInString(s.text)
-		if len(picked) > maxFollowing || runes+n > maxExplainRunes {
-			break
+		if len(picked) > maxFollowing || runes+n > maxExplainRunes || opensSection(s.text) || opensNextItem(s.text) {
+			break // "二是模式难点……" or "3、……" starts another topic
 		}
 		picked = append(picked, s)
 		runes += n
@@ -521,4 +532,43 @@ func previousSentence(passages []Passage, s sentence) (sentence, bool) {
 		return sentence{}, false
 	}
 	return sentence{passage: s.passage, start: prev.Start, end: prev.End, text: t, folded: FoldText(t), subject: s.subject}, true
+}
+
+// maxLabelRunes: a sentence this short that ends with the term is a label ("预防类:数字疫苗。")
+// whose definition follows it.
+const maxLabelRunes = 20
+
+// labelled finds the term as a label in the passages, and the sentence after it that defines
+// it: "预防类:数字疫苗。预防类产品是用软件的形式……".
+func labelled(passages []Passage, term string) (label, def sentence, ok bool) {
+	if term == "" {
+		return sentence{}, sentence{}, false
+	}
+	for pi, p := range passages {
+		runes := []rune(p.Chunk.Text)
+		spans := Sentences(runes)
+		for i, sp := range spans[:max(0, len(spans)-1)] {
+			text := string(runes[sp.Start:sp.End])
+			folded := strings.TrimRight(FoldText(text), "。.:：")
+			if !strings.HasSuffix(folded, term) {
+				continue
+			}
+			// The term alone, or after a colon: "预防类:数字疫苗。", also glued to a scraped
+			// caption ("……整理预防类:数字疫苗。"). "……也都使用露天操场。" ends with 操场 and
+			// labels nothing.
+			head := strings.TrimSuffix(folded, term)
+			before, _ := utf8.DecodeLastRuneInString(head)
+			if head != "" && before != ':' && before != '：' {
+				continue
+			}
+			next := spans[i+1]
+			t := string(runes[next.Start:next.End])
+			if next.End-next.Start < minStatementRunes || isCaption(t) || isQuestionSentence(t) {
+				continue
+			}
+			return sentence{passage: pi, start: sp.Start, end: sp.End, text: text, folded: FoldText(text)},
+				sentence{passage: pi, start: next.Start, end: next.End, text: t, folded: FoldText(t)}, true
+		}
+	}
+	return sentence{}, sentence{}, false
 }

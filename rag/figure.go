@@ -95,6 +95,8 @@ func statesFigure(want figureWant, folded, question string) bool {
 			switch {
 			case (before == '(' || before == '（') && (next == ')' || next == '）'), next == '、', before == '第':
 				continue // a list marker or an ordinal: "(2)韩国……", "2、", "第3"
+			case isTechName(runes, j):
+				continue // "5G", "3D", "4K": a name, not a count
 			case next == '年' && isYear(digits), next == '月', next == '日', next == '号':
 				continue // a date, not a count
 			case isYear(digits) && next != '%' && !strings.ContainsRune(measureWords, next):
@@ -222,4 +224,10 @@ func countsIn(folded string, unit rune) bool {
 		}
 	}
 	return false
+}
+
+// isTechName reports whether the digits ending at runes[j] name a technology with one letter
+// after them ("5G基站", "3D打印", "4K"); folded text is lower case.
+func isTechName(runes []rune, j int) bool {
+	return j < len(runes) && strings.ContainsRune("gdk", runes[j]) && (j+1 == len(runes) || !isLatinLetter(runes[j+1]))
 }

@@ -15,6 +15,8 @@ func TestStatesFigure(t *testing.T) {
 		{wantQuantity, "2019、2020年管理层陷入动荡", false},    // years only
 		{wantQuantity, "2020年12月,日本核准了亚洲首款产品", false}, // a date
 		{wantQuantity, "一是技术类难点,其本质是一种对标", false},     // 一是, 一种
+		{wantQuantity, "加大5G基站、数据中心建设力度", false},      // 5G is a name
+		{wantQuantity, "建成5G基站3.5万个", true},
 		{wantDate, "2015年成立数字化公司GE Digital", true},
 		{wantDate, "美的十年数字化转型投资100多亿", false}, // 十年 is a span, not a date
 		{wantPerson, "君士坦丁大帝在公元325年召开会议", true},

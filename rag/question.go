@@ -33,7 +33,7 @@ var kindCues = []struct {
 	{kindReason, []string{"为什么", "为何", "为啥", "什么原因", "原因是", "原因有", "难在", "why "}},
 	{kindList, []string{"哪些", "哪几", "分别是", "分别有", "分别为", "有什么", "包括什么", "包含什么", "都有", "列举", "几个方面", "几点", "which ", "what are"}},
 	{kindMethod, []string{"如何", "怎么做", "怎样做", "怎么办", "怎么才能", "怎样才能", "怎么", "怎样", "how to ", "how do ", "how can ", "how does "}},
-	{kindDefinition, []string{"的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "什么是", "是什么意思", "什么意思", "是指什么", "指的是什么", "的定义", "的含义", "是什么", "what is ", "what's ", "what are ", "define "}},
+	{kindDefinition, []string{"的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "什么是", "是什么意思", "什么意思", "是指什么", "指的是什么", "指什么", "的定义", "的含义", "是什么", "what is ", "what's ", "what are ", "define "}},
 }
 
 // scaffoldWords say how something is asked, not what about: they are neither evidence nor terms
@@ -46,7 +46,7 @@ func init() {
 	这 这么 那么 这样 那样 这个 那个 这些 那些 它 它们 他 她 他们 其 该 吗 呢 吧 啊 呀 嘛 么 的 了 地 得 着 过 是 在 与 及 或 和 跟 把 被 给 很 都 也
 	就 又 还 再 才 到底 究竟 具体 具体来说 主要 一些 有 有关 关于 相关 情况 方面 问题 一下子 告诉 告诉我 我 我们 你 你们 说说 讲讲 谈谈 介绍
 	介绍一下 知道 想 想知道 了解 觉得 认为 看 看法 意思 含义 定义 指 是指 叫 叫做 称为 所谓 原因 理由 为了 因为 所以 呢 分别 都有 包括 包含 列举
-	总共 一共 大概 大约 左右 目前 现在 如今 搞 弄 做 干 办 干什么 干嘛 做什么 用来 是干什么的 缩写 简称 全称 全名 英文 英文名 中文名`) {
+	总共 一共 一般 通常 往往 常常 中 大概 大约 左右 目前 现在 如今 搞 弄 做 干 办 干什么 干嘛 做什么 用来 是干什么的 缩写 简称 全称 全名 英文 英文名 中文名`) {
 		scaffoldWords[w] = true
 	}
 }
@@ -104,8 +104,9 @@ func readQuestion(q string) question {
 			if scaffoldWords[w.Text] {
 				continue
 			}
-			if i > 0 && words[i-1].Text == "哪" && strings.HasPrefix(w.Text, "一") {
-				continue // 哪一年, 哪一家: the question word, cut in two
+			if i > 0 && (words[i-1].Text == "哪" || words[i-1].Text == "几") &&
+				(strings.HasPrefix(w.Text, "一") || isQuestionWord("哪"+w.Text)) {
+				continue // 哪一年, 哪年, 几家: the question word, cut in two
 			}
 			if p, ok := placeName(w.Text); ok {
 				add(&out.places, p)
@@ -180,7 +181,7 @@ func readQuestion(q string) question {
 }
 
 // definitionFrames are the words around the term in a definition question.
-var definitionFrames = []string{"是什么的缩写", "的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "是什么意思", "什么意思", "指的是什么", "是指什么", "的定义", "的含义", "是什么", "什么是",
+var definitionFrames = []string{"是什么的缩写", "的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "是什么意思", "什么意思", "指的是什么", "是指什么", "指什么", "的定义", "的含义", "是什么", "什么是",
 	"请问", "解释一下", "解释", "介绍一下", "what is", "what's", "what are", "define", "meaning of", "the "}
 
 // definiendum is the term a definition question asks about: the question without its frame

@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,7 +19,9 @@ var regions = strings.Fields(`北京 天津 上海 重庆 河北 山西 辽宁 �
 
 // countries are the countries and unions documents in Chinese most often write about: a
 // paragraph opening "(1)美国致力于……" is about the United States until the next one opens.
-var countries = strings.Fields(`中国 美国 英国 法国 德国 日本 韩国 朝鲜 俄罗斯 印度 加拿大 澳大利亚 新西兰 意大利 西班牙 葡萄牙
+// 中国 is not one: documents written in China name it in passing everywhere ("武汉中国软件特色
+// 名城" is in Hubei's plan), and placeAliases handles a question about it.
+var countries = strings.Fields(`美国 英国 法国 德国 日本 韩国 朝鲜 俄罗斯 印度 加拿大 澳大利亚 新西兰 意大利 西班牙 葡萄牙
 	荷兰 比利时 瑞士 瑞典 挪威 丹麦 芬兰 爱尔兰 奥地利 波兰 希腊 土耳其 以色列 沙特 阿联酋 伊朗 埃及 南非 巴西 阿根廷 墨西哥
 	智利 新加坡 马来西亚 泰国 越南 印度尼西亚 印尼 菲律宾 巴基斯坦 欧盟`)
 
@@ -85,10 +88,20 @@ func regionsIn(text string) []string {
 // numbers and punctuation are skipped.
 func leadingRegion(sentence string) string {
 	s := strings.TrimLeftFunc(sentence, func(r rune) bool { return !isCJK(r) })
+	marked := len(s) < len(strings.TrimSpace(sentence)) // "(1)美国……", "2、韩国……"
 	for _, r := range regions {
 		rest, ok := strings.CutPrefix(s, r)
 		if !ok {
 			continue
+		}
+		if slices.Contains(countries, r) && !marked {
+			// "美国数字化转型专家……" describes a person, "美国致力于……" is about the country:
+			// only a country that opens an item, or is followed by a verb's particle, is a
+			// subject that carries over.
+			next, _ := utf8.DecodeRuneInString(rest)
+			if !strings.ContainsRune(countryFollowers, next) {
+				return ""
+			}
 		}
 		for _, suf := range regionSuffixes {
 			if strings.HasPrefix(rest, suf) {
@@ -128,6 +141,10 @@ func (s *Store) subjectBefore(p Passage, sentStart int) string {
 	}
 	return ""
 }
+
+// countryFollowers are characters after which a country that opens a sentence is its subject
+// ("美国已……", "德国为……", "日本于……").
+const countryFollowers = "在已于为是将也则对把从还曾正早"
 
 // leadsWithCountry reports whether a sentence opens by saying it is about the country as a
 // whole ("从国内来看,……", "我国……"): a province or country named before no longer holds.

@@ -47,6 +47,10 @@ func Sentences(runes []rune) []Span {
 			for j < len(runes) && (strings.ContainsRune(sentenceEnds, runes[j]) || strings.ContainsRune(closers, runes[j])) {
 				j++
 			}
+			if r == '…' && j < len(runes) && strings.ContainsRune(",，、", runes[j]) {
+				i = j - 1 // "……,本质上是人的转变": an ellipsis the sentence goes on after
+				continue
+			}
 			emit(j)
 			i = j - 1
 		}

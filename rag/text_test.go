@@ -21,3 +21,11 @@ func TestSentencesJoinLinesBrokenMidSentence(t *testing.T) {
 		t.Errorf("cleanQuote kept the line break: %q", q)
 	}
 }
+
+func TestSentencesGoOnAfterAnEllipsis(t *testing.T) {
+	runes := []rune("如何实现人才队伍的转变……,本质上是人的转变。下一句……")
+	spans := Sentences(runes)
+	if len(spans) != 2 || string(runes[spans[0].Start:spans[0].End]) != "如何实现人才队伍的转变……,本质上是人的转变。" {
+		t.Errorf("Sentences split inside the sentence: %v", spans)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/go-ego/gse"
 )
@@ -37,18 +36,19 @@ func newDictionary() *dictionary {
 	d := &dictionary{}
 	d.seg.SkipLog = true
 	d.seg.NotStop = true
-	// An error here means a malformed embedded file, which the package's tests catch.
-	_ = d.seg.LoadDictStr(dictText)
-	// gse gives every single character the frequency 2, whatever the dictionary says, which
-	// makes a rare pair beat a common word and a common character: "韩国有" came out 韩/国有.
-	// Restoring the dictionary's frequencies cuts as jieba does (韩国/有).
+	d.seg.Dict = gse.NewDict()
+	d.seg.Init()
+	// The words are added as the dictionary gives them. gse's own loader would give every
+	// single character the frequency 2, which makes a rare pair beat a common word and a
+	// common character: "韩国有" came out 韩/国有; with the dictionary's frequencies it is
+	// cut as jieba cuts it (韩国/有).
 	for line := range strings.Lines(dictText) {
 		f := strings.Fields(line)
-		if len(f) < 2 || utf8.RuneCountInString(f[0]) != 1 {
-			continue
+		if len(f) < 3 {
+			continue // the package's tests check the file has no such line
 		}
 		if freq, err := strconv.ParseFloat(f[1], 64); err == nil {
-			d.setFreq(f[0], freq)
+			_ = d.seg.AddToken(f[0], freq, f[2])
 		}
 	}
 	d.seg.CalcToken()
@@ -91,14 +91,4 @@ func IsProperTag(tag string) bool {
 		return true
 	}
 	return false
-}
-
-// setFreq sets the frequency of a word the dictionary holds.
-func (d *dictionary) setFreq(word string, freq float64) {
-	_ = d.seg.ReAddToken(word, freq, d.tag(word))
-}
-
-func (d *dictionary) tag(word string) string {
-	_, tag, _ := d.seg.Find(word)
-	return tag
 }

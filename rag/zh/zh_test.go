@@ -64,3 +64,11 @@ func TestSingleCharactersKeepTheirFrequency(t *testing.T) {
 		t.Errorf("有 has frequency %d", w.Freq)
 	}
 }
+
+func TestDictionaryLinesAreWellFormed(t *testing.T) {
+	for n, line := range strings.Split(strings.TrimSpace(dictText), "\n") {
+		if f := strings.Fields(line); len(f) != 3 {
+			t.Fatalf("dict.txt line %d: %q, want word, frequency and tag", n+1, line)
+		}
+	}
+}
