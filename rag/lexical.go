@@ -235,16 +235,14 @@ func (x *lexicalIndex) search(query []Token, k int) []scored {
 	return x.searchWeighted(terms, k)
 }
 
-// coverageExponent is how much a chunk's share of the query's content words counts: its BM25
-// score is multiplied by the idf-weighted share raised to this power, so a chunk that repeats
-// one word of the question many times does not outrank one that holds them all. A square root
-// leaves a chunk holding half of them 0.71 of its score (DRCD MRR@10 0.964 → 0.970,
-// docs/benchmarks.md).
-const coverageExponent = 0.5
+// Coverage: a chunk's BM25 score is multiplied by the square root of its share of the
+// query's content words (weighted by idf), so a chunk that repeats one word of the question
+// many times does not outrank one that holds them all. A chunk holding half of them keeps 0.71
+// of its score (DRCD MRR@10 0.964 → 0.970, docs/benchmarks.md).
 
 // searchWeighted returns up to k live slots by descending weighted BM25 score: each term's
 // contribution is multiplied by its weight, and when some terms are marked cover, each score by
-// the chunk's coverage of them (coverageExponent). Terms must be distinct.
+// the chunk's coverage of them (see above). Terms must be distinct.
 func (x *lexicalIndex) searchWeighted(query []queryTerm, k int) []scored {
 	if x.live == 0 || k <= 0 {
 		return nil
@@ -288,7 +286,7 @@ func (x *lexicalIndex) searchWeighted(query []queryTerm, k int) []scored {
 		// A chunk holding none of the content words keeps a tenth of its score: it still
 		// ranks, below those that hold some.
 		for _, s := range touched {
-			acc[s] *= float32(math.Pow(float64(covered[s])/coverTotal+0.01, coverageExponent))
+			acc[s] *= float32(math.Sqrt(float64(covered[s])/coverTotal + 0.01))
 		}
 	}
 	return topK(touched, acc, k)
