@@ -220,28 +220,54 @@ type scored struct {
 	score float64
 }
 
-// search returns up to k live slots by descending BM25 score for the query tokens. Repeated
-// query tokens count once: a question does not mean a word more by saying it twice.
+// search returns up to k live slots by descending BM25 score for the query tokens, all weighing
+// 1 and none counting for coverage. Repeated query tokens count once: a question does not mean
+// a word more by saying it twice.
 func (x *lexicalIndex) search(query []Token, k int) []scored {
+	terms := make([]queryTerm, 0, len(query))
+	seen := make(map[Token]struct{}, len(query))
+	for _, t := range query {
+		if _, dup := seen[t]; !dup {
+			seen[t] = struct{}{}
+			terms = append(terms, queryTerm{t: t, w: 1})
+		}
+	}
+	return x.searchWeighted(terms, k)
+}
+
+// Coverage: a chunk's BM25 score is multiplied by the square root of its share of the
+// query's content words (weighted by idf), so a chunk that repeats one word of the question
+// many times does not outrank one that holds them all. A chunk holding half of them keeps 0.71
+// of its score (DRCD MRR@10 0.964 → 0.970, docs/benchmarks.md).
+
+// searchWeighted returns up to k live slots by descending weighted BM25 score: each term's
+// contribution is multiplied by its weight, and when some terms are marked cover, each score by
+// the chunk's coverage of them (see above). Terms must be distinct.
+func (x *lexicalIndex) searchWeighted(query []queryTerm, k int) []scored {
 	if x.live == 0 || k <= 0 {
 		return nil
 	}
 	avg := float64(x.totalLen) / float64(x.live)
 	acc := make([]float32, len(x.lens))
+	var covered []float32 // idf of the cover terms each slot holds, allocated only when needed
+	var coverTotal float64
 	touched := make([]uint32, 0, 256)
-	seen := make(map[Token]struct{}, len(query))
-	for _, t := range query {
-		if _, dup := seen[t]; dup {
+	for _, q := range query {
+		e := x.entry(q.t)
+		if e == nil || e.df == 0 || q.w <= 0 {
 			continue
 		}
-		seen[t] = struct{}{}
-		e := x.entry(t)
-		if e == nil || e.df == 0 {
-			continue
+		idf := x.idf(q.t)
+		var cover float32
+		if q.cover {
+			cover = float32(idf)
+			coverTotal += idf
+			if covered == nil {
+				covered = make([]float32, len(x.lens))
+			}
 		}
-		ps := e.postings
-		idf := x.idf(t)
-		for _, p := range ps {
+		w := q.w * idf
+		for _, p := range e.postings {
 			if !x.alive[p.slot] {
 				continue
 			}
@@ -250,7 +276,17 @@ func (x *lexicalIndex) search(query []Token, k int) []scored {
 			if acc[p.slot] == 0 {
 				touched = append(touched, p.slot)
 			}
-			acc[p.slot] += float32(idf * tf * (bm25K1 + 1) / (tf + norm))
+			acc[p.slot] += float32(w * tf * (bm25K1 + 1) / (tf + norm))
+			if cover > 0 {
+				covered[p.slot] += cover
+			}
+		}
+	}
+	if covered != nil {
+		// A chunk holding none of the content words keeps a tenth of its score: it still
+		// ranks, below those that hold some.
+		for _, s := range touched {
+			acc[s] *= float32(math.Sqrt(float64(covered[s])/coverTotal + 0.01))
 		}
 	}
 	return topK(touched, acc, k)

@@ -42,7 +42,9 @@ func ParseMode(s string) (Mode, error) {
 }
 
 // Searcher is the Store's Retriever. It reads the BM25 and vector rankings and fuses their
-// scores, each normalised by its list's best: fused = bm25/bm25_best + w·cos/cos_best.
+// scores, each normalised by its list's best: fused = bm25/bm25_best + w·cos/cos_best. BM25
+// weighs the query's words by what they do (lexicalQuery: question words count a tenth) and
+// rewards chunks that hold all of them (lexicalIndex.searchWeighted).
 //
 // Score fusion beat reciprocal rank fusion on every eval set here, because it keeps BM25's
 // confidence (a clear winner stays the winner) where RRF flattens it (docs/benchmarks.md).
@@ -114,7 +116,7 @@ func (r Searcher) Retrieve(ctx context.Context, query string, k int) ([]Passage,
 	fused := map[uint32]float64{}
 	var lexical []scored
 	if r.Mode != VectorOnly {
-		lexical = s.lex.search(toks, depth)
+		lexical = s.lex.searchWeighted(lexicalQuery(query), depth)
 		for _, hit := range lexical {
 			fused[hit.slot] += hit.score / lexical[0].score
 		}

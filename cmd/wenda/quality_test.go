@@ -11,8 +11,10 @@ import (
 
 // TestRetrievalQuality is the retrieval regression gate: the three eval corpora pooled into one
 // index (each a distractor for the others), chunked as shipped, searched through the real
-// command line. Targets are the foundation issue's: Recall@5 ≥ 0.97 on CMRC 2018 and DRCD,
-// ≥ 0.90 on the SQuAD subset, and hybrid MRR@10 no worse than the better of BM25 and vector
+// command line. Floors are the hybrid figures measured after issue 10's query weighting
+// (docs/benchmarks.md: R@5 0.998 / 0.995 / 0.926, MRR@10 0.989 / 0.970 / 0.848), rounded down
+// to two decimals, above the foundation issue's targets (R@5 ≥ 0.97 on CMRC 2018 and DRCD,
+// ≥ 0.90 on SQuAD); and hybrid MRR@10 must be no worse than the better of BM25 and vector
 // alone, less 0.0015 (compared at the three decimals eval reports).
 func TestRetrievalQuality(t *testing.T) {
 	if testing.Short() {
@@ -21,8 +23,9 @@ func TestRetrievalQuality(t *testing.T) {
 	data := t.TempDir()
 	sets := []struct {
 		name      string
-		minRecall float64
-	}{{"cmrc2018", 0.97}, {"drcd", 0.97}, {"squad-expmrc", 0.90}}
+		minRecall float64 // hybrid Recall@5
+		minMRR    float64 // hybrid MRR@10
+	}{{"cmrc2018", 0.99, 0.98}, {"drcd", 0.99, 0.96}, {"squad-expmrc", 0.92, 0.84}}
 	var corpora []string
 	for _, s := range sets {
 		corpora = append(corpora, filepath.Join("../../testdata/eval", s.name, "corpus.jsonl"))
@@ -50,6 +53,9 @@ func TestRetrievalQuality(t *testing.T) {
 				s.name, hybrid.Recall1, hybrid.Recall5, hybrid.Recall10, hybrid.MRR10, bm25.MRR10, vector.MRR10)
 			if hybrid.Recall5 < s.minRecall {
 				t.Errorf("Recall@5 = %.3f, want ≥ %.2f", hybrid.Recall5, s.minRecall)
+			}
+			if hybrid.MRR10 < s.minMRR {
+				t.Errorf("MRR@10 = %.3f, want ≥ %.2f", hybrid.MRR10, s.minMRR)
 			}
 			// Folding Traditional to Simplified left DRCD's hybrid 0.001 below BM25 alone (0.961
 			// against 0.962, docs/benchmarks.md): the gate allows that much, no more.

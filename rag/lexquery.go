@@ -1,0 +1,136 @@
+package rag
+
+import (
+	"sync"
+	"unicode/utf8"
+
+	"github.com/wenda-dev/wenda/rag/zh"
+)
+
+// This file turns a query into BM25 terms with weights. Real questions are full of asking words
+// ("多少钱", "什么时候", "哪家好", "what", "when"): passages state answers and rarely repeat them,
+// yet in BM25 they count as much as the name the question is about, and a passage that asks
+// the same kind of question about something else wins. Weighting by what the segmenter reads
+// took DuReader's MRR@10 from 0.793 to 0.829 and SQuAD's from 0.811 to 0.844 (BM25 alone,
+// docs/benchmarks.md).
+
+// queryTerm is a query token with the weight its BM25 contribution is multiplied by.
+type queryTerm struct {
+	t Token
+	w float64
+	// cover marks a term that stands for a whole content word of the query (a bigram inside
+	// the word, the character of a one-character word, a Latin word): how many of them a chunk
+	// holds is its coverage of the question (lexicalIndex.searchWeighted).
+	cover bool
+}
+
+const (
+	// questionWordWeight is the weight of the tokens of question and function words: enough to
+	// break a tie between passages equal on the content words, never to outweigh one.
+	questionWordWeight = 0.1
+	// boundaryWeight is the weight of a bigram that spans two words ("格空" in "价格空调"): it
+	// holds the words' order, but as a term it is mostly noise.
+	boundaryWeight = 0.5
+)
+
+// lexicalQuery returns query's BM25 terms, each token once with its highest weight. Every token
+// AppendTokens gives for query is among them. Chinese runs are segmented (zh.Segment): the
+// characters and inner bigrams of a word weigh 1, or questionWordWeight for a question or
+// function word (scaffoldWords, isQuestionWord); a bigram across two words weighs
+// boundaryWeight times the lighter word's weight. Latin words weigh 1, English stopwords
+// questionWordWeight. A query made of nothing but question words is searched as asked, with
+// every weight 1.
+func lexicalQuery(query string) []queryTerm {
+	var out []queryTerm
+	index := map[Token]int{}
+	add := func(t Token, w float64, cover bool) {
+		if i, ok := index[t]; ok {
+			out[i].w = max(out[i].w, w)
+			out[i].cover = out[i].cover || cover
+			return
+		}
+		index[t] = len(out)
+		out = append(out, queryTerm{t, w, cover})
+	}
+	for _, run := range scriptRuns(FoldText(query)) {
+		if r, _ := utf8.DecodeRuneInString(run); !isCJK(r) {
+			stop := englishStopTokens()
+			eachToken(run, func(t Token) {
+				if stop[t] {
+					add(t, questionWordWeight, false)
+				} else {
+					add(t, 1, true)
+				}
+			})
+			continue
+		}
+		prev, prevW := rune(-1), 0.0
+		for _, w := range queryWords(run) {
+			weight := 1.0
+			if isAskingWord(w) {
+				weight = questionWordWeight
+			}
+			content := weight == 1
+			single := utf8.RuneCountInString(w) == 1
+			first := true
+			for _, r := range w {
+				if !isCJK(r) {
+					prev = -1
+					continue
+				}
+				add(unigramToken(r), weight, content && single)
+				if prev >= 0 {
+					if first {
+						add(bigramToken(prev, r), boundaryWeight*min(weight, prevW), false)
+					} else {
+						add(bigramToken(prev, r), weight, content)
+					}
+				}
+				prev, prevW, first = r, weight, false
+			}
+		}
+	}
+	for _, q := range out {
+		if q.w == 1 {
+			return out
+		}
+	}
+	for i := range out { // only question words: search the question as asked
+		out[i].w = 1
+	}
+	return out
+}
+
+// isAskingWord reports whether a word of a question only says how it is asked.
+func isAskingWord(w string) bool { return scaffoldWords[w] || isQuestionWord(w) }
+
+// queryWords segments a Chinese run, joining words the segmenter cut out of one question
+// phrase: gse cuts 什么时候 into 什么/时候, which leaves 时候 a content word.
+func queryWords(run string) []string {
+	words := zh.Segment(run)
+	var out []string
+	for i := 0; i < len(words); i++ {
+		w := words[i].Text
+		for j := min(i+3, len(words)); j > i+1; j-- {
+			joined := w
+			for _, x := range words[i+1 : j] {
+				joined += x.Text
+			}
+			if isAskingWord(joined) {
+				w, i = joined, j-1
+				break
+			}
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// englishStopTokens are the tokens of the English stopwords.
+var englishStopTokens = sync.OnceValue(func() map[Token]bool {
+	m := map[Token]bool{}
+	for w := range englishStopwords {
+		eachToken(w, func(t Token) { m[t] = true })
+	}
+	return m
+})
