@@ -297,11 +297,48 @@ func lastTopic(history []Turn) string {
 // "什么是X" finds "X是…". Searching both and merging them cost an answer 0.3 ms and changed
 // no answer of the labelled sets; searching only the question as asked lost Somryst.
 func (e *Engine) retrieve(ctx context.Context, query string, q question, k int) ([]Passage, error) {
-	if len(q.words) == 0 || q.kind == kindDefinition {
+	if len(q.words) == 0 {
 		return e.Retriever.Retrieve(ctx, query, k)
+	}
+	if q.kind == kindDefinition {
+		return e.retrieveDefinition(ctx, query, q, k)
 	}
 	return e.Retriever.Retrieve(ctx, strings.Join(q.words, " "), k)
 }
+
+// retrieveDefinition searches a definition question in a wider net and brings forward the
+// passages that define the term ("数字疗法(…)是……"): ranking cannot tell them from the many
+// passages that use the term, and with other documents indexed the defining one fell out of
+// the first k.
+func (e *Engine) retrieveDefinition(ctx context.Context, query string, q question, k int) ([]Passage, error) {
+	passages, err := e.Retriever.Retrieve(ctx, query, definitionDepth*k)
+	term := q.definiendum()
+	if err != nil || term == "" {
+		return passages[:min(k, len(passages))], err
+	}
+	defining := func(p Passage) bool {
+		runes := []rune(p.Chunk.Text)
+		for _, sp := range evidenceSpans(runes) {
+			if defines(FoldText(string(runes[sp.Start:sp.End])), term) {
+				return true
+			}
+		}
+		return false
+	}
+	var first, rest []Passage
+	for _, p := range passages {
+		if defining(p) {
+			first = append(first, p)
+		} else {
+			rest = append(rest, p)
+		}
+	}
+	out := append(first, rest...)
+	return out[:min(k, len(out))], nil
+}
+
+// definitionDepth is how many times k passages a definition question searches.
+const definitionDepth = 3
 
 // continueTopic is the question a follow-up asks: the topic's, with the follow-up's own words
 // added and its places, years and names replacing the topic's of the same kind ("那四川呢?"
