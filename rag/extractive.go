@@ -419,6 +419,12 @@ func (e *Engine) docsLang() prompts.Lang {
 	s := e.Store
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	key := [3]int{len(s.slots), len(s.free), len(s.docs)}
+	s.lang.Lock()
+	defer s.lang.Unlock()
+	if s.lang.key == key && s.lang.value != "" {
+		return s.lang.value
+	}
 	var b strings.Builder
 	for i, n := 0, 0; i < len(s.slots) && n < 64; i += max(1, len(s.slots)/64) {
 		if ref := s.slots[i]; ref.doc != nil && ref.chunk < len(ref.doc.Chunks) {
@@ -426,7 +432,8 @@ func (e *Engine) docsLang() prompts.Lang {
 			n++
 		}
 	}
-	return prompts.Detect(b.String())
+	s.lang.key, s.lang.value = key, prompts.Detect(b.String())
+	return s.lang.value
 }
 
 // quote shortens a sentence for display.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/wenda-dev/wenda/prompts"
 	"io/fs"
 	"log/slog"
 	"math"
@@ -48,6 +49,14 @@ type Store struct {
 	vectors   *chromem.Collection
 	rows      vectorRows // the vectors' only copy, shared by slots and chromem-go
 	lex       *lexicalIndex
+
+	// lang caches the documents' language (docsLang) for the index's shape when it was
+	// sampled: sampling on every English question was a tenth of an answer.
+	lang struct {
+		sync.Mutex
+		key   [3]int
+		value prompts.Lang
+	}
 }
 
 type slotRef struct {
