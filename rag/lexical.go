@@ -220,21 +220,6 @@ type scored struct {
 	score float64
 }
 
-// search returns up to k live slots by descending BM25 score for the query tokens, all weighing
-// 1 and none counting for coverage. Repeated query tokens count once: a question does not mean
-// a word more by saying it twice.
-func (x *lexicalIndex) search(query []Token, k int) []scored {
-	terms := make([]queryTerm, 0, len(query))
-	seen := make(map[Token]struct{}, len(query))
-	for _, t := range query {
-		if _, dup := seen[t]; !dup {
-			seen[t] = struct{}{}
-			terms = append(terms, queryTerm{t: t, w: 1})
-		}
-	}
-	return x.searchWeighted(terms, k)
-}
-
 // Coverage: a chunk's BM25 score is multiplied by the square root of its share of the
 // query's content words (weighted by idf), so a chunk that repeats one word of the question
 // many times does not outrank one that holds them all. A chunk holding half of them keeps 0.71

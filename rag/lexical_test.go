@@ -136,3 +136,18 @@ func BenchmarkCountTerms(b *testing.B) {
 		}
 	}
 }
+
+// search (for these tests) returns up to k live slots by descending BM25 score for the query tokens, all weighing
+// 1 and none counting for coverage. Repeated query tokens count once: a question does not mean
+// a word more by saying it twice.
+func (x *lexicalIndex) search(query []Token, k int) []scored {
+	terms := make([]queryTerm, 0, len(query))
+	seen := make(map[Token]struct{}, len(query))
+	for _, t := range query {
+		if _, dup := seen[t]; !dup {
+			seen[t] = struct{}{}
+			terms = append(terms, queryTerm{t: t, w: 1})
+		}
+	}
+	return x.searchWeighted(terms, k)
+}
