@@ -305,7 +305,7 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 		prev := ""
 		// The subject is looked up once, before the chunk, then carried through its sentences:
 		// looking back from every sentence rebuilt up to 4,000 runes each time.
-		subject, gapFrom := s.subjectBefore(p, 0), 0
+		subject, gapFrom := s.subjectBefore(p), 0
 		for _, sp := range spans {
 			text := string(runes[sp.Start:sp.End])
 			if slices.Contains(runes[gapFrom:sp.Start], '\n') {

@@ -50,6 +50,12 @@ type Store struct {
 	rows      vectorRows // the vectors' only copy, shared by slots and chromem-go
 	lex       *lexicalIndex
 
+	// subjects caches each chunk's subject (subjectBefore).
+	subjects struct {
+		sync.Mutex
+		m map[subjectKey]string
+	}
+
 	// lang caches the documents' language (docsLang) for the index's shape when it was
 	// sampled: sampling on every English question was a tenth of an answer.
 	lang struct {

@@ -117,14 +117,41 @@ func leadingRegion(sentence string) string {
 // plans run to about 2,500 characters each.
 const subjectLookback = 4000
 
-// subjectBefore returns the region the text before a sentence last opened a sentence with: the
-// subject that "全省……" refers to. The caller holds s.mu.
-func (s *Store) subjectBefore(p Passage, sentStart int) string {
+// subjectBefore returns the region the text before a chunk last opened a sentence with: the
+// subject that "全省……" refers to. It is worked out once per chunk (reading up to 4,000 runes
+// back was half of an answer on the sample) and kept until the document is replaced. The
+// caller holds s.mu.
+func (s *Store) subjectBefore(p Passage) string {
 	doc := s.docs[p.DocID]
 	if doc == nil || p.Chunk.Index >= len(doc.Chunks) {
 		return ""
 	}
-	before := textBefore(doc, p.Chunk.Index, p.Chunk.Start+sentStart, subjectLookback)
+	key := subjectKey{doc, p.Chunk.Index}
+	s.subjects.Lock()
+	defer s.subjects.Unlock()
+	if subject, ok := s.subjects.m[key]; ok {
+		return subject
+	}
+	if s.subjects.m == nil || len(s.subjects.m) >= maxCachedSubjects {
+		s.subjects.m = map[subjectKey]string{} // replaced documents' entries go with the rest
+	}
+	subject := findSubjectBefore(doc, p.Chunk.Index, p.Chunk.Start)
+	s.subjects.m[key] = subject
+	return subject
+}
+
+// subjectKey names a chunk of one version of a document.
+type subjectKey struct {
+	doc   *Document
+	chunk int
+}
+
+// maxCachedSubjects bounds the subject cache: 100,000 entries are a few MB.
+const maxCachedSubjects = 100_000
+
+// findSubjectBefore reads back from rune offset end of doc, starting at chunk k.
+func findSubjectBefore(doc *Document, k, end int) string {
+	before := textBefore(doc, k, end, subjectLookback)
 	if i := strings.LastIndexByte(before, '\n'); i >= 0 {
 		before = before[i+1:] // a subject holds within its paragraph
 	}
