@@ -211,3 +211,28 @@ func TestBadQuestionsGetAClearReply(t *testing.T) {
 		}
 	}
 }
+
+// TestSubjectFollowsAReplacedDocument: subjects are cached per chunk; replacing a document
+// must not leave its old subject on the new text.
+func TestSubjectFollowsAReplacedDocument(t *testing.T) {
+	store, err := rag.OpenStore(context.Background(), t.TempDir(), rag.LocalEmbedder{}, rag.StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &ingest.Ingester{Store: store}
+	e := extractiveEngine(store)
+	filler := strings.Repeat("加快推进数字产业化和产业数字化。", 30)
+	for _, province := range []string{"广东省", "江苏省"} {
+		text := province + "“十四五”期间,推动数字经济发展。" + filler + "到2025年,全省灯塔工厂数量超过5家。"
+		if rep, err := in.IngestBytes(context.Background(), "plan.txt", []byte(text)); err != nil || rep.Err() != nil {
+			t.Fatalf("ingest: %v %v", err, rep.Err())
+		}
+		ans, err := e.Ask(t.Context(), rag.AskRequest{Question: "到2025年全省灯塔工厂数量有多少家？"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(ans.Text, "【"+province+"】") {
+			t.Errorf("after indexing %s's plan the answer names another subject:\n%s", province, ans.Text)
+		}
+	}
+}
