@@ -477,13 +477,22 @@ func unmetConstraints(q question, sent, prev, about, chunk string) []string {
 		}
 	}
 	for _, p := range q.places {
-		if !mentionsPlace(sent, p) && !mentionsPlace(ctx, p) {
-			unmet = append(unmet, p)
+		if mentionsPlace(sent, p) || mentionsPlace(ctx, p) {
+			continue
 		}
+		if p == "中国" && !namesAnotherCountry(sent) && !namesAnotherCountry(ctx) {
+			// Documents written in Chinese about China seldom name it: a sentence is about
+			// China unless it says it is about somewhere else ("全球", "美国").
+			continue
+		}
+		unmet = append(unmet, p)
+	}
+	held := func(n string) bool {
+		w := weightedWord{text: n}
+		return matchWord(w, sent) > 0 || matchWord(w, chunk) > 0 || matchWord(w, ctx) > 0
 	}
 	for _, n := range q.names {
-		if matchWord(weightedWord{text: n}, sent) == 0 && matchWord(weightedWord{text: n}, chunk) == 0 &&
-			matchWord(weightedWord{text: n}, ctx) == 0 {
+		if parts := q.parts[n]; !held(n) && (len(parts) == 0 || !all(parts, held)) {
 			unmet = append(unmet, n)
 		}
 	}
@@ -535,8 +544,9 @@ func (s *Store) absentNames(q question) []string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var absent []string
+	stated := func(n string) bool { return s.statedLiteral(n) || s.nearTypo(n) }
 	for _, n := range slices.Concat(q.places, q.names, q.rare) {
-		if !s.statedLiteral(n) && !s.nearTypo(n) {
+		if parts := q.parts[n]; !stated(n) && (len(parts) == 0 || !all(parts, stated)) {
 			absent = append(absent, n)
 		}
 	}
@@ -709,4 +719,14 @@ func oneEditAway(w string) []string {
 		}
 	}
 	return out
+}
+
+// all reports whether f holds for every one of xs.
+func all(xs []string, f func(string) bool) bool {
+	for _, x := range xs {
+		if !f(x) {
+			return false
+		}
+	}
+	return true
 }

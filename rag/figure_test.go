@@ -1,6 +1,9 @@
 package rag
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestStatesFigure(t *testing.T) {
 	tests := []struct {
@@ -94,5 +97,28 @@ func TestAnsweredByACountInTheUnitAsked(t *testing.T) {
 	}
 	if !readQuestion("国内有多少家企业做数字疗法").answeredBy(FoldText("国内已有近百家企业涉足")) {
 		t.Errorf("近百家 answers 多少家")
+	}
+}
+
+func TestQuestionConstraintsFromPublicSets(t *testing.T) {
+	if q := readQuestion("为何从关岛寄东西到美国不需要额外费用？"); slices.Contains(q.places, "东西") {
+		t.Errorf("东西 (a thing) taken for a place: %v", q.places)
+	}
+	if q := readQuestion("奥斯卡最佳影片奖，1944年到2009年，提名的影片一次几部?"); !slices.Equal(q.years, []string{"1944"}) {
+		t.Errorf("a range of years constrains by its start: %v", q.years)
+	}
+	q := readQuestion("东德中央政治局在何时宣称不限制青年所跳的舞？")
+	if !slices.Equal(q.parts["东德中央政治局"], []string{"东德", "中央政治局"}) {
+		t.Errorf("a name glued from known words keeps its parts: %v", q.parts)
+	}
+	if q := readQuestion("盛世笔特是否计划整合先进的数字化智能化技术"); len(q.parts) != 0 {
+		t.Errorf("盛世笔特 holds an unknown word; 盛世 alone must not state it: %v", q.parts)
+	}
+	china := readQuestion("瓜州是指中国的哪一城市?")
+	if u := unmetConstraints(china, FoldText("北魏初置敦煌镇,526年置瓜州,敦煌为治所。"), "", "", ""); len(u) != 0 {
+		t.Errorf("a sentence naming no other country is about China: unmet %v", u)
+	}
+	if u := unmetConstraints(china, FoldText("2020年全球数字疗法市场规模为35.3亿美元。"), "", "", ""); len(u) == 0 {
+		t.Errorf("a sentence about the world does not give China's figure")
 	}
 }

@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -72,6 +73,9 @@ type question struct {
 	// rare are unknown two-character words ("鸿蒙"): too often a verb or a word the dictionary
 	// lacks to constrain the evidence, but a name the documents lack when they never hold it.
 	rare []string
+	// parts are, for a name glued from several words the dictionary knows ("东德" + "中央政治局"),
+	// those words: documents that state every one of them speak about the name.
+	parts map[string][]string
 }
 
 // readQuestion analyses q.
@@ -149,6 +153,24 @@ func readQuestion(q string) question {
 				w, known := zh.Lookup(name)
 				if (!known && utf8.RuneCountInString(name) >= minNameRunes) || (known && isNameWord(w)) {
 					add(&out.names, name)
+					if !known {
+						// Only a name glued wholly from known words: "盛世笔特" has the
+						// unknown 笔特, and 盛世 alone said anywhere must not make it stated.
+						var parts []string
+						allKnown := true
+						for _, p := range words[i:j] {
+							allKnown = allKnown && p.Freq > 0
+							if utf8.RuneCountInString(p.Text) >= 2 {
+								parts = append(parts, p.Text)
+							}
+						}
+						if allKnown && len(parts) > 1 {
+							if out.parts == nil {
+								out.parts = map[string][]string{}
+							}
+							out.parts[name] = parts
+						}
+					}
 					add(&out.words, name)
 					i = j - 1
 					continue
@@ -177,6 +199,7 @@ func readQuestion(q string) question {
 			add(&out.names, FoldText(f))
 		}
 	}
+	out.years = dropRangeEnds(folded, out.years)
 	return out
 }
 
@@ -218,7 +241,8 @@ func (q question) asWritten(w string) string {
 var genericPlaces = map[string]bool{}
 
 func init() {
-	for _, w := range strings.Fields(`城市 地区 国家 全国 国内 国外 海外 全球 世界 本地 当地 地方 各地 农村 乡村 城乡 沿海 内地 中央 东部 西部 中部 南方 北方`) {
+	for _, w := range strings.Fields(`城市 地区 国家 全国 国内 国外 海外 全球 世界 本地 当地 地方 各地 农村 乡村 城乡 沿海 内地 中央 东部 西部 中部 南方 北方
+	东西 南北 东方 西方 中西 内外`) {
 		genericPlaces[w] = true
 	}
 }
@@ -334,6 +358,18 @@ func asksForSeveral(folded string) bool {
 		}
 	}
 	return false
+}
+
+// yearRange matches "1944年到2009年", "2019-2021": a span the documents state by where it starts
+// ("1944年起").
+var yearRange = regexp.MustCompile(`((?:19|20)\d\d)年?\s*(?:到|至|-|~|—|－)\s*((?:19|20)\d\d)`)
+
+// dropRangeEnds keeps of a range of years only its first as a constraint.
+func dropRangeEnds(folded string, years []string) []string {
+	for _, m := range yearRange.FindAllStringSubmatch(folded, -1) {
+		years = slices.DeleteFunc(years, func(y string) bool { return y == m[2] })
+	}
+	return years
 }
 
 // isYear reports whether s is a four-digit year from 1900 to 2099.

@@ -173,6 +173,24 @@ func findSubjectBefore(doc *Document, k, end int) string {
 // ("美国已……", "德国为……", "日本于……").
 const countryFollowers = "在已于为是将也则对把从还曾正早"
 
+// namesAnotherCountry reports whether text is about somewhere other than China: another
+// country, or the world.
+func namesAnotherCountry(text string) bool {
+	for _, w := range []string{"全球", "世界", "国外", "海外", "外国", "各国"} {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	for i, r := range text {
+		for _, name := range regionsByRune[r] {
+			if slices.Contains(countries, name) && strings.HasPrefix(text[i:], name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // leadsWithCountry reports whether a sentence opens by saying it is about the country as a
 // whole ("从国内来看,……", "我国……"): a province or country named before no longer holds.
 func leadsWithCountry(text string) bool {
