@@ -114,6 +114,15 @@ func TestQuestionConstraintsFromPublicSets(t *testing.T) {
 	if q := readQuestion("盛世笔特是否计划整合先进的数字化智能化技术"); len(q.parts) != 0 {
 		t.Errorf("盛世笔特 holds an unknown word; 盛世 alone must not state it: %v", q.parts)
 	}
+	for _, c := range []struct{ q, not string }{
+		{"英国广播公司曾于2009年3月8日时指称哪一个人为北韩最高人民会议候选人?", "英国广播公司曾"},
+		{"印象主义也被归为哪种主义?", "归为哪种"},
+		{"爱因斯坦四篇划时代的论文还有哪一篇?", "爱因斯坦四篇"},
+	} {
+		if q := readQuestion(c.q); slices.Contains(q.names, c.not) || slices.Contains(q.rare, c.not) {
+			t.Errorf("%s: %q taken for a name (a particle, question word or number glued on): %v", c.q, c.not, q.names)
+		}
+	}
 	china := readQuestion("瓜州是指中国的哪一城市?")
 	if u := unmetConstraints(china, FoldText("北魏初置敦煌镇,526年置瓜州,敦煌为治所。"), "", "", ""); len(u) != 0 {
 		t.Errorf("a sentence naming no other country is about China: unmet %v", u)

@@ -132,7 +132,9 @@ func readQuestion(q string) question {
 			// A run of name pieces holding at least one name word is one name: gse cuts the
 			// unknown 盛世笔特 into 盛世/笔特.
 			j, named, singles, properSingle := i, false, 0, false
-			for j < len(words) && isNamePiece(words[j]) && !scaffoldWords[words[j].Text] {
+			// Question words and numbers ("哪种", "四篇") end a name too.
+			for j < len(words) && isNamePiece(words[j]) && !scaffoldWords[words[j].Text] &&
+				!isQuestionWord(words[j].Text) && words[j].Tag != "m" && !isCount(words[j].Text) {
 				named = named || isNameWord(words[j])
 				if utf8.RuneCountInString(words[j].Text) == 1 {
 					singles++
@@ -282,8 +284,15 @@ func isQuestionWord(w string) bool {
 	return q
 }
 
+// isCount reports whether w is a number with its measure word ("四篇", "3个").
+func isCount(w string) bool {
+	runes := []rune(w)
+	return len(runes) >= 2 && (unicode.IsDigit(runes[0]) || strings.ContainsRune(cjkNumerals, runes[0])) &&
+		strings.ContainsRune(measureWords+"篇本首部章", runes[len(runes)-1])
+}
+
 // nameEdgeChars are particles and verbs that begin or end no name.
-const nameEdgeChars = "是对让把被给在和与及或的了地得着过将向从由为以于有会能要也都就还又才再很最更"
+const nameEdgeChars = "是对让把被给在和与及或的了地得着过将向从由为以于有会能要也都就还又才再很最更曾后"
 
 // minNameRunes: an unknown run shorter than this is a typo or a word the dictionary lacks more
 // often than a name ("规摸", "前五", "获批"); it is judged on the evidence instead.

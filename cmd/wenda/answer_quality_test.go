@@ -204,8 +204,8 @@ func testPublicNearMisses(t *testing.T) {
 		// Issue 9's first rewrite traded answers for abstentions here (CMRC 0.71 → 0.69 and
 		// 31 → 48 near misses abstained; DRCD 0.67 → 0.56 and 90 → 93); the second won back
 		// some of both (docs/answering.md).
-		"cmrc2018": {accuracy: 0.76, maxFalseAbstentions: 15, abstained: map[string]int{"near_miss_public": 50}},
-		"drcd":     {accuracy: 0.63, maxFalseAbstentions: 29, abstained: map[string]int{"near_miss_public": 92}},
+		"cmrc2018": {accuracy: 0.76, maxFalseAbstentions: 15, abstained: map[string]int{"near_miss_public": 49}},
+		"drcd":     {accuracy: 0.65, maxFalseAbstentions: 27, abstained: map[string]int{"near_miss_public": 92}},
 	}
 	for _, set := range slices.Sorted(maps.Keys(floors)) {
 		dir, data := t.TempDir(), t.TempDir()
