@@ -119,13 +119,7 @@ func TestUnauthorizedStopsRetrying(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- b.Run(context.Background()) }()
-	select {
-	case err = <-done:
-	case <-time.After(wait):
-		t.Fatal("Run still retrying a refused token")
-	}
+	err = runUntilItStops(t, b, "Run still retrying a refused token")
 	if !errors.Is(err, ErrUnauthorized) {
 		t.Errorf("Run = %v, want ErrUnauthorized", err)
 	}
@@ -148,13 +142,7 @@ func TestUnauthorizedWhilePolling(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- b.Run(context.Background()) }()
-	select {
-	case err = <-done:
-	case <-time.After(wait):
-		t.Fatal("Run still polling with a refused token")
-	}
+	err = runUntilItStops(t, b, "Run still polling with a refused token")
 	if !errors.Is(err, ErrUnauthorized) || b.State() != StateUnauthorized {
 		t.Errorf("Run = %v, state %q; want ErrUnauthorized and %q", err, b.State(), StateUnauthorized)
 	}
@@ -197,5 +185,20 @@ func TestWebhookBeforeConnect(t *testing.T) {
 	calls := api.waitFor("the answer", wait, hasText("答:现在呢"))
 	if hasText("太早了")(calls) {
 		t.Errorf("the update refused with 503 was answered")
+	}
+}
+
+// runUntilItStops runs b until Run returns on its own, failing with stuck if it has not within
+// the tests' wait.
+func runUntilItStops(t *testing.T, b *Bot, stuck string) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- b.Run(context.Background()) }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(wait):
+		t.Fatal(stuck)
+		return nil
 	}
 }

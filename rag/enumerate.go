@@ -49,8 +49,15 @@ func opensItem(text string, n int) bool {
 }
 
 // announcedCount is the number of items a sentence announces ("四类难点" → 4), 0 when it names
-// none.
+// none or an unknown number ("几点").
 func announcedCount(s string) int {
+	n, _ := countedItems(s)
+	return n
+}
+
+// countedItems finds a count of list items in s ("四类", "3个", "几点"): ok when there is one,
+// n its number (0 for 几).
+func countedItems(s string) (n int, ok bool) {
 	runes := []rune(s)
 	for i := 0; i+1 < len(runes); i++ {
 		if !strings.ContainsRune("类种个点大项条步方阶", runes[i+1]) {
@@ -58,16 +65,18 @@ func announcedCount(s string) int {
 		}
 		switch r := runes[i]; {
 		case r == '两':
-			return 2
+			return 2, true
 		case r >= '2' && r <= '9':
-			return int(r - '0')
+			return int(r - '0'), true
+		case r == '几':
+			return 0, true
 		default:
 			if n := slices.Index(ordinalDigits, string(r)); n >= 1 {
-				return n + 1
+				return n + 1, true
 			}
 		}
 	}
-	return 0
+	return 0, false
 }
 
 // enumeration returns the items a list-announcing sentence introduces, read on through the

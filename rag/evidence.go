@@ -98,12 +98,7 @@ func answersKind(kind questionKind, folded string) bool {
 	if kind == kindList && introducesList(folded) {
 		return true
 	}
-	for _, m := range kindMarkers[kind] {
-		if strings.Contains(folded, m) {
-			return true
-		}
-	}
-	return false
+	return containsAny(folded, kindMarkers[kind])
 }
 
 // weightedWord is a question content word and how much it says about what is asked.
@@ -650,17 +645,22 @@ const minLatinTypoRunes = 5
 func (s *Store) correctLatinTypos(q question) question {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	var buf []Token
+	indexed := func(w string) bool { // a word the tokenizer reads as one token the index holds
+		buf = AppendTokens(buf[:0], w)
+		return len(buf) == 1 && s.lex.df(buf[0]) > 0
+	}
 	fixed := map[string]string{}
 	for _, n := range q.names {
 		if utf8.RuneCountInString(n) < minLatinTypoRunes || strings.ContainsFunc(n, func(r rune) bool { return r < 'a' || r > 'z' }) {
 			continue
 		}
-		if s.lex.df(latinToken(n)) > 0 {
+		if indexed(n) {
 			continue
 		}
 		found := ""
 		for _, v := range oneEditAway(n) {
-			if s.lex.df(latinToken(v)) == 0 || v == found {
+			if !indexed(v) || v == found {
 				continue
 			}
 			if found != "" {
@@ -690,15 +690,6 @@ func (s *Store) correctLatinTypos(q question) question {
 		q.folded = strings.ReplaceAll(q.folded, typo, f)
 	}
 	return q
-}
-
-// latinToken is the index token of a lower-case Latin word (as eachToken hashes it).
-func latinToken(w string) Token {
-	h := uint64(fnvOffset)
-	for _, r := range w {
-		h = hashRunes(h, r)
-	}
-	return Token(h)
 }
 
 // oneEditAway returns the lower-case words one letter away from w.

@@ -47,8 +47,6 @@ func (e *Engine) extractive(q question, passages []Passage, sents []sentence, la
 		return e.explain(q.kind, passages, sents, lang)
 	case kindList:
 		return e.list(q, passages, sents, lang)
-	case kindDefinition:
-		return definition(q, passages, sents, lang)
 	}
 	return fact(passages, sents, lang)
 }
@@ -230,19 +228,11 @@ func introducesList(s string) bool {
 	if strings.HasSuffix(s, ":") || strings.HasSuffix(s, "：") {
 		return true
 	}
-	for _, cue := range []string{"以下", "如下", "几点", "几个方面"} {
-		if strings.Contains(s, cue) {
-			return true
-		}
+	if containsAny(s, []string{"以下", "如下", "几点", "几个方面"}) {
+		return true
 	}
-	// "四类难点", "三个阶段", "五大任务": a count of what follows.
-	runes := []rune(s)
-	for i := 0; i+1 < len(runes); i++ {
-		if strings.ContainsRune("两二三四五六七八九十几", runes[i]) && strings.ContainsRune("类种个点大项条步方阶", runes[i+1]) {
-			return true
-		}
-	}
-	return false
+	_, counted := countedItems(s) // "四类难点", "三个阶段", "五大任务": a count of what follows
+	return counted
 }
 
 // following returns the sentences after s in its passage, continuing into the document's next
@@ -509,14 +499,7 @@ func joinBrokenLines(s string) string {
 // consequenceMarkers say that a sentence tells a result of something said before it.
 var consequenceMarkers = []string{"导致", "因此", "所以", "因而", "从而", "于是", "最终", "结果"}
 
-func statesConsequence(folded string) bool {
-	for _, m := range consequenceMarkers {
-		if strings.Contains(folded, m) {
-			return true
-		}
-	}
-	return false
-}
+func statesConsequence(folded string) bool { return containsAny(folded, consequenceMarkers) }
 
 // previousSentence returns the sentence before s in its chunk, if s is not the first.
 func previousSentence(passages []Passage, s sentence) (sentence, bool) {
@@ -541,8 +524,8 @@ func previousSentence(passages []Passage, s sentence) (sentence, bool) {
 	return sentence{passage: s.passage, start: prev.Start, end: prev.End, text: t, folded: FoldText(t), subject: s.subject}, true
 }
 
-// maxLabelRunes: a sentence this short that ends with the term is a label ("预防类:数字疫苗。")
-// whose definition follows it.
+// maxLabelRunes: a label longer than this ("……整理预防类:数字疫苗。") is glued to a scraped
+// caption, and only the definition after it is quoted.
 const maxLabelRunes = 20
 
 // labelled finds the term as a label in the passages, and the sentence after it that defines

@@ -26,10 +26,7 @@ const (
 
 // figureCues are matched against the folded, space-padded question, dates first: "哪一年成立"
 // asks for a year even where "多少年" would ask for a count.
-var figureCues = []struct {
-	want figureWant
-	cues []string
-}{
+var figureCues = cueTable[figureWant]{
 	{wantDate, []string{"哪一年", "哪年", "哪一天", "哪天", "什么时候", "什么时间", "何时", "几月", "哪个月", "几号",
 		"what year", "which year", "when "}},
 	{wantPerson, []string{"是谁", "谁是", "由谁", "被谁", "哪位", "who ", "whom "}},
@@ -45,15 +42,8 @@ func figureWanted(kind questionKind, folded string) figureWant {
 	if kind != kindFact {
 		return wantNoFigure
 	}
-	padded := " " + folded + " "
-	for _, c := range figureCues {
-		for _, cue := range c.cues {
-			if strings.Contains(padded, cue) {
-				return c.want
-			}
-		}
-	}
-	return wantNoFigure
+	want, _ := figureCues.first(folded) // wantNoFigure when none
+	return want
 }
 
 // cjkNumerals are the characters of figures written in Chinese: 三家, 近百家, 数十亿, 两成.

@@ -27,10 +27,7 @@ const (
 )
 
 // kindCues are matched against the folded question in order; the first hit decides.
-var kindCues = []struct {
-	kind questionKind
-	cues []string
-}{
+var kindCues = cueTable[questionKind]{
 	{kindReason, []string{"为什么", "为何", "为啥", "什么原因", "原因是", "原因有", "难在", "why "}},
 	{kindList, []string{"哪些", "哪几", "分别是", "分别有", "分别为", "有什么", "包括什么", "包含什么", "都有", "列举", "几个方面", "几点", "which ", "what are"}},
 	{kindMethod, []string{"如何", "怎么做", "怎样做", "怎么办", "怎么才能", "怎样才能", "怎么", "怎样", "how to ", "how do ", "how can ", "how does "}},
@@ -344,13 +341,8 @@ func kindOf(folded string) questionKind {
 	if asksForSeveral(folded) && !strings.Contains(folded, "为什么") {
 		return kindList
 	}
-	padded := " " + folded + " "
-	for _, c := range kindCues {
-		for _, cue := range c.cues {
-			if strings.Contains(padded, cue) {
-				return c.kind
-			}
-		}
+	if kind, ok := kindCues.first(folded); ok {
+		return kind
 	}
 	return kindFact
 }

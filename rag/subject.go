@@ -176,19 +176,8 @@ const countryFollowers = "在已于为是将也则对把从还曾正早"
 // namesAnotherCountry reports whether text is about somewhere other than China: another
 // country, or the world.
 func namesAnotherCountry(text string) bool {
-	for _, w := range []string{"全球", "世界", "国外", "海外", "外国", "各国"} {
-		if strings.Contains(text, w) {
-			return true
-		}
-	}
-	for i, r := range text {
-		for _, name := range regionsByRune[r] {
-			if slices.Contains(countries, name) && strings.HasPrefix(text[i:], name) {
-				return true
-			}
-		}
-	}
-	return false
+	return containsAny(text, []string{"全球", "世界", "国外", "海外", "外国", "各国"}) ||
+		namesRegion(text, func(name string) bool { return slices.Contains(countries, name) })
 }
 
 // leadsWithCountry reports whether a sentence opens by saying it is about the country as a
@@ -245,9 +234,14 @@ func textBefore(doc *Document, k, end, n int) string {
 
 // namesSubject reports whether sentence names a region itself, so needs no subject prefix.
 func namesSubject(sentence string) bool {
-	for i, r := range sentence {
+	return namesRegion(sentence, func(string) bool { return true })
+}
+
+// namesRegion reports whether text names a region for which keep holds, in one pass.
+func namesRegion(text string, keep func(region string) bool) bool {
+	for i, r := range text {
 		for _, name := range regionsByRune[r] {
-			if strings.HasPrefix(sentence[i:], name) {
+			if keep(name) && strings.HasPrefix(text[i:], name) {
 				return true
 			}
 		}

@@ -86,3 +86,32 @@ func brokenLine(runes []rune, i int) bool {
 }
 
 func isLatinLetter(r rune) bool { return r < 0x80 && unicode.IsLetter(r) }
+
+// containsAny reports whether s contains one of subs.
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// cueTable maps cue phrases to what they signal; the first entry with a cue in the text wins.
+type cueTable[K any] []struct {
+	kind K
+	cues []string
+}
+
+// first returns the kind of the first entry one of whose cues the folded text holds, padded
+// with spaces so that English cues can require a word boundary ("why ").
+func (t cueTable[K]) first(folded string) (K, bool) {
+	padded := " " + folded + " "
+	for _, c := range t {
+		if containsAny(padded, c.cues) {
+			return c.kind, true
+		}
+	}
+	var none K
+	return none, false
+}
