@@ -353,7 +353,7 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 					// ("医保支付方面。") is not the answer; its neighbour is.
 					sent.score = sent.direct + 0.5*(sent.score-sent.direct)
 				}
-				if sent.score > 0 && (answersKind(q.kind, folded) || (q.unit != 0 && countsIn(folded, q.unit))) {
+				if sent.score > 0 && (answersKind(q.kind, folded) || (q.unit != 0 && countsIn(folded, string(q.unit)))) {
 					sent.score += kindBonus
 				}
 			}

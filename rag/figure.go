@@ -116,12 +116,7 @@ func hasDate(folded string) bool {
 			return true
 		}
 	}
-	for _, f := range strings.FieldsFunc(folded, func(r rune) bool { return !unicode.IsDigit(r) }) {
-		if isYear(f) {
-			return true
-		}
-	}
-	return false
+	return len(yearsIn(folded)) > 0
 }
 
 // clauses splits a folded sentence at commas and semicolons.
@@ -138,7 +133,7 @@ func yearOfAnotherFigure(folded, year string) bool {
 		if !statesFigure(wantQuantity, c, "") {
 			continue
 		}
-		years := clauseYears(c)
+		years := yearsIn(c)
 		if len(years) == 0 || years[year] {
 			return false
 		}
@@ -147,8 +142,8 @@ func yearOfAnotherFigure(folded, year string) bool {
 	return other
 }
 
-// clauseYears are the years a clause states.
-func clauseYears(c string) map[string]bool {
+// yearsIn are the years a text states.
+func yearsIn(c string) map[string]bool {
 	out := map[string]bool{}
 	for _, f := range strings.FieldsFunc(c, func(r rune) bool { return !unicode.IsDigit(r) }) {
 		if isYear(f) {
@@ -197,12 +192,12 @@ func namesOther(want figureWant, folded, question string) bool {
 	return false
 }
 
-// countsIn reports whether a folded sentence states a figure in unit: "2.8万人" for 人,
+// countsIn reports whether a folded sentence states a figure in one of units: "2.8万人" for 人,
 // "近百家" for 家.
-func countsIn(folded string, unit rune) bool {
+func countsIn(folded string, units string) bool {
 	runes := []rune(folded)
 	for i, r := range runes {
-		if r != unit || i == 0 {
+		if i == 0 || !strings.ContainsRune(units, r) {
 			continue
 		}
 		j := i - 1
@@ -230,16 +225,10 @@ const countingUnits = "个家款项人次名位种座所条部件台辆只户本
 // it names a counting one.
 func (q question) answeredBy(folded string) bool {
 	if q.figure == wantQuantity && q.unit != 0 && strings.ContainsRune(countingUnits, q.unit) {
-		if q.unit != '个' {
-			return countsIn(folded, q.unit) || countsIn(folded, '个')
+		if q.unit == '个' {
+			return countsIn(folded, countingUnits) // the general measure word: "114款应用" answers "多少个app"
 		}
-		// 个 is the general measure word: "多少个app" is answered by "114款应用".
-		for _, u := range countingUnits {
-			if countsIn(folded, u) {
-				return true
-			}
-		}
-		return false
+		return countsIn(folded, string(q.unit)+"个")
 	}
 	return statesFigure(q.figure, folded, q.folded)
 }

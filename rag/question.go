@@ -152,23 +152,11 @@ func readQuestion(q string) question {
 				w, known := zh.Lookup(name)
 				if (!known && utf8.RuneCountInString(name) >= minNameRunes) || (known && isNameWord(w)) {
 					add(&out.names, name)
-					if !known {
-						// Only a name glued wholly from known words: "盛世笔特" has the
-						// unknown 笔特, and 盛世 alone said anywhere must not make it stated.
-						var parts []string
-						allKnown := true
-						for _, p := range words[i:j] {
-							allKnown = allKnown && p.Freq > 0
-							if utf8.RuneCountInString(p.Text) >= 2 {
-								parts = append(parts, p.Text)
-							}
+					if parts := knownParts(words[i:j]); !known && parts != nil {
+						if out.parts == nil {
+							out.parts = map[string][]string{}
 						}
-						if allKnown && len(parts) > 1 {
-							if out.parts == nil {
-								out.parts = map[string][]string{}
-							}
-							out.parts[name] = parts
-						}
+						out.parts[name] = parts
 					}
 					add(&out.words, name)
 					i = j - 1
@@ -281,6 +269,26 @@ func isQuestionWord(w string) bool {
 	return q
 }
 
+// knownParts returns the words of at least two characters a name was glued from, when every
+// piece of it is a word the dictionary knows and there are two such words or more. A name with
+// an unknown piece gets none: in "盛世笔特" the unknown 笔特 is what names it, and 盛世 said
+// anywhere must not make it stated.
+func knownParts(pieces []zh.Word) []string {
+	var parts []string
+	for _, p := range pieces {
+		if p.Freq == 0 {
+			return nil
+		}
+		if utf8.RuneCountInString(p.Text) >= 2 {
+			parts = append(parts, p.Text)
+		}
+	}
+	if len(parts) < 2 {
+		return nil
+	}
+	return parts
+}
+
 // isCount reports whether w is a number with its measure word ("四篇", "3个").
 func isCount(w string) bool {
 	runes := []rune(w)
@@ -349,12 +357,9 @@ func kindOf(folded string) questionKind {
 
 // asksForSeveral reports whether a question asks for a counted set: 哪四类, 哪两个, 哪几种.
 func asksForSeveral(folded string) bool {
-	for i, r := range []rune(folded) {
-		if r != '哪' {
-			continue
-		}
-		next, _ := utf8.DecodeRuneInString(string([]rune(folded)[i+1:]))
-		if strings.ContainsRune("二两三四五六七八九十几", next) {
+	runes := []rune(folded)
+	for i := 0; i+1 < len(runes); i++ {
+		if runes[i] == '哪' && strings.ContainsRune("二两三四五六七八九十几", runes[i+1]) {
 			return true
 		}
 	}

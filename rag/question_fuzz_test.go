@@ -50,5 +50,5 @@ func FuzzReadQuestion(f *testing.F) {
 
 // focusCheck runs the helpers that read a question's words against its own text.
 func focusCheck(q question) bool {
-	return yearOfAnotherFigure(q.folded, "2020") || countsIn(q.folded, '个') || hasDate(q.folded)
+	return yearOfAnotherFigure(q.folded, "2020") || countsIn(q.folded, "个") || hasDate(q.folded)
 }

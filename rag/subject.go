@@ -72,17 +72,6 @@ func mentionsPlace(text, place string) bool {
 	return strings.Contains(text, place)
 }
 
-// regionsIn returns the short names of the regions text names, in order of first mention.
-func regionsIn(text string) []string {
-	var out []string
-	for _, r := range regions {
-		if strings.Contains(text, r) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 // leadingRegion returns the region a sentence opens with, as written with its suffix
 // ("广东省“十四五”期间,…" → "广东省"), or "" when it opens with something else. Leading list
 // numbers and punctuation are skipped.
@@ -126,7 +115,7 @@ func (s *Store) subjectBefore(p Passage) string {
 	if doc == nil || p.Chunk.Index >= len(doc.Chunks) {
 		return ""
 	}
-	key := subjectKey{doc, p.Chunk.Index}
+	key := subjectKey{doc.ID, doc.Hash, p.Chunk.Index}
 	s.subjects.Lock()
 	defer s.subjects.Unlock()
 	if subject, ok := s.subjects.m[key]; ok {
@@ -140,10 +129,11 @@ func (s *Store) subjectBefore(p Passage) string {
 	return subject
 }
 
-// subjectKey names a chunk of one version of a document.
+// subjectKey names a chunk of one version of a document: by id and content hash, not by
+// pointer, so that the cache holds no replaced document in memory.
 type subjectKey struct {
-	doc   *Document
-	chunk int
+	doc, hash string
+	chunk     int
 }
 
 // maxCachedSubjects bounds the subject cache: 100,000 entries are a few MB.
