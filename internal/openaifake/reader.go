@@ -98,13 +98,7 @@ func (r *Reader) Reply(req ChatRequest) string {
 			return r.translate(strings.TrimSpace(strings.TrimSuffix(trimmed, end)))
 		}
 	}
-	question := ""
-	for _, tag := range questionTags {
-		if i := strings.LastIndex(user, tag); i >= 0 {
-			question = strings.TrimSpace(user[i+len(tag):])
-			break
-		}
-	}
+	question, _ := afterTag(user, questionTags)
 	question = r.labelledQuestion(question)
 	reply, rec := r.noAnswer, ReaderRecord{}
 	if answers := r.labelled[question]; len(answers) > 0 {
@@ -177,12 +171,9 @@ func (r *Reader) rewrite(prompt string) string {
 // translate answers a translation request (the question after its tag, then the ending cut
 // off) with the labelled translation, or the question itself when there is none.
 func (r *Reader) translate(prompt string) string {
-	q := prompt
-	for _, tag := range questionTags {
-		if i := strings.LastIndex(prompt, tag); i >= 0 {
-			q = strings.TrimSpace(prompt[i+len(tag):])
-			break
-		}
+	q, ok := afterTag(prompt, questionTags)
+	if !ok {
+		q = prompt
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -190,4 +181,14 @@ func (r *Reader) translate(prompt string) string {
 		return tr
 	}
 	return q
+}
+
+// afterTag returns what follows the last occurrence of the first of tags that text holds.
+func afterTag(text string, tags []string) (string, bool) {
+	for _, tag := range tags {
+		if i := strings.LastIndex(text, tag); i >= 0 {
+			return strings.TrimSpace(text[i+len(tag):]), true
+		}
+	}
+	return "", false
 }
