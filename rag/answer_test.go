@@ -85,6 +85,12 @@ var shapedQuestions = []answerCase{
 	{"Somryst是干什么的", false, []string{"失眠"}},
 	// The reason is told in the sentence before the one that names the result.
 	{"GE Digital后来为啥业务收缩了", false, []string{"偏重短期盈利", "战略短视"}},
+	// A company the dictionary knows is not a typo of one the documents name (新东方), while a
+	// transliteration spelled another way (迪斯尼 for 迪士尼) is the same name.
+	{"京东方的数字化转型投入了多少", true, []string{"“京东方”"}},
+	{"迪斯尼的魔术手环花了多少钱", false, []string{"10亿美元"}},
+	{"十一五时期的GDP平均增长是多少", true, []string{"十一五"}},
+	{"2018年日本批准了什么数字疗法产品", true, []string{"2018年"}},
 }
 
 func TestShapedQuestions(t *testing.T) {
@@ -180,6 +186,15 @@ func TestFollowUps(t *testing.T) {
 		if ans.Abstained != c.abstain || !strings.Contains(ans.Text, c.want) {
 			t.Errorf("%s → %s: abstained %v, want %v and %q:\n%s", c.first, c.follow, ans.Abstained, c.abstain, c.want, ans.Text)
 		}
+	}
+
+	// A follow-up without a marker that repeats the topic's verb asks the topic's question
+	// for another figure: the answer need not repeat 批准 (the document writes 核准).
+	approved := "亚洲首款针对尼古丁成瘾的DTx产品是哪个国家批准的？"
+	ans, _ = ask(t, e, rag.AskRequest{Question: approved}, false)
+	h := []rag.Turn{{Question: approved, Answer: ans.Text, Topic: approved}}
+	if ans, _ = ask(t, e, rag.AskRequest{Question: "是什么时候批准的？", History: h}, false); ans.Abstained || !strings.Contains(ans.Text, "2020年12月") {
+		t.Errorf("是什么时候批准的? after %s:\n%s", approved, ans.Text)
 	}
 
 	// A follow-up of a refused question does not inherit the refusal.

@@ -84,7 +84,7 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	if followUp {
 		query = e.followUpQuery(ctx, question, topic, history)
 	}
-	ans, err := e.answer(ctx, question, query, followUp, string(lang), req)
+	ans, err := e.answer(ctx, question, query, topic, followUp, string(lang), req)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func (e *Engine) logger() *slog.Logger {
 	return e.Logger
 }
 
-func (e *Engine) answer(ctx context.Context, question, query string, followUp bool, lang string, req AskRequest) (*Answer, error) {
+func (e *Engine) answer(ctx context.Context, question, query, topic string, followUp bool, lang string, req AskRequest) (*Answer, error) {
 	l := prompts.Lang(lang)
 	emit := func(a *Answer) *Answer {
 		a.Lang = lang
@@ -138,9 +138,12 @@ func (e *Engine) answer(ctx context.Context, question, query string, followUp bo
 		// The follow-up's own content words count double. A follow-up that only swaps the
 		// subject ("那湖南呢?") adds none: its place is a constraint, and the topic's words are
 		// what the answer must hold.
+		// Words the topic already asked add nothing either: "是什么时候批准的?" after "……是哪个国
+		// 家批准的?" asks the topic's question for a date.
+		topicFolded := FoldText(topic)
 		for _, w := range own.words {
 			if p, ok := placeName(w); (ok && slices.Contains(own.places, p)) || slices.Contains(own.places, w) ||
-				slices.Contains(own.names, w) || slices.Contains(own.years, w) {
+				slices.Contains(own.names, w) || slices.Contains(own.years, w) || strings.Contains(topicFolded, w) {
 				continue
 			}
 			if ownWords == nil {

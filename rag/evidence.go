@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/wenda-dev/wenda/rag/zh"
 )
 
 // This file weighs what the retrieved passages say about a question: which sentences hold its
@@ -221,11 +223,11 @@ func fuzzyContains(text string, word []rune) bool {
 	if n < 2 || n > 6 || !strings.Contains(text, string(word[:1])) && n == 2 {
 		return false
 	}
-	return fuzzyScan(text, word)
+	return fuzzyScan(text, word, n == 2)
 }
 
-// fuzzyScan is fuzzyContains without the guards.
-func fuzzyScan(text string, word []rune) bool {
+// fuzzyScan is fuzzyContains without the guards; with sameHead the first character must match.
+func fuzzyScan(text string, word []rune, sameHead bool) bool {
 	n := len(word)
 	runes := []rune(text)
 	for i := 0; i+n <= len(runes); i++ {
@@ -233,7 +235,7 @@ func fuzzyScan(text string, word []rune) bool {
 		for j := 0; j < n && diff < 2; j++ {
 			if runes[i+j] != word[j] {
 				diff++
-				if n == 2 && j == 0 {
+				if sameHead && j == 0 {
 					diff = 2
 				}
 			}
@@ -465,10 +467,24 @@ func unmetConstraints(q question, sent, prev, about, chunk string) []string {
 	ctx := about
 	var unmet []string
 	for _, y := range q.years {
+		// The sentence before, the title or the section date a sentence only when it states no
+		// year of its own: "2019年,德国……。2020年12月,日本……" does not say what Japan did in 2019.
+		inSent := tokenMatch(y, sent) > 0
 		switch {
-		case tokenMatch(y, sent) == 0 && tokenMatch(y, prev) == 0,
-			q.figure == wantQuantity && tokenMatch(y, sent) > 0 && yearOfAnotherFigure(sent, y):
+		case !inSent && (tokenMatch(y, prev) == 0 && tokenMatch(y, ctx) == 0 || len(yearsIn(sent)) > 0),
+			q.figure == wantQuantity && inSent && yearOfAnotherFigure(sent, y):
 			unmet = append(unmet, y+"年")
+		}
+	}
+	for _, p := range q.periods {
+		// A plan's later sentences seldom repeat its period: the chunk or section saying it is
+		// enough, unless the sentence (or, when it names none, the one before) names another.
+		named := periodsIn(sent)
+		if len(named) == 0 {
+			named = periodsIn(prev)
+		}
+		if !slices.Contains(named, p) && (len(named) > 0 || !strings.Contains(chunk, p) && !strings.Contains(ctx, p)) {
+			unmet = append(unmet, p)
 		}
 	}
 	for _, p := range q.places {
@@ -555,6 +571,9 @@ func (s *Store) nearTypo(name string) bool {
 	if len(runes) < 2 || !allCJK(name) {
 		return false
 	}
+	// A name the dictionary knows differs from its neighbours by more than a slip where it
+	// starts: 京东方 is not 新东方 mistyped, but 迪斯尼 is 迪士尼 spelled another way.
+	_, known := zh.Lookup(name)
 	// Any character pair of the name, else any character, anchors the search; fuzzyContains
 	// then tries every one-character change.
 	var anchors []Token
@@ -577,7 +596,7 @@ func (s *Store) nearTypo(name string) bool {
 				break
 			}
 			ref := s.slots[p.slot]
-			if fuzzyContains(FoldText(ref.doc.Chunks[ref.chunk].Text), runes) {
+			if t := FoldText(ref.doc.Chunks[ref.chunk].Text); fuzzyContains(t, runes) && (!known || fuzzyScan(t, runes, true)) {
 				return true
 			}
 		}

@@ -204,6 +204,9 @@ func countsIn(folded string, units string) bool {
 		for j > 0 && strings.ContainsRune("多余", runes[j]) { // "100多家", "十余家"
 			j--
 		}
+		if runes[j] == '一' && j == i-1 && (j == 0 || !strings.ContainsRune(cjkNumerals, runes[j-1])) {
+			continue // "一批", "一个": an article, not a count
+		}
 		if unicode.IsDigit(runes[j]) || strings.ContainsRune(cjkNumerals, runes[j]) {
 			return true
 		}

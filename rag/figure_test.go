@@ -98,6 +98,9 @@ func TestAnsweredByACountInTheUnitAsked(t *testing.T) {
 	if !readQuestion("国内有多少家企业做数字疗法").answeredBy(FoldText("国内已有近百家企业涉足")) {
 		t.Errorf("近百家 answers 多少家")
 	}
+	if q.answeredBy(FoldText("形成一批在全国有影响力的数字技术应用先导区")) || !q.answeredBy(FoldText("建设十一个示范应用场景")) {
+		t.Errorf("一批 is an article, not a count; 十一个 is a count")
+	}
 }
 
 func TestQuestionConstraintsFromPublicSets(t *testing.T) {
@@ -129,5 +132,43 @@ func TestQuestionConstraintsFromPublicSets(t *testing.T) {
 	}
 	if u := unmetConstraints(china, FoldText("2020年全球数字疗法市场规模为35.3亿美元。"), "", "", ""); len(u) == 0 {
 		t.Errorf("a sentence about the world does not give China's figure")
+	}
+}
+
+func TestTimeConstraints(t *testing.T) {
+	q := readQuestion("十五五时期GDP平均增长预计多少？")
+	if !slices.Equal(q.periods, []string{"十五五"}) || slices.Contains(q.words, "十五") {
+		t.Fatalf("十五五 is one five-year plan: periods %v, words %v", q.periods, q.words)
+	}
+	if u := unmetConstraints(q, FoldText("预计“十三五”时期平均增幅为6.1%-6.3%区间。"), "", "", ""); !slices.Contains(u, "十五五") {
+		t.Errorf("a sentence about 十三五 does not give 十五五's figure: unmet %v", u)
+	}
+	plan := readQuestion("江西十四五期间要实施什么工程")
+	if u := unmetConstraints(plan, FoldText("实施数字经济“一号工程”。"), FoldText("加快数字化发展。"), "", FoldText("江西省“十四五”期间,加快数字化发展。实施数字经济“一号工程”。")); slices.Contains(u, "十四五") {
+		t.Errorf("a plan's later sentence is in the period its chunk names: unmet %v", u)
+	}
+	japan := readQuestion("2019年日本批准了哪款DTx产品？")
+	if u := unmetConstraints(japan, FoldText("2020年12月,日本厚生劳动省核准了亚洲首款DTx产品。"), FoldText("2019年,德国提出了新的法律草案。"), "", ""); !slices.Contains(u, "2019年") {
+		t.Errorf("a sentence with a year of its own is not dated by the one before: unmet %v", u)
+	}
+	if u := unmetConstraints(japan, FoldText("日本厚生劳动省核准了亚洲首款DTx产品。"), FoldText("2019年,医保开始支付。"), "", ""); slices.Contains(u, "2019年") {
+		t.Errorf("a sentence with no year is dated by the one before: unmet %v", u)
+	}
+	season := readQuestion("2008–09年香港甲组足球联赛的大部分赛事都被安排在哪里？")
+	if u := unmetConstraints(season, FoldText("大部分赛事会于旺角大球场举行。"), "", FoldText("2008–09年香港甲组足球联赛"), ""); slices.Contains(u, "2008年") {
+		t.Errorf("a title's year dates its sentences: unmet %v", u)
+	}
+}
+
+func TestColloquialQuestionWords(t *testing.T) {
+	for q, want := range map[string]questionKind{
+		"转型陷入停滞了该咋办":    kindMethod,
+		"数字化转型咋这么难":     kindReason,
+		"是什么时候批准的？":     kindFact,
+		"术康APP是什么时候上市的": kindFact,
+	} {
+		if got := readQuestion(q); got.kind != want || slices.Contains(got.words, "咋") || slices.Contains(got.words, "时候") {
+			t.Errorf("%s: kind %v, words %v; want kind %v and no question word", q, got.kind, got.words, want)
+		}
 	}
 }

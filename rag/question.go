@@ -28,9 +28,9 @@ const (
 
 // kindCues are matched against the folded question in order; the first hit decides.
 var kindCues = cueTable[questionKind]{
-	{kindReason, []string{"为什么", "为何", "为啥", "什么原因", "原因是", "原因有", "难在", "why "}},
+	{kindReason, []string{"为什么", "为何", "为啥", "咋这么", "咋会", "什么原因", "原因是", "原因有", "难在", "why "}},
 	{kindList, []string{"哪些", "哪几", "分别是", "分别有", "分别为", "有什么", "包括什么", "包含什么", "都有", "列举", "几个方面", "几点", "which ", "what are"}},
-	{kindMethod, []string{"如何", "怎么做", "怎样做", "怎么办", "怎么才能", "怎样才能", "怎么", "怎样", "how to ", "how do ", "how can ", "how does "}},
+	{kindMethod, []string{"如何", "怎么做", "怎样做", "怎么办", "怎么才能", "怎样才能", "怎么", "怎样", "咋办", "咋整", "咋弄", "咋做", "咋搞", "咋才能", "how to ", "how do ", "how can ", "how does "}},
 	{kindDefinition, []string{"的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "什么是", "是什么意思", "什么意思", "是指什么", "指的是什么", "指什么", "的定义", "的含义", "是什么", "what is ", "what's ", "what are ", "define "}},
 }
 
@@ -44,7 +44,8 @@ func init() {
 	这 这么 那么 这样 那样 这个 那个 这些 那些 它 它们 他 她 他们 其 该 吗 呢 吧 啊 呀 嘛 么 的 了 地 得 着 过 是 在 与 及 或 和 跟 把 被 给 很 都 也
 	就 又 还 再 才 到底 究竟 具体 具体来说 主要 一些 有 有关 关于 相关 情况 方面 问题 一下子 告诉 告诉我 我 我们 你 你们 说说 讲讲 谈谈 介绍
 	介绍一下 知道 想 想知道 了解 觉得 认为 看 看法 意思 含义 定义 指 是指 叫 叫做 称为 所谓 原因 理由 为了 因为 所以 呢 分别 都有 包括 包含 列举
-	总共 一共 一般 通常 往往 常常 中 大概 大约 左右 目前 现在 如今 搞 弄 做 干 办 干什么 干嘛 做什么 用来 是干什么的 缩写 简称 全称 全名 英文 英文名 中文名`) {
+	总共 一共 一般 通常 往往 常常 中 大概 大约 左右 目前 现在 如今 搞 弄 做 干 办 干什么 干嘛 做什么 用来 是干什么的 缩写 简称 全称 全名 英文 英文名 中文名
+	咋 咋样 咋办 咋整 咋弄 啥样 时候`) {
 		scaffoldWords[w] = true
 	}
 }
@@ -64,9 +65,12 @@ type question struct {
 	// years, places and names constrain the answer: each must be stated in the evidence or its
 	// context (docs/answering.md). years are four-digit numbers, places short region names
 	// ("江苏"), names the question's proper nouns and unknown words ("特斯拉", "盛世笔特", "GE").
-	years  []string
-	places []string
-	names  []string
+	years []string
+	// periods are five-year plans ("十四五"): a time constraint like a year, but a plan's later
+	// sentences seldom repeat it.
+	periods []string
+	places  []string
+	names   []string
 	// rare are unknown two-character words ("鸿蒙"): too often a verb or a word the dictionary
 	// lacks to constrain the evidence, but a name the documents lack when they never hold it.
 	rare []string
@@ -103,6 +107,16 @@ func readQuestion(q string) question {
 		for i := 0; i < len(words); i++ {
 			w := words[i]
 			if scaffoldWords[w.Text] {
+				continue
+			}
+			// gse cuts 十三五 into 十三/五.
+			if p := w.Text; isPeriod(p) || (i+1 < len(words) && isPeriod(p+words[i+1].Text)) {
+				if !isPeriod(p) {
+					p += words[i+1].Text
+					i++
+				}
+				add(&out.periods, p)
+				add(&out.words, p)
 				continue
 			}
 			if i > 0 && (words[i-1].Text == "哪" || words[i-1].Text == "几") &&
@@ -349,6 +363,9 @@ func kindOf(folded string) questionKind {
 	if asksForSeveral(folded) && !strings.Contains(folded, "为什么") {
 		return kindList
 	}
+	if strings.Contains(folded, "什么时候") || strings.Contains(folded, "什么时间") {
+		return kindFact // "是什么时候批准的" asks for a date, not what something is
+	}
 	if kind, ok := kindCues.first(folded); ok {
 		return kind
 	}
@@ -376,6 +393,24 @@ func dropRangeEnds(folded string, years []string) []string {
 		years = slices.DeleteFunc(years, func(y string) bool { return y == m[2] })
 	}
 	return years
+}
+
+// isPeriod reports whether s names a five-year plan, 十一五 to 十五五.
+func isPeriod(s string) bool {
+	r := []rune(s)
+	return len(r) == 3 && r[0] == '十' && r[2] == '五' && strings.ContainsRune("一二三四五", r[1])
+}
+
+// periodsIn are the five-year plans a folded text names.
+func periodsIn(s string) []string {
+	var out []string
+	r := []rune(s)
+	for i := 0; i+2 < len(r); i++ {
+		if p := string(r[i : i+3]); isPeriod(p) && (i == 0 || !strings.ContainsRune(cjkNumerals, r[i-1])) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // isYear reports whether s is a four-digit year from 1900 to 2099.
