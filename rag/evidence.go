@@ -194,6 +194,9 @@ func matchWord(w weightedWord, folded string) float64 {
 	if strings.Contains(folded, w.text) {
 		return 1
 	}
+	if holdsSynonym(w.text, folded) {
+		return synonymCredit
+	}
 	if !allCJK(w.text) && !strings.ContainsFunc(w.text, isCJK) {
 		// Latin words and numbers: as tokens, so "ge" does not match inside "general".
 		return tokenMatch(w.text, folded)
@@ -572,8 +575,12 @@ func (s *Store) nearTypo(name string) bool {
 		return false
 	}
 	// A name the dictionary knows differs from its neighbours by more than a slip where it
-	// starts: 京东方 is not 新东方 mistyped, but 迪斯尼 is 迪士尼 spelled another way.
+	// starts (京东方 is not 新东方 mistyped, but 迪斯尼 is 迪士尼 spelled another way), and
+	// a known two-character one by more than any slip.
 	_, known := zh.Lookup(name)
+	if known && len(runes) == 2 {
+		return false // 小米 is not 小微 mistyped
+	}
 	// Any character pair of the name, else any character, anchors the search; fuzzyContains
 	// then tries every one-character change.
 	var anchors []Token

@@ -2,6 +2,7 @@ package zh
 
 import (
 	_ "embed"
+	"iter"
 	"strconv"
 	"strings"
 	"sync"
@@ -9,10 +10,14 @@ import (
 	"github.com/go-ego/gse"
 )
 
-// dictText is "word frequency tag" per line.
-//
-//go:embed dict.txt
-var dictText string
+// dictText is "word frequency tag" per line; namesText the same for the companies and brands
+// the dictionary lacks or takes for common words, read after it (names.txt says why).
+var (
+	//go:embed dict.txt
+	dictText string
+	//go:embed names.txt
+	namesText string
+)
 
 // Word is one word of a segmented text.
 type Word struct {
@@ -42,17 +47,37 @@ func newDictionary() *dictionary {
 	// single character the frequency 2, which makes a rare pair beat a common word and a
 	// common character: "韩国有" came out 韩/国有; with the dictionary's frequencies it is
 	// cut as jieba cuts it (韩国/有).
-	for line := range strings.Lines(dictText) {
-		f := strings.Fields(line)
-		if len(f) < 3 {
-			continue // the package's tests check the file has no such line
-		}
-		if freq, err := strconv.ParseFloat(f[1], 64); err == nil {
-			_ = d.seg.AddToken(f[0], freq, f[2])
+	// gse keeps a word's first tag, so names.txt goes first and dict.txt does not re-add them.
+	names := map[string]bool{}
+	for f := range entries(namesText) {
+		names[f[0]] = true
+		d.add(f)
+	}
+	for f := range entries(dictText) {
+		if !names[f[0]] {
+			d.add(f)
 		}
 	}
 	d.seg.CalcToken()
 	return d
+}
+
+// entries yields the "word frequency tag" lines of a data file, without comments; the package's
+// tests check the files have no other lines.
+func entries(text string) iter.Seq[[]string] {
+	return func(yield func([]string) bool) {
+		for line := range strings.Lines(text) {
+			if f := strings.Fields(line); len(f) == 3 && !strings.HasPrefix(line, "#") && !yield(f) {
+				return
+			}
+		}
+	}
+}
+
+func (d *dictionary) add(f []string) {
+	if freq, err := strconv.ParseFloat(f[1], 64); err == nil {
+		_ = d.seg.AddToken(f[0], freq, f[2])
+	}
 }
 
 // Segment cuts s into words with the dictionary, in order. Runs the dictionary does not know are

@@ -77,9 +77,25 @@ func TestSingleCharactersKeepTheirFrequency(t *testing.T) {
 }
 
 func TestDictionaryLinesAreWellFormed(t *testing.T) {
-	for n, line := range strings.Split(strings.TrimSpace(dictText), "\n") {
-		if f := strings.Fields(line); len(f) != 3 {
-			t.Fatalf("dict.txt line %d: %q, want word, frequency and tag", n+1, line)
+	for file, text := range map[string]string{"dict.txt": dictText, "names.txt": namesText} {
+		for n, line := range strings.Split(strings.TrimSpace(text), "\n") {
+			if strings.HasPrefix(line, "#") && file == "names.txt" {
+				continue
+			}
+			if f := strings.Fields(line); len(f) != 3 {
+				t.Fatalf("%s line %d: %q, want word, frequency and tag", file, n+1, line)
+			}
 		}
+	}
+}
+
+func TestCompanyNames(t *testing.T) {
+	for _, name := range []string{"字节跳动", "小米", "百度", "拼多多"} {
+		if w, ok := Lookup(name); !ok || w.Tag != "nt" {
+			t.Errorf("%s: %+v, want an organisation", name, w)
+		}
+	}
+	if words := Segment("字节跳动的数字化转型"); words[0].Text != "字节跳动" {
+		t.Errorf("字节跳动 cut as %v", words)
 	}
 }

@@ -1,0 +1,76 @@
+package rag
+
+import "strings"
+
+// synonymGroups are words a question and a document use for the same thing ("美的投入了多少" is
+// answered by "美的……投资100多亿", "公司" by "企业"). Only words that stand for each other in
+// nearly every context are grouped: a wrong synonym makes a sentence look like an answer. A
+// sentence holding a synonym of a content word instead of the word itself earns synonymCredit
+// for it (matchWord). Written for wenda from common usage, not taken from a thesaurus.
+var synonymGroups = [][]string{
+	{"投入", "投资"},
+	{"公司", "企业"},
+	{"增速", "增幅", "增长率", "增长速度"},
+	{"成立", "创立", "创建", "设立"},
+	{"批准", "核准", "获批"},
+	{"难点", "难题", "困难"},
+	{"方法", "办法", "途径"},
+	{"措施", "举措"},
+	{"用途", "功能", "作用"},
+	{"优势", "优点", "长处"},
+	{"缺点", "不足", "劣势", "短板"},
+	{"计划", "规划"},
+	{"建设", "打造", "构建", "建立"},
+	{"推动", "推进", "促进"},
+	{"加快", "加速"},
+	{"提升", "提高"},
+	{"员工", "职工", "雇员"},
+	{"费用", "成本", "开支"},
+	{"收入", "营收"},
+	{"利润", "盈利"},
+	{"价格", "售价"},
+	{"医保", "医疗保险"},
+	{"老板", "董事长"},
+	{"手机", "移动电话"},
+	{"电脑", "计算机"},
+	{"开始", "启动"},
+	{"国内", "我国"},
+	{"全球", "世界", "全世界"},
+	{"病人", "患者"},
+	{"医生", "医师"},
+	{"药物", "药品"},
+	{"客户", "用户", "顾客"},
+	{"特点", "特征"},
+	{"趋势", "走向"},
+	{"未来", "今后", "将来"},
+	{"区别", "差别", "差异"},
+	{"数量", "数目", "个数"},
+}
+
+// synonyms maps each grouped word to the others of its group.
+var synonyms = func() map[string][]string {
+	m := map[string][]string{}
+	for _, g := range synonymGroups {
+		for _, w := range g {
+			for _, o := range g {
+				if o != w {
+					m[w] = append(m[w], o)
+				}
+			}
+		}
+	}
+	return m
+}()
+
+// synonymCredit is what a synonym earns in place of the word asked: as much as a typo.
+const synonymCredit = fuzzyCredit
+
+// holdsSynonym reports whether folded holds a synonym of word.
+func holdsSynonym(word, folded string) bool {
+	for _, s := range synonyms[word] {
+		if strings.Contains(folded, s) {
+			return true
+		}
+	}
+	return false
+}
