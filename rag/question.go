@@ -106,6 +106,9 @@ func readQuestion(q string) question {
 		words := zh.Segment(run)
 		for i := 0; i < len(words); i++ {
 			w := words[i]
+			if r := []rune(w.Text); out.figure == wantQuantity && len(r) == 2 && r[0] == '几' && strings.ContainsRune(measureWords, r[1]) {
+				out.unit = r[1] // 几个, 几家: counted in that unit, as 多少个 is
+			}
 			if scaffoldWords[w.Text] {
 				continue
 			}
@@ -185,7 +188,7 @@ func readQuestion(q string) question {
 				}
 			}
 			if isQuestionWord(w.Text) || (out.figure == wantQuantity && quantityFrame(words, i)) {
-				if r := []rune(w.Text); out.figure == wantQuantity && i > 0 && len(r) == 1 && words[i-1].Text == "多少" {
+				if r := []rune(w.Text); out.figure == wantQuantity && i > 0 && len(r) == 1 && (words[i-1].Text == "多少" || words[i-1].Text == "几") {
 					out.unit = r[0]
 				}
 				continue
