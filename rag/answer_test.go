@@ -90,6 +90,15 @@ var shapedQuestions = []answerCase{
 	{"京东方的数字化转型投入了多少", true, []string{"“京东方”"}},
 	{"迪斯尼的魔术手环花了多少钱", false, []string{"10亿美元"}},
 	{"十一五时期的GDP平均增长是多少", true, []string{"十一五"}},
+	// Companies the dictionary lacks (字节跳动) or takes for common words (小米 millet) are
+	// names the documents never mention, not weak matches for 新东方 or 小微.
+	{"字节跳动的数字化转型做得怎么样", true, []string{"没有关于“字节跳动”"}},
+	{"小米在数字疗法上有什么产品", true, []string{"没有关于“小米”"}},
+	// 投入 asked, 投资 written; 增速 asked, 增幅 written.
+	{"美的数字化转型投入多少", false, []string{"100多亿"}},
+	{"十三五预计平均增速大概多少", false, []string{"6.1%-6.3%"}},
+	// 几个 counts in 个 as 多少个 does: "一批" is no number.
+	{"北京要建几个示范应用场景", true, nil},
 	{"2018年日本批准了什么数字疗法产品", true, []string{"2018年"}},
 }
 
