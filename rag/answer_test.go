@@ -99,6 +99,8 @@ var shapedQuestions = []answerCase{
 	{"十三五预计平均增速大概多少", false, []string{"6.1%-6.3%"}},
 	// 几个 counts in 个 as 多少个 does: "一批" is no number.
 	{"北京要建几个示范应用场景", true, nil},
+	// A count and then what they are asks for a list, not for a definition.
+	{"数字化转型的五个阶段是什么", false, []string{"希望之巅", "成功之路"}},
 	{"2018年日本批准了什么数字疗法产品", true, []string{"2018年"}},
 }
 

@@ -162,10 +162,12 @@ func TestTimeConstraints(t *testing.T) {
 
 func TestColloquialQuestionWords(t *testing.T) {
 	for q, want := range map[string]questionKind{
-		"转型陷入停滞了该咋办":    kindMethod,
-		"数字化转型咋这么难":     kindReason,
-		"是什么时候批准的？":     kindFact,
-		"术康APP是什么时候上市的": kindFact,
+		"转型陷入停滞了该咋办":     kindMethod,
+		"数字化转型咋这么难":      kindReason,
+		"是什么时候批准的？":      kindFact,
+		"术康APP是什么时候上市的":  kindFact,
+		"数字化转型的五个阶段是什么":  kindList,
+		"数字化转型的第三个阶段是什么": kindDefinition,
 	} {
 		if got := readQuestion(q); got.kind != want || slices.Contains(got.words, "咋") || slices.Contains(got.words, "时候") {
 			t.Errorf("%s: kind %v, words %v; want kind %v and no question word", q, got.kind, got.words, want)

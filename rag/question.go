@@ -375,7 +375,8 @@ func kindOf(folded string) questionKind {
 	return kindFact
 }
 
-// asksForSeveral reports whether a question asks for a counted set: 哪四类, 哪两个, 哪几种.
+// asksForSeveral reports whether a question asks for a counted set: 哪四类, 哪两个, 哪几种, or
+// "五个阶段是什么" (a count, then what they are).
 func asksForSeveral(folded string) bool {
 	runes := []rune(folded)
 	for i := 0; i+1 < len(runes); i++ {
@@ -383,8 +384,12 @@ func asksForSeveral(folded string) bool {
 			return true
 		}
 	}
-	return false
+	return countedThenAsked.MatchString(folded)
 }
+
+// countedThenAsked matches a count of two or more followed by what asks for them; 第三个 is
+// an ordinal and asks for one.
+var countedThenAsked = regexp.MustCompile(`(^|[^第一二三四五六七八九十\d])([二两三四五六七八九十]|[2-9])[个类种项点条步大]\S*?(是什么|是哪些|有哪些|有什么|分别|包括什么|包括哪)`)
 
 // yearRange matches "1944年到2009年", "2019-2021": a span the documents state by where it starts
 // ("1944年起").
