@@ -227,6 +227,9 @@ const countingUnits = "个家款项人次名位种座所条部件台辆只户本
 // answeredBy reports whether a folded sentence states the figure q asks for, in its unit when
 // it names a counting one.
 func (q question) answeredBy(folded string) bool {
+	if q.figure == wantQuantity && q.unit == '钱' {
+		return countsIn(folded, "元亿万") // 多少钱 is answered by an amount: "100多亿", "10亿美元"
+	}
 	if q.figure == wantQuantity && q.unit != 0 && strings.ContainsRune(countingUnits, q.unit) {
 		if q.unit == '个' {
 			return countsIn(folded, countingUnits) // the general measure word: "114款应用" answers "多少个app"

@@ -101,6 +101,11 @@ func TestAnsweredByACountInTheUnitAsked(t *testing.T) {
 	if q.answeredBy(FoldText("形成一批在全国有影响力的数字技术应用先导区")) || !q.answeredBy(FoldText("建设十一个示范应用场景")) {
 		t.Errorf("一批 is an article, not a count; 十一个 is a count")
 	}
+	money := readQuestion("美的搞数字化花了多少钱")
+	if !money.answeredBy(FoldText("美的十年数字化转型投资100多亿")) || !money.answeredBy(FoldText("投资10亿美元")) ||
+		money.answeredBy(FoldText("3数字化转型“十四五“期间,BAT启动产业互联网向纵深演进")) {
+		t.Errorf("多少钱 is answered by an amount of money, not by a stray digit")
+	}
 }
 
 func TestQuestionConstraintsFromPublicSets(t *testing.T) {
