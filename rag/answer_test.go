@@ -97,6 +97,9 @@ var shapedQuestions = []answerCase{
 	// 投入 asked, 投资 written; 增速 asked, 增幅 written.
 	{"美的数字化转型投入多少", false, []string{"100多亿"}},
 	{"十三五预计平均增速大概多少", false, []string{"6.1%-6.3%"}},
+	// Nothing found answers 老板 or 全世界 until their synonyms are searched too.
+	{"美的老板是谁", false, []string{"方洪波"}},
+	{"数字疗法在全世界的市场规模", false, []string{"35.3亿美元"}},
 	// 几个 counts in 个 as 多少个 does: "一批" is no number.
 	{"北京要建几个示范应用场景", true, nil},
 	// A count and then what they are asks for a list, not for a definition.

@@ -185,17 +185,40 @@ func (e *Engine) answer(ctx context.Context, question, query, topic string, foll
 	if followUp {
 		passages = e.Store.rerankByWords(q, ownWords, passages, k)
 	}
-	sents := e.Store.assess(q, passages, ownWords)
-	if len(ownWords) > 0 {
-		// An answer to a follow-up must speak to what it adds.
-		sents = slices.DeleteFunc(sents, func(s sentence) bool {
-			for w := range ownWords {
-				if strings.Contains(s.folded, w) || strings.Contains(FoldText(s.subject), w) {
-					return false
+	weigh := func(passages []Passage) []sentence {
+		sents := e.Store.assess(q, passages, ownWords)
+		if len(ownWords) > 0 {
+			// An answer to a follow-up must speak to what it adds.
+			sents = slices.DeleteFunc(sents, func(s sentence) bool {
+				for w := range ownWords {
+					if strings.Contains(s.folded, w) || strings.Contains(FoldText(s.subject), w) {
+						return false
+					}
+				}
+				return true
+			})
+		}
+		return sents
+	}
+	sents := weigh(passages)
+	answered := func(sents []sentence) bool {
+		return len(sents) > 0 && sents[0].answers() && sents[0].score >= answerCoverage
+	}
+	if len(absent) == 0 && translated == "" && !answered(sents) {
+		// Nothing answers: search the content words' synonyms too ("公司" finds the passage that
+		// says 企业), and keep what that finds only if it answers. Searching them always cost
+		// answers the first search had found.
+		if more := e.searchSynonyms(ctx, q, depth); len(more) > 0 {
+			wider := slices.Clone(passages)
+			for _, p := range more {
+				if !slices.ContainsFunc(wider, func(x Passage) bool { return x.ChunkID == p.ChunkID }) {
+					wider = append(wider, p)
 				}
 			}
-			return true
-		})
+			if s := weigh(wider); answered(s) {
+				passages, sents = wider, s
+			}
+		}
 	}
 	// best is the score of the best sentence that may answer; bestNear of the best that would
 	// if it were about what was asked (a near-miss); bestAny of any, for the model's gate.
@@ -339,6 +362,24 @@ func (e *Engine) retrieveDefinition(ctx context.Context, query string, q questio
 	}
 	out := append(first, rest...)
 	return out[:min(k, len(out))], nil
+}
+
+// searchSynonyms searches q's content words with their synonyms (synonyms.go), or returns
+// nothing when none of them has any.
+func (e *Engine) searchSynonyms(ctx context.Context, q question, k int) []Passage {
+	words := slices.Clone(q.words)
+	for _, w := range q.words {
+		words = append(words, synonyms[w]...)
+	}
+	if len(words) == len(q.words) {
+		return nil
+	}
+	more, err := e.Retriever.Retrieve(ctx, strings.Join(words, " "), k)
+	if err != nil {
+		e.logger().Warn("synonym search failed", "err", err)
+		return nil
+	}
+	return more
 }
 
 // definitionDepth is how many times k passages a definition question searches.
