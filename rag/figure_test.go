@@ -119,6 +119,9 @@ func TestQuestionConstraintsFromPublicSets(t *testing.T) {
 	if !slices.Equal(q.parts["东德中央政治局"], []string{"东德", "中央政治局"}) {
 		t.Errorf("a name glued from known words keeps its parts: %v", q.parts)
 	}
+	if q := readQuestion("小灰头稚冠雉成鸟头部和颈部是什么颜色？"); !slices.Equal(q.parts["小灰头稚冠雉成鸟"], []string{"小灰头稚冠雉"}) {
+		t.Errorf("a name glued to an unknown word stands for the name without it: %v %v", q.names, q.parts)
+	}
 	if q := readQuestion("盛世笔特是否计划整合先进的数字化智能化技术"); len(q.parts) != 0 {
 		t.Errorf("盛世笔特 holds an unknown word; 盛世 alone must not state it: %v", q.parts)
 	}

@@ -75,7 +75,8 @@ type question struct {
 	// lacks to constrain the evidence, but a name the documents lack when they never hold it.
 	rare []string
 	// parts are, for a name glued from several words the dictionary knows ("东德" + "中央政治局"),
-	// those words: documents that state every one of them speak about the name.
+	// those words, and for one glued from unknown pieces (小灰头稚冠雉 + 成鸟), the name without
+	// its last piece: documents that state every part speak about the name.
 	parts map[string][]string
 }
 
@@ -169,7 +170,13 @@ func readQuestion(q string) question {
 				w, known := zh.Lookup(name)
 				if (!known && utf8.RuneCountInString(name) >= minNameRunes) || (known && isNameWord(w)) {
 					add(&out.names, name)
-					if parts := knownParts(words[i:j]); !known && parts != nil {
+					parts := knownParts(words[i:j])
+					if stem := nameStem(words[i:j]); parts == nil && stem != "" && stem != name {
+						// The hidden Markov model glues an unknown word to a name as well
+						// (小灰头稚冠雉 + 成鸟): the name without its last piece stands for it.
+						parts = []string{stem}
+					}
+					if !known && parts != nil {
 						if out.parts == nil {
 							out.parts = map[string][]string{}
 						}
@@ -304,6 +311,27 @@ func knownParts(pieces []zh.Word) []string {
 		return nil
 	}
 	return parts
+}
+
+// nameStem is a name of several unknown pieces without its last one, when that leaves at least
+// minNameRunes characters; "" otherwise. A name with a known piece gets none: 盛世 must not
+// state 盛世笔特.
+func nameStem(pieces []zh.Word) string {
+	if len(pieces) < 2 {
+		return ""
+	}
+	stem := ""
+	for _, p := range pieces[:len(pieces)-1] {
+		if p.Freq > 0 && utf8.RuneCountInString(p.Text) > 1 {
+			return ""
+		}
+		stem += p.Text
+	}
+	stem = strings.TrimFunc(stem, func(r rune) bool { return strings.ContainsRune(nameEdgeChars, r) })
+	if utf8.RuneCountInString(stem) < minNameRunes {
+		return ""
+	}
+	return stem
 }
 
 // isCount reports whether w is a number with its measure word ("四篇", "3个").
