@@ -182,3 +182,15 @@ func TestColloquialQuestionWords(t *testing.T) {
 		}
 	}
 }
+
+func TestQuestionFramesAreNoContent(t *testing.T) {
+	for q, frame := range map[string]string{
+		"尖閣諸島開拓日是幾月幾日?":       "几月",
+		"哪一個人擔任了倫大學院的第一位教務長?": "人",
+		"民主集中制是由誰所創?":         "由",
+	} {
+		if got := readQuestion(q); slices.Contains(got.words, frame) {
+			t.Errorf("%s: %q is how it asks, not what about: %v", q, frame, got.words)
+		}
+	}
+}

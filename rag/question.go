@@ -45,7 +45,7 @@ func init() {
 	就 又 还 再 才 到底 究竟 具体 具体来说 主要 一些 有 有关 关于 相关 情况 方面 问题 一下子 告诉 告诉我 我 我们 你 你们 说说 讲讲 谈谈 介绍
 	介绍一下 知道 想 想知道 了解 觉得 认为 看 看法 意思 含义 定义 指 是指 叫 叫做 称为 所谓 原因 理由 为了 因为 所以 呢 分别 都有 包括 包含 列举
 	总共 一共 一般 通常 往往 常常 中 大概 大约 左右 目前 现在 如今 搞 弄 做 干 办 干什么 干嘛 做什么 用来 是干什么的 缩写 简称 全称 全名 英文 英文名 中文名
-	咋 咋样 咋办 咋整 咋弄 啥样 时候`) {
+	咋 咋样 咋办 咋整 咋弄 啥样 时候 由 所`) {
 		scaffoldWords[w] = true
 	}
 }
@@ -126,6 +126,9 @@ func readQuestion(q string) question {
 			if i > 0 && (words[i-1].Text == "哪" || words[i-1].Text == "几") &&
 				(strings.HasPrefix(w.Text, "一") || isQuestionWord("哪"+w.Text)) {
 				continue // 哪一年, 哪年, 几家: the question word, cut in two
+			}
+			if w.Text == "人" && i > 0 && (isQuestionWord(words[i-1].Text) || words[i-1].Text == "一个" || words[i-1].Text == "一位") {
+				continue // 哪一个人, 哪个人: who
 			}
 			if p, ok := placeName(w.Text); ok {
 				add(&out.places, p)
@@ -285,7 +288,7 @@ func isQuestionWord(w string) bool {
 		switch {
 		case strings.ContainsRune("哪几多少什么怎样啥谁", r):
 			q = true
-		case strings.ContainsRune("类种个项条款家次年位名件样些", r):
+		case strings.ContainsRune("类种个项条款家次年月日天号周位名件样些", r):
 		default:
 			return false
 		}
