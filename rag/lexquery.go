@@ -34,12 +34,13 @@ const (
 )
 
 // lexicalQuery returns query's BM25 terms, each token once with its highest weight. Every token
-// AppendTokens gives for query is among them. Chinese runs are segmented (zh.Segment): the
+// AppendTokens gives for query is among them, or for a Latin word that has a normal form
+// (eachNormalForm), that form instead. Chinese runs are segmented (zh.Segment): the
 // characters and inner bigrams of a word weigh 1, or questionWordWeight for a question or
 // function word (scaffoldWords, isQuestionWord); a bigram across two words weighs
-// boundaryWeight times the lighter word's weight. Latin words weigh 1, English stopwords
-// questionWordWeight. A query made of nothing but question words is searched as asked, with
-// every weight 1.
+// boundaryWeight times the lighter word's weight. Latin words weigh 1, searched in their normal
+// form, English stopwords questionWordWeight. A query made of nothing but question words is
+// searched as asked, with every weight 1.
 func lexicalQuery(query string) []queryTerm {
 	var out []queryTerm
 	index := map[Token]int{}
@@ -55,10 +56,19 @@ func lexicalQuery(query string) []queryTerm {
 	for _, run := range scriptRuns(FoldText(query)) {
 		if r, _ := utf8.DecodeRuneInString(run); !isCJK(r) {
 			stop := englishStopTokens()
+			normal := map[Token]Token{}
+			eachNormalForm(run, func(word, n Token) { normal[word] = n })
 			eachToken(run, func(t Token) {
-				if stop[t] {
+				n, inflected := normal[t]
+				switch {
+				case stop[t]:
 					add(t, questionWordWeight, false)
-				} else {
+				case inflected:
+					// Every chunk that holds the word holds its normal form too, and so does
+					// one that spells it otherwise. (Also searching the word as written, at 0.1
+					// or 0.3, lowered SQuAD's R@5: docs/benchmarks.md.)
+					add(n, 1, true)
+				default:
 					add(t, 1, true)
 				}
 			})

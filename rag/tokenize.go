@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/wenda-dev/wenda/rag/zh"
 )
 
@@ -136,4 +138,185 @@ func eachToken(text string, yield func(t Token)) {
 		flush()
 	}
 	flush()
+}
+
+// Word forms. A question asks "When did Tugh Temur found his academy?" of a passage that writes
+// "Temür" and "founding": the words are the same, their spelling is not. Every Latin word made
+// of letters alone has a normal form, its accents removed and a few English endings stripped
+// (normalForm), and the index holds that form as a term too whenever it differs from the word
+// (eachNormalForm, countTerms). A query searches the normal form, so "founded", "founding" and
+// "found" meet.
+
+// eachNormalForm calls yield for every word of text made of letters only whose normal form
+// differs from it, with the word's own token (as eachToken gives it) and its normal form's.
+func eachNormalForm(text string, yield func(word, normal Token)) {
+	var (
+		buf    [48]rune
+		n      int  // runes of the current word in buf
+		inWord bool // inside a run of word runes
+		skip   bool // the run has a digit, or is too long to keep
+	)
+	flush := func() {
+		if inWord && !skip && n >= 3 {
+			word := Token(hashString(buf[:n]))
+			if normal, ok := normalForm(buf[:n]); ok {
+				if t := Token(hashString(normal)); t != word {
+					yield(word, t)
+				}
+			}
+		}
+		n, inWord, skip = 0, false, false
+	}
+	for _, r := range text {
+		if r < 0x4E00 || r > 0x9FFF {
+			r = foldRune(r)
+		} else {
+			r = zh.Fold(r)
+		}
+		if isCJK(r) || !isWordRune(r) {
+			flush()
+			continue
+		}
+		inWord = true
+		switch {
+		case unicode.IsDigit(r):
+			skip = true
+		case n == len(buf):
+			skip = true
+		default:
+			buf[n] = r
+			n++
+		}
+	}
+	flush()
+}
+
+func hashString(rs []rune) uint64 {
+	h := uint64(fnvOffset)
+	for _, r := range rs {
+		h = hashRunes(h, r)
+	}
+	return h
+}
+
+// normalForm returns word (lower-case letters) with its accents removed and its English
+// inflection stripped (stem), or false if it is not a Latin word. It writes into a copy.
+func normalForm(word []rune) ([]rune, bool) {
+	out := make([]rune, 0, len(word)+1)
+	for _, r := range word {
+		if r < 0x80 {
+			out = append(out, r)
+			continue
+		}
+		base, ok := unaccented(r)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, base...)
+	}
+	return stem(out), true
+}
+
+// unaccented maps a Latin letter with a diacritic to its base letters (é → e, ß → ss).
+func unaccented(r rune) ([]rune, bool) {
+	switch r {
+	case 'ß':
+		return []rune("ss"), true
+	case 'æ':
+		return []rune("ae"), true
+	case 'œ':
+		return []rune("oe"), true
+	case 'ø':
+		return []rune("o"), true
+	case 'đ', 'ð':
+		return []rune("d"), true
+	case 'ł':
+		return []rune("l"), true
+	case 'ı':
+		return []rune("i"), true
+	}
+	if r < 0xC0 || r > 0x24F {
+		return nil, false
+	}
+	d := []rune(norm.NFD.String(string(r)))
+	if len(d) == 0 || d[0] >= 0x80 || !unicode.IsLetter(d[0]) {
+		return nil, false
+	}
+	return d[:1], true
+}
+
+// stem strips the common English inflections from a lower-case ASCII word, in place: plural
+// -s and -es, -ed, -ing, and a final -e, so that "named" and "name", "produces" and "produce",
+// "studies" and "studied" share a form. It is a light stemmer on purpose: derivational endings
+// (-ation, -ment) change what a word means often enough to cost more than they find. A stem
+// keeps at least three letters and a vowel.
+func stem(w []rune) []rune {
+	for _, r := range w {
+		if r >= 0x80 {
+			return w
+		}
+	}
+	if len(w) < 4 {
+		return w
+	}
+	has := func(suffix string) bool {
+		if len(w) < len(suffix) {
+			return false
+		}
+		return string(w[len(w)-len(suffix):]) == suffix
+	}
+	cut := func(k int) { w = w[:len(w)-k] }
+	switch {
+	case has("sses"):
+		cut(2)
+	case has("ies") && len(w) > 4:
+		cut(3)
+		w = append(w, 'y')
+	case has("ss"), has("us"), has("is"):
+	case has("s"):
+		cut(1)
+	}
+	switch {
+	case has("ied") && len(w) > 4:
+		cut(3)
+		w = append(w, 'y')
+	case has("eed"):
+	case has("ed") && stemmable(w[:len(w)-2]):
+		cut(2)
+		undouble(&w)
+	case has("ing") && stemmable(w[:len(w)-3]):
+		cut(3)
+		undouble(&w)
+	}
+	if has("e") && len(w) >= 4 {
+		cut(1)
+	}
+	return w
+}
+
+// stemmable reports whether what is left after a cut can be a stem: three letters with a vowel.
+func stemmable(w []rune) bool {
+	if len(w) < 3 {
+		return false
+	}
+	for _, r := range w {
+		switch r {
+		case 'a', 'e', 'i', 'o', 'u', 'y':
+			return true
+		}
+	}
+	return false
+}
+
+// undouble drops the second of a doubled final consonant left by a cut ("stopped" → stop),
+// except l, s and z, which English doubles in the stem itself (call, pass, buzz).
+func undouble(w *[]rune) {
+	s := *w
+	if n := len(s); n >= 2 && s[n-1] == s[n-2] {
+		switch s[n-1] {
+		case 'a', 'e', 'i', 'o', 'u', 'l', 's', 'z':
+		default:
+			*w = s[:n-1]
+		}
+	}
 }
