@@ -2,6 +2,7 @@ package rag
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -85,19 +86,35 @@ func AppendTokens(dst []Token, text string) []Token {
 }
 
 // eachToken calls yield for every token of text in order, without allocating.
-func eachToken(text string, yield func(t Token)) {
+func eachToken(text string, yield func(t Token)) { scanTokens(text, yield, nil) }
+
+// scanTokens calls yield for every token of text in order and, when normal is not nil, normal
+// for every word of letters whose normal form differs from it (see eachNormalForm), right after
+// the word's token. One pass does both: BenchmarkCountTerms took 5.3 ms without normal forms,
+// 9.5 ms with a second scan of the text for them, 6.5 ms with this one.
+func scanTokens(text string, yield func(t Token), normal func(word, form Token)) {
 	var (
 		prevCJK rune = -1
 		word    uint64
 		inWord  bool
 		prevDig bool // the word's last rune was a digit
 		pending rune // a "." or "," after a digit, kept only if a digit follows
+		letters [48]rune
+		n       int      // the word's runes in letters; -1 once it has a digit or is too long
+		form    [96]rune // the normal form's runes; unaccenting may double a letter (ß → ss)
 	)
 	flush := func() {
 		if inWord {
 			yield(Token(word))
+			if normal != nil && n >= 3 {
+				if f, ok := normalForm(form[:0], letters[:n]); ok {
+					if t := Token(hashString(f)); t != Token(word) {
+						normal(Token(word), t)
+					}
+				}
+			}
 		}
-		inWord, pending = false, 0
+		inWord, pending, n = false, 0, 0
 	}
 	for _, r := range text {
 		if r < 0x4E00 || r > 0x9FFF { // common ideographs have no case: one table lookup
@@ -129,6 +146,13 @@ func eachToken(text string, yield func(t Token)) {
 			pending = 0
 			word = hashRunes(word, r)
 			prevDig = dig
+			switch {
+			case dig || n < 0 || n == len(letters):
+				n = -1
+			default:
+				letters[n] = r
+				n++
+			}
 			continue
 		}
 		if inWord && prevDig && pending == 0 && (r == '.' || r == ',') {
@@ -150,45 +174,7 @@ func eachToken(text string, yield func(t Token)) {
 // eachNormalForm calls yield for every word of text made of letters only whose normal form
 // differs from it, with the word's own token (as eachToken gives it) and its normal form's.
 func eachNormalForm(text string, yield func(word, normal Token)) {
-	var (
-		buf    [48]rune
-		n      int  // runes of the current word in buf
-		inWord bool // inside a run of word runes
-		skip   bool // the run has a digit, or is too long to keep
-	)
-	flush := func() {
-		if inWord && !skip && n >= 3 {
-			word := Token(hashString(buf[:n]))
-			if normal, ok := normalForm(buf[:n]); ok {
-				if t := Token(hashString(normal)); t != word {
-					yield(word, t)
-				}
-			}
-		}
-		n, inWord, skip = 0, false, false
-	}
-	for _, r := range text {
-		if r < 0x4E00 || r > 0x9FFF {
-			r = foldRune(r)
-		} else {
-			r = zh.Fold(r)
-		}
-		if isCJK(r) || !isWordRune(r) {
-			flush()
-			continue
-		}
-		inWord = true
-		switch {
-		case unicode.IsDigit(r):
-			skip = true
-		case n == len(buf):
-			skip = true
-		default:
-			buf[n] = r
-			n++
-		}
-	}
-	flush()
+	scanTokens(text, func(Token) {}, yield)
 }
 
 func hashString(rs []rune) uint64 {
@@ -199,10 +185,9 @@ func hashString(rs []rune) uint64 {
 	return h
 }
 
-// normalForm returns word (lower-case letters) with its accents removed and its English
-// inflection stripped (stem), or false if it is not a Latin word. It writes into a copy.
-func normalForm(word []rune) ([]rune, bool) {
-	out := make([]rune, 0, len(word)+1)
+// normalForm appends to out word (lower-case letters) with its accents removed and its English
+// inflection stripped (stem), or returns false if it is not a Latin word.
+func normalForm(out, word []rune) ([]rune, bool) {
 	for _, r := range word {
 		if r < 0x80 {
 			out = append(out, r)
@@ -212,38 +197,37 @@ func normalForm(word []rune) ([]rune, bool) {
 		if !ok {
 			return nil, false
 		}
-		out = append(out, base...)
+		for _, b := range base {
+			out = append(out, rune(b))
+		}
 	}
 	return stem(out), true
 }
 
 // unaccented maps a Latin letter with a diacritic to its base letters (é → e, ß → ss).
-func unaccented(r rune) ([]rune, bool) {
-	switch r {
-	case 'ß':
-		return []rune("ss"), true
-	case 'æ':
-		return []rune("ae"), true
-	case 'œ':
-		return []rune("oe"), true
-	case 'ø':
-		return []rune("o"), true
-	case 'đ', 'ð':
-		return []rune("d"), true
-	case 'ł':
-		return []rune("l"), true
-	case 'ı':
-		return []rune("i"), true
-	}
+func unaccented(r rune) (string, bool) {
 	if r < 0xC0 || r > 0x24F {
-		return nil, false
+		return "", false
 	}
-	d := []rune(norm.NFD.String(string(r)))
-	if len(d) == 0 || d[0] >= 0x80 || !unicode.IsLetter(d[0]) {
-		return nil, false
-	}
-	return d[:1], true
+	base := latinBase()[r-0xC0]
+	return base, base != ""
 }
+
+// latinBase is unaccented's table for U+00C0–U+024F: the letter its canonical decomposition
+// starts with, or the letters it is written as without the mark.
+var latinBase = sync.OnceValue(func() []string {
+	t := make([]string, 0x250-0xC0)
+	for r := rune(0xC0); r < 0x250; r++ {
+		d := []rune(norm.NFD.String(string(r)))
+		if len(d) > 1 && d[0] < 0x80 && unicode.IsLetter(d[0]) {
+			t[r-0xC0] = strings.ToLower(string(d[0]))
+		}
+	}
+	for r, s := range map[rune]string{'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'đ': "d", 'ð': "d", 'ł': "l", 'ı': "i"} {
+		t[r-0xC0] = s
+	}
+	return t
+})
 
 // stem strips the common English inflections from a lower-case ASCII word, in place: plural
 // -s and -es, -ed, -ing, and a final -e, so that "named" and "name", "produces" and "produce",
@@ -263,7 +247,13 @@ func stem(w []rune) []rune {
 		if len(w) < len(suffix) {
 			return false
 		}
-		return string(w[len(w)-len(suffix):]) == suffix
+		tail := w[len(w)-len(suffix):]
+		for i := range len(suffix) {
+			if tail[i] != rune(suffix[i]) {
+				return false
+			}
+		}
+		return true
 	}
 	cut := func(k int) { w = w[:len(w)-k] }
 	switch {

@@ -70,7 +70,7 @@ func TestLocalEmbedderUnitLengthAndDeterministic(t *testing.T) {
 
 func TestNormalForm(t *testing.T) {
 	form := func(w string) string {
-		n, ok := normalForm([]rune(w))
+		n, ok := normalForm(nil, []rune(w))
 		if !ok {
 			return "(none)"
 		}
