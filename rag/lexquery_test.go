@@ -156,3 +156,23 @@ func TestWordFormsMeet(t *testing.T) {
 		}
 	}
 }
+
+// A model number is searched in its parts too, so a passage that writes it apart or with the
+// product line's name between the pieces is found.
+func TestModelNumberParts(t *testing.T) {
+	if got, want := modelParts("rx580 ok 360n5s x"), []string{"rx", "580", "360", "360n", "360n5", "n5", "n5s", "5s"}; !slices.Equal(got, want) {
+		t.Errorf("modelParts = %q, want %q", got, want)
+	}
+	s := openTest(t, t.TempDir())
+	put(t, s,
+		testDoc("radeon.txt", "Radeon RX 580 显卡的性能与上一代相近。"),
+		testDoc("other.txt", "显卡的性能怎么样?显卡性能好不好?"),
+	)
+	got, err := Searcher{Store: s, Mode: LexicalOnly}.Retrieve(t.Context(), "rx580显卡性能", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 || got[0].DocID != "radeon.txt" {
+		t.Errorf("got %v, want radeon.txt first", docIDs(got))
+	}
+}
