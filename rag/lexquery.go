@@ -1,7 +1,9 @@
 package rag
 
 import (
+	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/wenda-dev/wenda/rag/zh"
@@ -31,15 +33,21 @@ const (
 	// boundaryWeight is the weight of a bigram that spans two words ("格空" in "价格空调"): it
 	// holds the words' order, but as a term it is mostly noise.
 	boundaryWeight = 0.5
+	// modelPartWeight is the weight of a part of a model number (modelParts): as much as a
+	// content word, though not counted in coverage, so a passage that holds only a part of
+	// the model ranks below one that writes it whole. (DuReader MRR@10 0.8280 at 0.5, 0.8291
+	// at 1; nothing else moved.)
+	modelPartWeight = 1.0
 )
 
 // lexicalQuery returns query's BM25 terms, each token once with its highest weight. Every token
-// AppendTokens gives for query is among them. Chinese runs are segmented (zh.Segment): the
+// AppendTokens gives for query is among them, or for a Latin word that has a normal form
+// (eachNormalForm), that form instead. Chinese runs are segmented (zh.Segment): the
 // characters and inner bigrams of a word weigh 1, or questionWordWeight for a question or
 // function word (scaffoldWords, isQuestionWord); a bigram across two words weighs
-// boundaryWeight times the lighter word's weight. Latin words weigh 1, English stopwords
-// questionWordWeight. A query made of nothing but question words is searched as asked, with
-// every weight 1.
+// boundaryWeight times the lighter word's weight. Latin words weigh 1, searched in their normal
+// form, English stopwords questionWordWeight. A query made of nothing but question words is
+// searched as asked, with every weight 1.
 func lexicalQuery(query string) []queryTerm {
 	var out []queryTerm
 	index := map[Token]int{}
@@ -55,13 +63,29 @@ func lexicalQuery(query string) []queryTerm {
 	for _, run := range scriptRuns(FoldText(query)) {
 		if r, _ := utf8.DecodeRuneInString(run); !isCJK(r) {
 			stop := englishStopTokens()
+			normal := map[Token]Token{}
+			eachNormalForm(run, func(word, n Token) { normal[word] = n })
 			eachToken(run, func(t Token) {
-				if stop[t] {
+				n, inflected := normal[t]
+				switch {
+				case stop[t]:
 					add(t, questionWordWeight, false)
-				} else {
+				case inflected:
+					// Every chunk that holds the word holds its normal form too, and so does
+					// one that spells it otherwise. (Also searching the word as written, at 0.1
+					// or 0.3, lowered SQuAD's R@5: docs/benchmarks.md.)
+					add(n, 1, true)
+				default:
 					add(t, 1, true)
 				}
 			})
+			for _, part := range modelParts(run) {
+				eachToken(part, func(t Token) {
+					if _, ok := index[t]; !ok {
+						add(t, modelPartWeight, false)
+					}
+				})
+			}
 			continue
 		}
 		prev, prevW := rune(-1), 0.0
@@ -134,3 +158,36 @@ var englishStopTokens = sync.OnceValue(func() map[Token]bool {
 	}
 	return m
 })
+
+// modelParts returns the parts of run's model numbers: a word that mixes letters and digits
+// ("hd6100", "360n5s") is cut where letters and digits meet, and every run of its pieces other
+// than the whole word, at least two characters long, is a part (hd, 6100; 360, n5s, 360n, 5s,
+// …). Passages write such models apart or with the product line's name between the pieces
+// ("Graphics 6100", "360手机N5s"), which the whole word never matches. Splitting into the
+// pieces alone found nothing on DuReader (the first round); its parts took one more query into
+// the top five, and moved no other on any eval set (docs/benchmarks.md).
+func modelParts(run string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(run, func(r rune) bool { return !isWordRune(r) }) {
+		var pieces []string
+		rs := []rune(w)
+		start := 0
+		for i := 1; i <= len(rs); i++ {
+			if i == len(rs) || unicode.IsDigit(rs[i]) != unicode.IsDigit(rs[i-1]) {
+				pieces = append(pieces, string(rs[start:i]))
+				start = i
+			}
+		}
+		if len(pieces) < 2 || len(pieces) > 6 { // six pieces give fifteen parts; longer is a code, not a model
+			continue
+		}
+		for a := range pieces {
+			for b := a + 1; b <= len(pieces); b++ {
+				if part := strings.Join(pieces[a:b], ""); (a > 0 || b < len(pieces)) && utf8.RuneCountInString(part) >= 2 {
+					out = append(out, part)
+				}
+			}
+		}
+	}
+	return out
+}

@@ -26,14 +26,22 @@ func TestLexicalQueryWeighsQuestionWordsDown(t *testing.T) {
 		{"What is the capital of France?", []string{"capital", "france"}, []string{"what", "the", "of"}},
 	} {
 		w := termWeights(tt.query)
-		// Every token the index could hold for the query is searched.
+		normal := map[Token]Token{}
+		eachNormalForm(tt.query, func(word, n Token) { normal[word] = n })
+		// Every token the index could hold for the query is searched, or its normal form.
 		for _, tok := range AppendTokens(nil, tt.query) {
+			if n, ok := normal[tok]; ok {
+				tok = n
+			}
 			if _, ok := w[tok]; !ok {
 				t.Errorf("%s: a token of the query is not searched", tt.query)
 			}
 		}
 		for _, c := range tt.content {
 			for _, tok := range AppendTokens(nil, c) {
+				if n, ok := normal[tok]; ok {
+					tok = n
+				}
 				if w[tok].w != 1 {
 					t.Errorf("%s: %q weighs %v, want 1", tt.query, c, w[tok].w)
 				}
@@ -119,5 +127,52 @@ func TestLexicalQueryKeepsEveryTokenOnce(t *testing.T) {
 	toks = slices.Compact(toks)
 	if len(got) != len(toks) {
 		t.Errorf("%d terms for %d distinct tokens", len(got), len(toks))
+	}
+}
+
+// A Latin word is searched in its normal form, so a question finds a passage that spells its
+// words otherwise: inflected, or with the accents the question left out. The index counts the
+// forms when it loads (terms are never stored), so an index written before them finds them too.
+func TestWordFormsMeet(t *testing.T) {
+	dir := t.TempDir()
+	s := openTest(t, dir)
+	put(t, s,
+		testDoc("temur.txt", "Tugh Temür is known for founding the Academy of the Pavilion in 1329."),
+		testDoc("other.txt", "The academy was a place of learning for Confucian scholars and painters."),
+		testDoc("apollo.txt", "Apollo would carry three astronauts; NASA named the missions after gods."),
+	)
+	s = openTest(t, dir) // reload from disk, counting terms again
+	for _, tt := range []struct{ query, want string }{
+		{"Temur's academy", "temur.txt"},
+		{"one astronaut", "apollo.txt"},
+		{"naming a mission", "apollo.txt"},
+	} {
+		got, err := Searcher{Store: s, Mode: LexicalOnly}.Retrieve(t.Context(), tt.query, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) == 0 || got[0].DocID != tt.want {
+			t.Errorf("%q: got %v, want %s first", tt.query, docIDs(got), tt.want)
+		}
+	}
+}
+
+// A model number is searched in its parts too, so a passage that writes it apart or with the
+// product line's name between the pieces is found.
+func TestModelNumberParts(t *testing.T) {
+	if got, want := modelParts("rx580 ok 360n5s x"), []string{"rx", "580", "360", "360n", "360n5", "n5", "n5s", "5s"}; !slices.Equal(got, want) {
+		t.Errorf("modelParts = %q, want %q", got, want)
+	}
+	s := openTest(t, t.TempDir())
+	put(t, s,
+		testDoc("radeon.txt", "Radeon RX 580 显卡的性能与上一代相近。"),
+		testDoc("other.txt", "显卡的性能怎么样?显卡性能好不好?"),
+	)
+	got, err := Searcher{Store: s, Mode: LexicalOnly}.Retrieve(t.Context(), "rx580显卡性能", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 || got[0].DocID != "radeon.txt" {
+		t.Errorf("got %v, want radeon.txt first", docIDs(got))
 	}
 }

@@ -67,3 +67,42 @@ func TestLocalEmbedderUnitLengthAndDeterministic(t *testing.T) {
 		t.Errorf("Name() = %q", e.Name())
 	}
 }
+
+func TestNormalForm(t *testing.T) {
+	form := func(w string) string {
+		n, ok := normalForm(nil, []rune(w))
+		if !ok {
+			return "(none)"
+		}
+		return string(n)
+	}
+	for _, same := range [][]string{
+		{"astronaut", "astronauts"},
+		{"name", "named", "names", "naming"},
+		{"study", "studies", "studied"},
+		{"stop", "stopped", "stopping", "stops"},
+		{"produce", "produces", "produced", "producing"},
+		{"centre", "centred"},
+		{"temür", "temur"},
+		{"möngke", "mongke"},
+		{"céloron", "celoron"},
+		{"call", "called"},
+	} {
+		for _, w := range same[1:] {
+			if form(w) != form(same[0]) {
+				t.Errorf("%s → %s, %s → %s: want one form", same[0], form(same[0]), w, form(w))
+			}
+		}
+	}
+	for _, w := range []string{"class", "bus", "this", "king", "need", "speed", "was", "яблоко"} {
+		if got := form(w); got != w && got != "(none)" {
+			t.Errorf("%s → %s, want it unchanged", w, got)
+		}
+	}
+	// Only words of letters get a normal form; "rtx4090s" stays as written.
+	var n int
+	eachNormalForm("RTX4090s the astronauts' Temür", func(_, _ Token) { n++ })
+	if n != 2 {
+		t.Errorf("%d normal forms, want 2 (astronauts, temür)", n)
+	}
+}

@@ -11,10 +11,10 @@ import (
 
 // TestRetrievalQuality is the retrieval regression gate: the three eval corpora pooled into one
 // index (each a distractor for the others), chunked as shipped, searched through the real
-// command line. Floors are the hybrid figures measured after issue 10's query weighting
-// (docs/benchmarks.md: R@5 0.998 / 0.995 / 0.926, MRR@10 0.989 / 0.970 / 0.848), rounded down
-// to two decimals, above the foundation issue's targets (R@5 ≥ 0.97 on CMRC 2018 and DRCD,
-// ≥ 0.90 on SQuAD); and hybrid MRR@10 must be no worse than the better of BM25 and vector
+// command line. Floors are the hybrid figures measured after issue 10's query weighting and
+// normal forms of Latin words (docs/benchmarks.md: R@5 0.998 / 0.995 / 0.944, MRR@10 0.988 /
+// 0.970 / 0.866), rounded down to two decimals, above the foundation issue's targets (R@5 ≥
+// 0.97 on CMRC 2018 and DRCD, ≥ 0.90 on SQuAD); and hybrid MRR@10 must be no worse than the better of BM25 and vector
 // alone, less 0.0015 (compared at the three decimals eval reports).
 func TestRetrievalQuality(t *testing.T) {
 	if testing.Short() {
@@ -25,7 +25,7 @@ func TestRetrievalQuality(t *testing.T) {
 		name      string
 		minRecall float64 // hybrid Recall@5
 		minMRR    float64 // hybrid MRR@10
-	}{{"cmrc2018", 0.99, 0.98}, {"drcd", 0.99, 0.96}, {"squad-expmrc", 0.92, 0.84}}
+	}{{"cmrc2018", 0.99, 0.98}, {"drcd", 0.99, 0.96}, {"squad-expmrc", 0.94, 0.86}}
 	var corpora []string
 	for _, s := range sets {
 		corpora = append(corpora, filepath.Join("../../testdata/eval", s.name, "corpus.jsonl"))
