@@ -100,6 +100,8 @@ var shapedQuestions = []answerCase{
 	// Nothing found answers 老板 or 全世界 until their synonyms are searched too.
 	{"美的老板是谁", false, []string{"方洪波"}},
 	{"数字疗法在全世界的市场规模", false, []string{"35.3亿美元"}},
+	// The chunk that answers names no province: 江西 is the subject of its paragraph.
+	{"江西要打造什么产业基地", false, []string{"北斗产业基地"}},
 	// 几个 counts in 个 as 多少个 does: "一批" is no number.
 	{"北京要建几个示范应用场景", true, nil},
 	// A count and then what they are asks for a list, not for a definition.

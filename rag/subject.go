@@ -247,3 +247,21 @@ func withSubject(subject, quote string) string {
 	}
 	return "【" + subject + "】" + quote
 }
+
+// aboutPlaces returns the first k of passages that are about every one of places: they name it,
+// or it is their subject.
+func (s *Store) aboutPlaces(passages []Passage, places []string, k int) []Passage {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []Passage
+	for _, p := range passages {
+		text, subject := FoldText(p.Chunk.Text), FoldText(s.subjectBefore(p))
+		if all(places, func(place string) bool { return mentionsPlace(text, place) || mentionsPlace(subject, place) }) {
+			out = append(out, p)
+			if len(out) == k {
+				break
+			}
+		}
+	}
+	return out
+}
