@@ -213,17 +213,28 @@ func (e *Engine) answer(ctx context.Context, question, query, topic string, foll
 		// question about a place, its other words alone, among the passages about the place: a
 		// province's plan names it in its first sentence only, so the chunk that answers
 		// "江西要打造什么产业基地" may not say 江西.
-		more := append(e.searchSynonyms(ctx, q, depth), e.searchAboutPlaces(ctx, q, depth)...)
-		if len(more) > 0 {
-			wider := slices.Clone(passages)
-			for _, p := range more {
-				if !slices.ContainsFunc(wider, func(x Passage) bool { return x.ChunkID == p.ChunkID }) {
-					wider = append(wider, p)
-				}
+		best := ""
+		if len(sents) > 0 {
+			best = sents[0].folded
+		}
+		// Half as many passages each: the wider searches add to what is read, and what they find
+		// that the first search did not is near their top.
+		more := append(e.searchSynonyms(ctx, q, best, (depth+1)/2), e.searchAboutPlaces(ctx, q, (depth+1)/2)...)
+		var added []Passage
+		for _, p := range more {
+			if !slices.ContainsFunc(passages, func(x Passage) bool { return x.ChunkID == p.ChunkID }) &&
+				!slices.ContainsFunc(added, func(x Passage) bool { return x.ChunkID == p.ChunkID }) {
+				added = append(added, p)
 			}
-			if s := weigh(wider); answered(s) && (!answered(sents) || s[0].score > sents[0].score) {
-				passages, sents = wider, s
+		}
+		// Only the new passages are weighed; their sentences join the ranked list.
+		if s := weigh(added); answered(s) && (!answered(sents) || s[0].score > sents[0].score) {
+			for i := range s {
+				s[i].passage += len(passages)
 			}
+			passages = append(slices.Clip(passages), added...)
+			sents = append(sents, s...)
+			slices.SortStableFunc(sents, bySentenceRank)
 		}
 	}
 	// best is the score of the best sentence that may answer; bestNear of the best that would
@@ -370,12 +381,14 @@ func (e *Engine) retrieveDefinition(ctx context.Context, query string, q questio
 	return out[:min(k, len(out))], nil
 }
 
-// searchSynonyms searches q's content words with their synonyms (synonyms.go), or returns
-// nothing when none of them has any.
-func (e *Engine) searchSynonyms(ctx context.Context, q question, k int) []Passage {
+// searchSynonyms searches q's content words with the synonyms (synonyms.go) of those the best
+// sentence so far lacks, or returns nothing when none of them has any.
+func (e *Engine) searchSynonyms(ctx context.Context, q question, best string, k int) []Passage {
 	words := slices.Clone(q.words)
 	for _, w := range q.words {
-		words = append(words, synonyms[w]...)
+		if !strings.Contains(best, w) {
+			words = append(words, synonyms[w]...)
+		}
 	}
 	if len(words) == len(q.words) {
 		return nil

@@ -378,28 +378,32 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 			out = append(out, sent)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b sentence) int {
-		if a.answers() != b.answers() {
-			if a.answers() {
-				return -1
-			}
-			return 1
-		}
-		if a.fits() != b.fits() {
-			if a.fits() {
-				return -1
-			}
-			return 1
-		}
-		switch {
-		case a.score > b.score:
-			return -1
-		case a.score < b.score:
-			return 1
-		}
-		return a.passage - b.passage
-	})
+	slices.SortStableFunc(out, bySentenceRank)
 	return out
+}
+
+// bySentenceRank orders sentences best first: those that may answer, then those that fit the
+// question, then by score, then by passage.
+func bySentenceRank(a, b sentence) int {
+	if a.answers() != b.answers() {
+		if a.answers() {
+			return -1
+		}
+		return 1
+	}
+	if a.fits() != b.fits() {
+		if a.fits() {
+			return -1
+		}
+		return 1
+	}
+	switch {
+	case a.score > b.score:
+		return -1
+	case a.score < b.score:
+		return 1
+	}
+	return a.passage - b.passage
 }
 
 // evidenceSpans splits text into sentences, and further before scraped heading numbers glued

@@ -147,6 +147,7 @@ func scanTokens(text string, yield func(t Token), normal func(word, form Token))
 			word = hashRunes(word, r)
 			prevDig = dig
 			switch {
+			case normal == nil: // eachToken: no normal forms wanted
 			case dig || n < 0 || n == len(letters):
 				n = -1
 			default:
