@@ -2,6 +2,7 @@ package rag
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -119,6 +120,12 @@ func TestQuestionConstraintsFromPublicSets(t *testing.T) {
 	if !slices.Equal(q.parts["东德中央政治局"], []string{"东德", "中央政治局"}) {
 		t.Errorf("a name glued from known words keeps its parts: %v", q.parts)
 	}
+	if q := readQuestion("為何網球選手在發球時腳不被允許走或跑？"); slices.ContainsFunc(q.names, func(n string) bool { return strings.Contains(n, "不") }) {
+		t.Errorf("不 ends a name: %v", q.names)
+	}
+	if q := readQuestion("嘉義市地處嘉南平原，該平原屬於哪種類型?"); slices.Contains(q.places, "平原") {
+		t.Errorf("平原 names no particular place: %v", q.places)
+	}
 	if q := readQuestion("小灰头稚冠雉成鸟头部和颈部是什么颜色？"); !slices.Equal(q.parts["小灰头稚冠雉成鸟"], []string{"小灰头稚冠雉"}) {
 		t.Errorf("a name glued to an unknown word stands for the name without it: %v %v", q.names, q.parts)
 	}
@@ -185,9 +192,12 @@ func TestColloquialQuestionWords(t *testing.T) {
 
 func TestQuestionFramesAreNoContent(t *testing.T) {
 	for q, frame := range map[string]string{
-		"尖閣諸島開拓日是幾月幾日?":       "几月",
-		"哪一個人擔任了倫大學院的第一位教務長?": "人",
-		"民主集中制是由誰所創?":         "由",
+		"尖閣諸島開拓日是幾月幾日?":           "几月",
+		"哪一個人擔任了倫大學院的第一位教務長?":     "人",
+		"民主集中制是由誰所創?":             "由",
+		"東德中央政治局在何時宣稱不限制青年所跳的舞？":  "何时",
+		"拜占庭帝國的婚姻制度採何種制度?":        "何种",
+		"東羅馬帝國晚期哪一教堂被認為是此時期代表建築?": "哪一",
 	} {
 		if got := readQuestion(q); slices.Contains(got.words, frame) {
 			t.Errorf("%s: %q is how it asks, not what about: %v", q, frame, got.words)

@@ -45,7 +45,8 @@ func init() {
 	就 又 还 再 才 到底 究竟 具体 具体来说 主要 一些 有 有关 关于 相关 情况 方面 问题 一下子 告诉 告诉我 我 我们 你 你们 说说 讲讲 谈谈 介绍
 	介绍一下 知道 想 想知道 了解 觉得 认为 看 看法 意思 含义 定义 指 是指 叫 叫做 称为 所谓 原因 理由 为了 因为 所以 呢 分别 都有 包括 包含 列举
 	总共 一共 一般 通常 往往 常常 中 大概 大约 左右 目前 现在 如今 搞 弄 做 干 办 干什么 干嘛 做什么 用来 是干什么的 缩写 简称 全称 全名 英文 英文名 中文名
-	咋 咋样 咋办 咋整 咋弄 啥样 时候 由 所`) {
+	咋 咋样 咋办 咋整 咋弄 啥样 时候 由 所
+	何时 何处 何种 何地 何人 何方 何以 哪边 哪一 哪国 哪方`) {
 		scaffoldWords[w] = true
 	}
 }
@@ -256,7 +257,7 @@ var genericPlaces = map[string]bool{}
 
 func init() {
 	for _, w := range strings.Fields(`城市 地区 国家 全国 国内 国外 海外 全球 世界 本地 当地 地方 各地 农村 乡村 城乡 沿海 内地 中央 东部 西部 中部 南方 北方
-	东西 南北 东方 西方 中西 内外`) {
+	东西 南北 东方 西方 中西 内外 平原 高原 盆地 山区`) {
 		genericPlaces[w] = true
 	}
 }
@@ -345,7 +346,7 @@ func isCount(w string) bool {
 }
 
 // nameEdgeChars are particles and verbs that begin or end no name.
-const nameEdgeChars = "是对让把被给在和与及或的了地得着过将向从由为以于有会能要也都就还又才再很最更曾后"
+const nameEdgeChars = "是对让把被给在和与及或的了地得着过将向从由为以于有会能要也都就还又才再很最更曾后不没"
 
 // minNameRunes: an unknown run shorter than this is a typo or a word the dictionary lacks more
 // often than a name ("规摸", "前五", "获批"); it is judged on the evidence instead.

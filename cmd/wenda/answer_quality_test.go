@@ -223,7 +223,7 @@ func testPublicNearMisses(t *testing.T) {
 		// 31 → 48 near misses abstained; DRCD 0.67 → 0.56 and 90 → 93); the second won back
 		// some of both (docs/answering.md).
 		"cmrc2018": {accuracy: 0.78, maxFalseAbstentions: 14, abstained: map[string]int{"near_miss_public": 49}},
-		"drcd":     {accuracy: 0.66, maxFalseAbstentions: 26, abstained: map[string]int{"near_miss_public": 92}},
+		"drcd":     {accuracy: 0.69, maxFalseAbstentions: 23, abstained: map[string]int{"near_miss_public": 92}},
 	}
 	// With a model, the model judges what the extractive answerer cannot: every near miss
 	// abstains, and what is left is how many answerable questions reach it with the evidence.
