@@ -102,6 +102,9 @@ var shapedQuestions = []answerCase{
 	{"数字疗法在全世界的市场规模", false, []string{"35.3亿美元"}},
 	// The chunk that answers names no province: 江西 is the subject of its paragraph.
 	{"江西要打造什么产业基地", false, []string{"北斗产业基地"}},
+	// Nor does it name 十四五: the paragraph's opening sentence does, for all of it.
+	{"江西十四五期间要打造什么产业基地", false, []string{"北斗产业基地"}},
+	{"十五五期间广东灯塔工厂目标是多少", true, []string{"十五五"}},
 	// 几个 counts in 个 as 多少个 does: "一批" is no number.
 	{"北京要建几个示范应用场景", true, nil},
 	// A count and then what they are asks for a list, not for a definition.

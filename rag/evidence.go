@@ -309,7 +309,7 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 		for _, sp := range spans {
 			text := string(runes[sp.Start:sp.End])
 			if slices.Contains(runes[gapFrom:sp.Start], '\n') {
-				subject = "" // a subject holds within its paragraph
+				subject = lead{} // a subject holds within its paragraph
 			}
 			gapFrom = sp.End
 			head := ""
@@ -317,14 +317,14 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 				head = s.sentenceHead(p) // the chunk starts mid-sentence ("川省“十四五”期间")
 			}
 			if opensSection(text) {
-				subject = ""
+				subject = lead{}
 			}
 			cur := subject
 			folded := string(foldedRunes[sp.Start:sp.End])
-			if r := leadingRegion(head + text); r != "" {
-				subject = r
+			if l := leadOf(head + text); l.region != "" {
+				subject = l
 			} else if leadsWithCountry(head + text) {
-				subject, cur = "", "" // about the whole country, and so is what follows
+				subject, cur = lead{}, lead{} // about the whole country, and so is what follows
 			}
 			context := prev
 			if isQuestionSentence(text) {
@@ -337,10 +337,11 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 			}
 			sent := sentence{passage: pi, start: sp.Start, end: sp.End, text: text, folded: folded}
 			sent.text = head + text
-			if !namesSubject(folded) {
-				sent.subject = cur
+			about := meta // what the sentence is about
+			if !namesSubject(folded) && cur.region != "" {
+				sent.subject = cur.region
+				about = FoldText(cur.region) + " " + cur.periods + " " + meta
 			}
-			about := FoldText(sent.subject) + " " + meta // what the sentence is about
 			ctx := context + " " + about
 			if total > 0 {
 				var got, direct float64

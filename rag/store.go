@@ -53,7 +53,7 @@ type Store struct {
 	// subjects caches each chunk's subject (subjectBefore).
 	subjects struct {
 		sync.Mutex
-		m map[subjectKey]string
+		m map[subjectKey]lead
 	}
 
 	// lang caches the documents' language (docsLang) for the index's shape when it was

@@ -110,10 +110,10 @@ const subjectLookback = 4000
 // subject that "全省……" refers to. It is worked out once per chunk (reading up to 4,000 runes
 // back was half of an answer on the sample) and kept until the document is replaced. The
 // caller holds s.mu.
-func (s *Store) subjectBefore(p Passage) string {
+func (s *Store) subjectBefore(p Passage) lead {
 	doc := s.docs[p.DocID]
 	if doc == nil || p.Chunk.Index >= len(doc.Chunks) {
-		return ""
+		return lead{}
 	}
 	key := subjectKey{doc.ID, doc.Hash, p.Chunk.Index}
 	s.subjects.Lock()
@@ -122,7 +122,7 @@ func (s *Store) subjectBefore(p Passage) string {
 		return subject
 	}
 	if s.subjects.m == nil || len(s.subjects.m) >= maxCachedSubjects {
-		s.subjects.m = map[subjectKey]string{} // replaced documents' entries go with the rest
+		s.subjects.m = map[subjectKey]lead{} // replaced documents' entries go with the rest
 	}
 	subject := findSubjectBefore(doc, p.Chunk.Index, p.Chunk.Start)
 	s.subjects.m[key] = subject
@@ -139,8 +139,25 @@ type subjectKey struct {
 // maxCachedSubjects bounds the subject cache: 100,000 entries are a few MB.
 const maxCachedSubjects = 100_000
 
+// lead is what the sentence that opened a paragraph with a region says the paragraph is about:
+// the region, and the five-year plans it names ("江西省“十四五”期间,……": 江西省, 十四五), which
+// the plan's later sentences do not repeat either.
+type lead struct {
+	region  string
+	periods string // space-separated, folded
+}
+
+// leadOf is the lead a sentence opens, or the zero lead when it names no region first.
+func leadOf(text string) lead {
+	r := leadingRegion(text)
+	if r == "" {
+		return lead{}
+	}
+	return lead{region: r, periods: strings.Join(periodsIn(FoldText(text)), " ")}
+}
+
 // findSubjectBefore reads back from rune offset end of doc, starting at chunk k.
-func findSubjectBefore(doc *Document, k, end int) string {
+func findSubjectBefore(doc *Document, k, end int) lead {
 	before := textBefore(doc, k, end, subjectLookback)
 	if i := strings.LastIndexByte(before, '\n'); i >= 0 {
 		before = before[i+1:] // a subject holds within its paragraph
@@ -149,14 +166,14 @@ func findSubjectBefore(doc *Document, k, end int) string {
 	spans := evidenceSpans(runes)
 	for i := len(spans) - 1; i >= 0; i-- {
 		text := string(runes[spans[i].Start:spans[i].End])
-		if r := leadingRegion(text); r != "" {
-			return r
+		if l := leadOf(text); l.region != "" {
+			return l
 		}
 		if opensSection(text) || leadsWithCountry(text) {
-			return "" // a new section, or a sentence about the whole country, ends the subject
+			return lead{} // a new section, or a sentence about the whole country, ends the subject
 		}
 	}
-	return ""
+	return lead{}
 }
 
 // countryFollowers are characters after which a country that opens a sentence is its subject
@@ -255,7 +272,7 @@ func (s *Store) aboutPlaces(passages []Passage, places []string, k int) []Passag
 	defer s.mu.RUnlock()
 	var out []Passage
 	for _, p := range passages {
-		text, subject := FoldText(p.Chunk.Text), FoldText(s.subjectBefore(p))
+		text, subject := FoldText(p.Chunk.Text), FoldText(s.subjectBefore(p).region)
 		if all(places, func(place string) bool { return mentionsPlace(text, place) || mentionsPlace(subject, place) }) {
 			out = append(out, p)
 			if len(out) == k {
