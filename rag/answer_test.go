@@ -216,6 +216,25 @@ func TestFollowUps(t *testing.T) {
 		t.Errorf("是什么时候批准的? after %s:\n%s", approved, ans.Text)
 	}
 
+	// Follow-ups people type with no marker at all: only question words, a word that points
+	// back, a continuation.
+	ge := "GE Digital是哪年成立的"
+	ans, _ = ask(t, e, rag.AskRequest{Question: ge}, false)
+	h = []rag.Turn{{Question: ge, Answer: ans.Text, Topic: ge}}
+	if ans, _ = ask(t, e, rag.AskRequest{Question: "后来怎么样了", History: h}, false); !strings.Contains(ans.Text, "GE Digital") {
+		t.Errorf("后来怎么样了 after %s lost GE Digital:\n%s", ge, ans.Text)
+	}
+	h = append(h, rag.Turn{Question: "后来怎么样了", Answer: ans.Text, Topic: ge})
+	if ans, _ = ask(t, e, rag.AskRequest{Question: "为什么会这样", History: h}, false); !strings.Contains(ans.Text, "短期盈利") {
+		t.Errorf("为什么会这样 after GE Digital's decline:\n%s", ans.Text)
+	}
+	zj := "浙江要打造什么高地"
+	ans, _ = ask(t, e, rag.AskRequest{Question: zj}, false)
+	h = []rag.Turn{{Question: zj, Answer: ans.Text, Topic: zj}}
+	if ans, _ = ask(t, e, rag.AskRequest{Question: "具体有哪些措施", History: h}, false); !ans.Abstained && !strings.Contains(ans.Text, "浙江") {
+		t.Errorf("具体有哪些措施 after %s answered about something else:\n%s", zj, ans.Text)
+	}
+
 	// A follow-up of a refused question does not inherit the refusal.
 	refused := "盛世笔特的数字化规划是什么?"
 	ans, _ = ask(t, e, rag.AskRequest{Question: refused}, false)

@@ -300,8 +300,11 @@ func elliptical(question string, history []Turn) bool {
 		return false
 	}
 	q := readQuestion(question)
-	if len(q.places)+len(q.years)+len(q.names) > 0 || utf8.RuneCountInString(question) > 24 || len(q.words) == 0 {
+	if len(q.places)+len(q.years)+len(q.names) > 0 || utf8.RuneCountInString(question) > 24 {
 		return false
+	}
+	if len(q.words) == 0 {
+		return true // "后来怎么样了?", "为什么呢?": only how it asks, so about the last turn
 	}
 	last := history[len(history)-1]
 	prev := FoldText(last.Question + " " + last.Answer)
@@ -316,14 +319,19 @@ func elliptical(question string, history []Turn) bool {
 	}
 	for _, opener := range continuationOpeners {
 		if strings.HasPrefix(q.folded, opener) {
-			return shared > 0
+			return shared > 0 || len(q.words) <= 2 // "具体有哪些措施?" after a province's plan
 		}
 	}
-	return false
+	// "为什么会这样?", "这是怎么回事?": a question that points back and asks little else.
+	return len(q.words) <= 1 && containsAny(q.folded, pointingBack)
 }
 
 // continuationOpeners begin questions that continue the last answer.
-var continuationOpeners = []string{"具体", "其中", "分别", "主要", "都", "还", "又", "另外", "其他", "其余", "除此之外", "除了", "详细", "更多", "specifically", "more "}
+var continuationOpeners = []string{"具体", "其中", "分别", "主要", "都", "还", "又", "另外", "其他", "其余", "除此之外", "除了", "详细", "更多",
+	"后来", "然后", "接着", "之后", "再后来", "specifically", "more ", "then ", "after that"}
+
+// pointingBack are words that refer to what was just said.
+var pointingBack = []string{"这样", "这么", "如此", "这种情况", "这是", "为啥呢", "为什么呢"}
 
 // lastTopic is the standalone question the conversation is about.
 func lastTopic(history []Turn) string {
