@@ -201,41 +201,9 @@ func (e *Engine) answer(ctx context.Context, question, query, topic string, foll
 		return sents
 	}
 	sents := weigh(passages)
-	answered := func(sents []sentence) bool {
-		return len(sents) > 0 && sents[0].answers() && sents[0].score >= answerCoverage
-	}
 	if len(absent) == 0 && translated == "" && !followUp && (!answered(sents) || sents[0].score < weakAnswer) {
-		// Nothing answers, or only weakly: search again more widely (a follow-up has its topic's
-		// words to search with already), and keep what that finds
-		// only if it answers better (searching so on every question, and keeping what the
-		// wider search ranked first, cost answers the first search had found).
-		// The synonyms of the content words: "公司" finds the passage that says 企业. And for a
-		// question about a place, its other words alone, among the passages about the place: a
-		// province's plan names it in its first sentence only, so the chunk that answers
-		// "江西要打造什么产业基地" may not say 江西.
-		best := ""
-		if len(sents) > 0 {
-			best = sents[0].folded
-		}
-		// Half as many passages each: the wider searches add to what is read, and what they find
-		// that the first search did not is near their top.
-		more := append(e.searchSynonyms(ctx, q, best, (depth+1)/2), e.searchAboutPlaces(ctx, q, (depth+1)/2)...)
-		var added []Passage
-		for _, p := range more {
-			if !slices.ContainsFunc(passages, func(x Passage) bool { return x.ChunkID == p.ChunkID }) &&
-				!slices.ContainsFunc(added, func(x Passage) bool { return x.ChunkID == p.ChunkID }) {
-				added = append(added, p)
-			}
-		}
-		// Only the new passages are weighed; their sentences join the ranked list.
-		if s := weigh(added); answered(s) && (!answered(sents) || s[0].score > sents[0].score) {
-			for i := range s {
-				s[i].passage += len(passages)
-			}
-			passages = append(slices.Clip(passages), added...)
-			sents = append(sents, s...)
-			slices.SortStableFunc(sents, bySentenceRank)
-		}
+		// A follow-up searches with its topic's words already.
+		passages, sents = e.widen(ctx, q, passages, sents, weigh, depth)
 	}
 	// best is the score of the best sentence that may answer; bestNear of the best that would
 	// if it were about what was asked (a near-miss); bestAny of any, for the model's gate.
@@ -331,7 +299,7 @@ var continuationOpeners = []string{"具体", "其中", "分别", "主要", "都"
 	"后来", "然后", "接着", "之后", "再后来", "specifically", "more ", "then ", "after that"}
 
 // pointingBack are words that refer to what was just said.
-var pointingBack = []string{"这样", "这么", "如此", "这种情况", "这是", "为啥呢", "为什么呢"}
+var pointingBack = []string{"这样", "这么", "如此", "这种情况", "这是"}
 
 // lastTopic is the standalone question the conversation is about.
 func lastTopic(history []Turn) string {
@@ -389,6 +357,44 @@ func (e *Engine) retrieveDefinition(ctx context.Context, query string, q questio
 	return out[:min(k, len(out))], nil
 }
 
+// answered reports whether the best of sents answers the question.
+func answered(sents []sentence) bool {
+	return len(sents) > 0 && sents[0].answers() && sents[0].score >= answerCoverage
+}
+
+// widen searches again more widely when nothing answers q or only weakly, and keeps what that
+// finds only if it answers better: searching so on every question, and ranking by the wider
+// search, cost answers the first search had found. It searches the synonyms of the words the
+// best sentence lacks ("公司" finds the passage that says 企业) and, for a question about a place,
+// its other words among the passages about the place: a province's plan names it in its first
+// sentence only, so the chunk that answers "江西要打造什么产业基地" may not say 江西. Half as many
+// passages each as the first search (what they add is near their top), and only the new ones are
+// weighed: weigh is how the caller weighs passages.
+func (e *Engine) widen(ctx context.Context, q question, passages []Passage, sents []sentence, weigh func([]Passage) []sentence, k int) ([]Passage, []sentence) {
+	best := ""
+	if len(sents) > 0 {
+		best = sents[0].folded
+	}
+	more := append(e.searchSynonyms(ctx, q, best, (k+1)/2), e.searchAboutPlaces(ctx, q, (k+1)/2)...)
+	var added []Passage
+	for _, p := range more {
+		if !slices.ContainsFunc(passages, func(x Passage) bool { return x.ChunkID == p.ChunkID }) &&
+			!slices.ContainsFunc(added, func(x Passage) bool { return x.ChunkID == p.ChunkID }) {
+			added = append(added, p)
+		}
+	}
+	s := weigh(added)
+	if !answered(s) || (answered(sents) && s[0].score <= sents[0].score) {
+		return passages, sents
+	}
+	for i := range s {
+		s[i].passage += len(passages)
+	}
+	sents = append(sents, s...)
+	slices.SortStableFunc(sents, bySentenceRank)
+	return append(slices.Clip(passages), added...), sents
+}
+
 // searchSynonyms searches q's content words with the synonyms (synonyms.go) of those the best
 // sentence so far lacks, or returns nothing when none of them has any.
 func (e *Engine) searchSynonyms(ctx context.Context, q question, best string, k int) []Passage {
@@ -431,7 +437,7 @@ func (e *Engine) searchAboutPlaces(ctx context.Context, q question, k int) []Pas
 // placeDepth is how many times k passages searchAboutPlaces reads to find k about the place.
 const placeDepth = 5
 
-// weakAnswer: an answer scoring below it is checked against a wider search (answer). 0.7 and
+// weakAnswer: an answer scoring below it is checked against a wider search (widen). 0.7 and
 // 0.8 measured alike on the labelled sets; the lower one searches less.
 const weakAnswer = 0.7
 
