@@ -301,7 +301,7 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 		for i, r := range runes {
 			foldedRunes[i] = foldRune(r)
 		}
-		chunkFolded := "" // statedText, built when a name needs it
+		chunkFolded := "" // statedText, built when a name or a five-year plan needs it
 		prev := ""
 		// The subject is looked up once, before the chunk, then carried through its sentences:
 		// looking back from every sentence rebuilt up to 4,000 runes each time.
@@ -369,7 +369,7 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 				(q.figure == wantNoFigure || !q.answeredBy(folded)) {
 				continue
 			}
-			if chunkFolded == "" && len(q.names) > 0 {
+			if chunkFolded == "" && len(q.names)+len(q.periods) > 0 {
 				chunkFolded = statedText(runes, spans)
 			}
 			sent.unmet = unmetConstraints(q, folded, context, about, chunkFolded)
