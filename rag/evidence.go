@@ -407,12 +407,19 @@ func bySentenceRank(a, b sentence) int {
 	return a.passage - b.passage
 }
 
-// evidenceSpans splits text into sentences, and further before scraped heading numbers glued
-// into them ("…整理03、数字疗法产业发展情况1、市场现状从市场规模看,2020年…"), so that a heading
-// or caption does not hide the statement after it.
+// evidenceSpans splits text into sentences, joined again where one ended inside a 《book title》
+// (inTitle), and split further before scraped heading numbers glued into them ("…整理03、数字疗
+// 法产业发展情况1、市场现状从市场规模看,2020年…"), so that a heading or caption does not hide the
+// statement after it. (Chunks are cut at Sentences alone, so that this changes no index.)
 func evidenceSpans(runes []rune) []Span {
 	var out []Span
-	for _, sp := range Sentences(runes) {
+	sentences := Sentences(runes)
+	for n := 0; n < len(sentences); n++ {
+		sp := sentences[n]
+		for n+1 < len(sentences) && inTitle(runes, sp.Start, sp.End-1) {
+			n++
+			sp.End = sentences[n].End
+		}
 		start := sp.Start
 		for i := sp.Start + 1; i < sp.End-1; i++ {
 			if !unicode.IsDigit(runes[i]) || unicode.IsDigit(runes[i-1]) || runes[i-1] < 0x80 {

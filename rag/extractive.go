@@ -105,6 +105,10 @@ func definition(q question, passages []Passage, sents []sentence, lang prompts.L
 	return fact(passages, sents, lang)
 }
 
+// namingCues come before the term in a sentence that names something with it ("我们把数字技术、
+// 模式创新、长期主义定义为数字化转型三要素", "……被称为数字药").
+var namingCues = []string{"定义为", "称为", "称之为", "叫做", "叫作", "统称为"}
+
 // defines reports whether sentence defines term.
 func defines(sentence, term string) bool {
 	for off := 0; ; {
@@ -113,6 +117,12 @@ func defines(sentence, term string) bool {
 			return false
 		}
 		i += off
+		if before := sentence[:i]; slices.ContainsFunc(namingCues, func(c string) bool {
+			// "分别称为数字疫苗、数字药、……" names a list's items, defining none of them.
+			return strings.HasSuffix(before, c) && !strings.HasSuffix(before, "分别"+c)
+		}) {
+			return true
+		}
 		off = i + len(term)
 		rest := strings.TrimSpace(sentence[off:])
 		for _, pair := range [][2]string{{"(", ")"}, {"（", "）"}} {

@@ -59,6 +59,37 @@ func Sentences(runes []rune) []Span {
 	return out
 }
 
+// inTitle reports whether runes[i] is inside a 《book title》 opened since start and closed within
+// maxTitleRunes of it: "《数字化转型,到底是什么?|数字化转型系列谈》一文中……" goes on after the
+// title's question mark (evidenceSpans).
+func inTitle(runes []rune, start, i int) bool {
+	open := -1
+	for k := i - 1; k >= start && k >= i-maxTitleRunes; k-- {
+		if runes[k] == '》' || runes[k] == '\n' {
+			return false
+		}
+		if runes[k] == '《' {
+			open = k
+			break
+		}
+	}
+	if open < 0 {
+		return false
+	}
+	for k := i + 1; k < len(runes) && k <= open+maxTitleRunes; k++ {
+		switch runes[k] {
+		case '》':
+			return true
+		case '《', '\n':
+			return false
+		}
+	}
+	return false
+}
+
+// maxTitleRunes bounds how long a book title may be: an unclosed 《 does not swallow the text.
+const maxTitleRunes = 60
+
 // minBrokenLineRunes: a line at least this long that ends without punctuation was broken in
 // the middle of a sentence (scraped pages wrap "……最终导致GE\nDigital业务乏力收缩"); a shorter
 // one is a heading or a list item.

@@ -29,3 +29,30 @@ func TestSentencesGoOnAfterAnEllipsis(t *testing.T) {
 		t.Errorf("Sentences split inside the sentence: %v", spans)
 	}
 }
+
+func TestEvidenceKeepsABookTitleWhole(t *testing.T) {
+	runes := []rune("在上篇文章《数字化转型,到底是什么?|数字化转型系列谈》一文中,我们定义了三要素。《未闭合的书名?后面很长" + strings.Repeat("字", 70) + "。")
+	var got []string
+	for _, sp := range evidenceSpans(runes) {
+		got = append(got, string(runes[sp.Start:sp.End]))
+	}
+	if len(got) != 3 || !strings.HasPrefix(got[0], "在上篇文章《") || !strings.HasSuffix(got[0], "三要素。") {
+		t.Errorf("a title's question mark ended the sentence, or an unclosed 《 swallowed the text: %q", got)
+	}
+}
+
+func TestDefinesByNaming(t *testing.T) {
+	for sentence, want := range map[string]bool{
+		"我们把数字技术、模式创新、长期主义定义为数字化转型三要素。": true,
+		"业内也将以上三类产品分别称为数字疫苗、数字药、数字医嘱。":  false,
+		"数字化转型三要素的说法流传很广。":              false,
+	} {
+		term := "数字化转型三要素"
+		if strings.Contains(sentence, "数字疫苗") {
+			term = "数字疫苗"
+		}
+		if got := defines(sentence, term); got != want {
+			t.Errorf("defines(%q, %q) = %v, want %v", sentence, term, got, want)
+		}
+	}
+}
