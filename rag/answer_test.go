@@ -107,6 +107,8 @@ var shapedQuestions = []answerCase{
 	{"十五五期间广东灯塔工厂目标是多少", true, []string{"十五五"}},
 	// 几个 counts in 个 as 多少个 does: "一批" is no number.
 	{"北京要建几个示范应用场景", true, nil},
+	// A yes-or-no question is answered in other words than the one it asks about.
+	{"数字疗法的支付模式成熟了吗", false, []string{"探索阶段"}},
 	// A count and then what they are asks for a list, not for a definition.
 	{"数字化转型的五个阶段是什么", false, []string{"希望之巅", "成功之路"}},
 	{"2018年日本批准了什么数字疗法产品", true, []string{"2018年"}},

@@ -185,6 +185,11 @@ func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
 			}
 		}
 	}
+	if q.yesNo && len(out) > 1 {
+		// What a yes-or-no question asks about comes last ("销售模式成熟了吗?"), and the answer
+		// says yes or no in its own words ("处于探索阶段"): that word weighs half.
+		out[len(out)-1].weight *= 0.5
+	}
 	return out
 }
 

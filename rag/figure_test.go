@@ -204,3 +204,11 @@ func TestQuestionFramesAreNoContent(t *testing.T) {
 		}
 	}
 }
+
+func TestAsksYesNo(t *testing.T) {
+	for q, want := range map[string]bool{"销售模式成熟了吗?": true, "是否纳入医保": true, "数字疗法是什么?": false, "为什么这么难": false} {
+		if got := asksYesNo(FoldText(q)); got != want {
+			t.Errorf("asksYesNo(%s) = %v, want %v", q, got, want)
+		}
+	}
+}

@@ -57,6 +57,8 @@ type question struct {
 	folded string // FoldText(text): lower case, half width, Simplified
 	lang   prompts.Lang
 	kind   questionKind
+	// yesNo: the question asks yes or no ("……成熟了吗?", "是否……").
+	yesNo bool
 	// figure is the figure the question asks for, if any (figure.go), and unit the measure
 	// word it is counted in ("人" in "多少人"), 0 when it names none.
 	figure figureWant
@@ -84,7 +86,7 @@ type question struct {
 // readQuestion analyses q.
 func readQuestion(q string) question {
 	folded := FoldText(q)
-	out := question{text: q, folded: folded, lang: prompts.Detect(q), kind: kindOf(folded)}
+	out := question{text: q, folded: folded, lang: prompts.Detect(q), kind: kindOf(folded), yesNo: asksYesNo(folded)}
 	out.figure = figureWanted(out.kind, folded)
 	add := func(list *[]string, w string) {
 		if !slices.Contains(*list, w) {
@@ -503,4 +505,10 @@ func (q question) constrains(w string) bool {
 		return true
 	}
 	return slices.Contains(q.places, w) || slices.Contains(q.years, w) || slices.Contains(q.periods, w) || slices.Contains(q.names, w)
+}
+
+// asksYesNo reports whether a folded question asks yes or no.
+func asksYesNo(folded string) bool {
+	return strings.HasSuffix(strings.TrimRight(folded, "?？!！。 "), "吗") ||
+		containsAny(folded, []string{"是否", "有没有", "是不是", "能不能", "会不会"})
 }
