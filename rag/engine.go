@@ -137,13 +137,11 @@ func (e *Engine) answer(ctx context.Context, question, query, topic string, foll
 		q = continueTopic(e.Store.correctLatinTypos(readQuestion(query)), own)
 		// The follow-up's own content words count double. A follow-up that only swaps the
 		// subject ("那湖南呢?") adds none: its place is a constraint, and the topic's words are
-		// what the answer must hold.
-		// Words the topic already asked add nothing either: "是什么时候批准的?" after "……是哪个国
-		// 家批准的?" asks the topic's question for a date.
+		// what the answer must hold. Words the topic already asked add nothing either:
+		// "是什么时候批准的?" after "……是哪个国家批准的?" asks the topic's question for a date.
 		topicFolded := FoldText(topic)
 		for _, w := range own.words {
-			if p, ok := placeName(w); (ok && slices.Contains(own.places, p)) || slices.Contains(own.places, w) ||
-				slices.Contains(own.names, w) || slices.Contains(own.years, w) || strings.Contains(topicFolded, w) {
+			if own.constrains(w) || strings.Contains(topicFolded, w) {
 				continue
 			}
 			if ownWords == nil {

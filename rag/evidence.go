@@ -208,7 +208,7 @@ func matchWord(w weightedWord, folded string) float64 {
 	}
 	// Two-character words are matched fuzzily only when the index lacks them (a typo): "投资"
 	// must not half-match "投一".
-	if r := []rune(w.text); (len(r) >= 3 || w.unseen) && fuzzyContains(folded, r) {
+	if r := []rune(w.text); (len(r) >= 3 || w.unseen) && fuzzyContains(folded, r, false) {
 		return fuzzyCredit
 	}
 	if len(w.pairs) == 0 {
@@ -224,19 +224,14 @@ func matchWord(w weightedWord, folded string) float64 {
 }
 
 // fuzzyContains reports whether text holds word with exactly one character changed, for CJK
-// words of two to six characters; a two-character word must keep its first character, as
-// half of two characters matches too much.
-func fuzzyContains(text string, word []rune) bool {
+// words of two to six characters. With sameHead, and always for a two-character word (half of
+// two characters matches too much), the first character must not be the one changed.
+func fuzzyContains(text string, word []rune, sameHead bool) bool {
 	n := len(word)
-	if n < 2 || n > 6 || !strings.Contains(text, string(word[:1])) && n == 2 {
+	sameHead = sameHead || n == 2
+	if n < 2 || n > 6 || sameHead && !strings.Contains(text, string(word[:1])) {
 		return false
 	}
-	return fuzzyScan(text, word, n == 2)
-}
-
-// fuzzyScan is fuzzyContains without the guards; with sameHead the first character must match.
-func fuzzyScan(text string, word []rune, sameHead bool) bool {
-	n := len(word)
 	runes := []rune(text)
 	for i := 0; i+n <= len(runes); i++ {
 		diff := 0
@@ -503,7 +498,7 @@ func unmetConstraints(q question, sent, prev, about, chunk string) []string {
 		if len(named) == 0 {
 			named = periodsIn(prev)
 		}
-		if !slices.Contains(named, p) && (len(named) > 0 || !strings.Contains(chunk, p) && !strings.Contains(ctx, p)) {
+		if !slices.Contains(named, p) && (len(named) > 0 || (!strings.Contains(chunk, p) && !strings.Contains(ctx, p))) {
 			unmet = append(unmet, p)
 		}
 	}
@@ -599,7 +594,7 @@ func (s *Store) nearTypo(name string) bool {
 		return false // 小米 is not 小微 mistyped
 	}
 	// Any character pair of the name, else any character, anchors the search; fuzzyContains
-	// then tries every one-character change.
+	// then tries every one-character change (keeping the first for a known name).
 	var anchors []Token
 	for i := 0; i+1 < len(runes); i++ {
 		anchors = append(anchors, bigramToken(runes[i], runes[i+1]))
@@ -620,7 +615,7 @@ func (s *Store) nearTypo(name string) bool {
 				break
 			}
 			ref := s.slots[p.slot]
-			if t := FoldText(ref.doc.Chunks[ref.chunk].Text); fuzzyContains(t, runes) && (!known || fuzzyScan(t, runes, true)) {
+			if fuzzyContains(FoldText(ref.doc.Chunks[ref.chunk].Text), runes, known) {
 				return true
 			}
 		}

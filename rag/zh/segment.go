@@ -11,7 +11,8 @@ import (
 )
 
 // dictText is "word frequency tag" per line; namesText the same for the companies and brands
-// the dictionary lacks or takes for common words, read after it (names.txt says why).
+// the dictionary lacks or takes for common words, whose lines win over dict.txt's (names.txt
+// says why).
 var (
 	//go:embed dict.txt
 	dictText string
