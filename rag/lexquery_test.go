@@ -80,16 +80,22 @@ func TestQuestionWordsDoNotOutweighTheSubject(t *testing.T) {
 		testDoc("price.txt", "装修多少钱?价格多少钱?多少钱都有人问。"),
 		testDoc("disney.txt", "上海迪士尼乐园的票价平日为435元。"),
 	)
-	for _, tt := range []struct{ query, want string }{
-		{"mate 60什么时候发布", "mate.txt"},
-		{"上海迪士尼的票价多少钱", "disney.txt"},
-	} {
-		got, err := Searcher{Store: s, Mode: LexicalOnly}.Retrieve(t.Context(), tt.query, 3)
+	wantTopHits(t, s, map[string]string{
+		"mate 60什么时候发布": "mate.txt",
+		"上海迪士尼的票价多少钱":   "disney.txt",
+	})
+}
+
+// wantTopHits checks that each query's first lexical hit is its document.
+func wantTopHits(t *testing.T, s *Store, want map[string]string) {
+	t.Helper()
+	for query, doc := range want {
+		got, err := Searcher{Store: s, Mode: LexicalOnly}.Retrieve(t.Context(), query, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got) == 0 || got[0].DocID != tt.want {
-			t.Errorf("%s: top hit %v, want %s", tt.query, docIDs(got), tt.want)
+		if len(got) == 0 || got[0].DocID != doc {
+			t.Errorf("%q: top hit %v, want %s", query, docIDs(got), doc)
 		}
 	}
 }
@@ -142,19 +148,11 @@ func TestWordFormsMeet(t *testing.T) {
 		testDoc("apollo.txt", "Apollo would carry three astronauts; NASA named the missions after gods."),
 	)
 	s = openTest(t, dir) // reload from disk, counting terms again
-	for _, tt := range []struct{ query, want string }{
-		{"Temur's academy", "temur.txt"},
-		{"one astronaut", "apollo.txt"},
-		{"naming a mission", "apollo.txt"},
-	} {
-		got, err := Searcher{Store: s, Mode: LexicalOnly}.Retrieve(t.Context(), tt.query, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(got) == 0 || got[0].DocID != tt.want {
-			t.Errorf("%q: got %v, want %s first", tt.query, docIDs(got), tt.want)
-		}
-	}
+	wantTopHits(t, s, map[string]string{
+		"Temur's academy":  "temur.txt",
+		"one astronaut":    "apollo.txt",
+		"naming a mission": "apollo.txt",
+	})
 }
 
 // A model number is searched in its parts too, so a passage that writes it apart or with the

@@ -9,10 +9,7 @@ func TestSentencesJoinLinesBrokenMidSentence(t *testing.T) {
 	long := strings.Repeat("数字化转型是时间的函数", 6) // 66 runes, no punctuation
 	text := long + "GE\nDigital业务乏力收缩。\n01、数字疗法界定\n数字疗法是数字健康的一个子集。"
 	runes := []rune(text)
-	var got []string
-	for _, sp := range Sentences(runes) {
-		got = append(got, string(runes[sp.Start:sp.End]))
-	}
+	got := spanTexts(runes, Sentences(runes))
 	want := []string{long + "GE\nDigital业务乏力收缩。", "01、数字疗法界定", "数字疗法是数字健康的一个子集。"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("Sentences = %q, want %q", got, want)
@@ -32,27 +29,32 @@ func TestSentencesGoOnAfterAnEllipsis(t *testing.T) {
 
 func TestEvidenceKeepsABookTitleWhole(t *testing.T) {
 	runes := []rune("在上篇文章《数字化转型,到底是什么?|数字化转型系列谈》一文中,我们定义了三要素。《未闭合的书名?后面很长" + strings.Repeat("字", 70) + "。")
-	var got []string
-	for _, sp := range evidenceSpans(runes) {
-		got = append(got, string(runes[sp.Start:sp.End]))
-	}
+	got := spanTexts(runes, evidenceSpans(runes))
 	if len(got) != 3 || !strings.HasPrefix(got[0], "在上篇文章《") || !strings.HasSuffix(got[0], "三要素。") {
 		t.Errorf("a title's question mark ended the sentence, or an unclosed 《 swallowed the text: %q", got)
 	}
 }
 
 func TestDefinesByNaming(t *testing.T) {
-	for sentence, want := range map[string]bool{
-		"我们把数字技术、模式创新、长期主义定义为数字化转型三要素。": true,
-		"业内也将以上三类产品分别称为数字疫苗、数字药、数字医嘱。":  false,
-		"数字化转型三要素的说法流传很广。":              false,
+	for _, c := range []struct {
+		sentence, term string
+		want           bool
+	}{
+		{"我们把数字技术、模式创新、长期主义定义为数字化转型三要素。", "数字化转型三要素", true},
+		{"业内也将以上三类产品分别称为数字疫苗、数字药、数字医嘱。", "数字疫苗", false},
+		{"数字化转型三要素的说法流传很广。", "数字化转型三要素", false},
 	} {
-		term := "数字化转型三要素"
-		if strings.Contains(sentence, "数字疫苗") {
-			term = "数字疫苗"
-		}
-		if got := defines(sentence, term); got != want {
-			t.Errorf("defines(%q, %q) = %v, want %v", sentence, term, got, want)
+		if got := defines(c.sentence, c.term); got != c.want {
+			t.Errorf("defines(%q, %q) = %v, want %v", c.sentence, c.term, got, c.want)
 		}
 	}
+}
+
+// spanTexts are the texts of spans of runes.
+func spanTexts(runes []rune, spans []Span) []string {
+	var out []string
+	for _, sp := range spans {
+		out = append(out, string(runes[sp.Start:sp.End]))
+	}
+	return out
 }
