@@ -185,10 +185,11 @@ func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
 			}
 		}
 	}
-	if q.yesNo && len(out) > 1 {
-		// What a yes-or-no question asks about comes last ("销售模式成熟了吗?"), and the answer
-		// says yes or no in its own words ("处于探索阶段"): that word weighs half.
-		out[len(out)-1].weight *= 0.5
+	if last := len(out) - 1; q.yesNo && last > 0 && isPredicate(out[last].text) {
+		// What a yes-or-no question asks of its subject comes last ("销售模式成熟了吗?"), and the
+		// answer says yes or no in its own words ("处于探索阶段"): that word weighs half. A thing
+		// asked about ("要发展数字农业吗?") is not: the answer names it.
+		out[last].weight *= 0.5
 	}
 	return out
 }
@@ -758,4 +759,10 @@ func all(xs []string, f func(string) bool) bool {
 		}
 	}
 	return true
+}
+
+// isPredicate reports whether the dictionary gives w as an adjective or a verb.
+func isPredicate(w string) bool {
+	d, _ := zh.Lookup(w)
+	return strings.HasPrefix(d.Tag, "a") || strings.HasPrefix(d.Tag, "v")
 }
