@@ -28,6 +28,7 @@ const (
 
 // kindCues are matched against the folded question in order; the first hit decides.
 var kindCues = cueTable[questionKind]{
+	{kindFact, []string{"什么时候", "什么时间"}}, // "是什么时候批准的" asks for a date, not what something is
 	{kindReason, []string{"为什么", "为何", "为啥", "咋这么", "咋会", "什么原因", "原因是", "原因有", "难在", "why "}},
 	{kindList, []string{"哪些", "哪几", "分别是", "分别有", "分别为", "有什么", "包括什么", "包含什么", "都有", "列举", "几个方面", "几点", "which ", "what are"}},
 	{kindMethod, []string{"如何", "怎么做", "怎样做", "怎么办", "怎么才能", "怎样才能", "怎么", "怎样", "咋办", "咋整", "咋弄", "咋做", "咋搞", "咋才能", "how to ", "how do ", "how can ", "how does "}},
@@ -399,9 +400,6 @@ func allCJK(s string) bool {
 func kindOf(folded string) questionKind {
 	if asksForSeveral(folded) && !strings.Contains(folded, "为什么") {
 		return kindList
-	}
-	if strings.Contains(folded, "什么时候") || strings.Contains(folded, "什么时间") {
-		return kindFact // "是什么时候批准的" asks for a date, not what something is
 	}
 	if kind, ok := kindCues.first(folded); ok {
 		return kind
