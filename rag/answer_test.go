@@ -114,6 +114,29 @@ var shapedQuestions = []answerCase{
 	// A count and then what they are asks for a list, not for a definition.
 	{"数字化转型的五个阶段是什么", false, []string{"希望之巅", "成功之路"}},
 	{"2018年日本批准了什么数字疗法产品", true, []string{"2018年"}},
+	// A sentence that opens with 这 is quoted with the sentence it points back to.
+	{"企业要面对的第一关是啥", false, []string{"信息孤岛和数据烟囱林立", "第一关"}},
+	// The heading "加快推动治理数字化。" ends its chunk: the items are in the next one, which
+	// the search did not find.
+	{"山西推动治理数字化包括哪些内容", false, []string{"加快智慧城市建设"}},
+	// 却没涨 is no name the documents lack.
+	{"为什么企业规模增长了利润却没涨？", false, []string{"内耗过大"}},
+	{"数字药是啥", false, []string{"治疗类产品"}},
+}
+
+// TestExplanationsStopAtTheNextRegion: the sentences after a list's lead belong to it only up to
+// the next region's plan ("重庆市“十四五”期间,……").
+func TestExplanationsStopAtTheNextRegion(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	for _, q := range []string{"上海要大力发展哪些新业态新模式？", "重庆要拓展哪些智能化应用？"} {
+		ans, _ := ask(t, e, rag.AskRequest{Question: q}, false)
+		if ans.Abstained {
+			t.Errorf("%s: abstained:\n%s", q, ans.Text)
+		}
+		if strings.Contains(ans.Text, "“十四五”期间") {
+			t.Errorf("%s: the answer runs on into another region's plan:\n%s", q, ans.Text)
+		}
+	}
 }
 
 func TestShapedQuestions(t *testing.T) {

@@ -250,11 +250,30 @@ func (e *Engine) answer(ctx context.Context, question, query, topic string, foll
 			modelQuestion = query // the model sees no history
 		}
 		return e.generate(ctx, generation{
-			question: modelQuestion, lang: l, passages: passages, open: !relevant, onDelta: req.OnDelta,
+			question: modelQuestion, lang: l, passages: e.withWhatFollows(passages, sents), open: !relevant, onDelta: req.OnDelta,
 			fallback: offline,
 		})
 	}
 	return emit(offline()), nil
+}
+
+// withWhatFollows adds to the passages for the model the chunk after the one that holds the best
+// sentence, when that sentence is a heading that ends its chunk ("加快推动治理数字化。"): what it
+// heads is in the next chunk, which the search may not have found. The extractive answer reads
+// on the same way (following).
+func (e *Engine) withWhatFollows(passages []Passage, sents []sentence) []Passage {
+	if len(sents) == 0 || utf8.RuneCountInString(sents[0].text) >= minStatementRunes {
+		return passages
+	}
+	p := passages[sents[0].passage]
+	if strings.TrimSpace(string([]rune(p.Chunk.Text)[sents[0].end:])) != "" {
+		return passages
+	}
+	next, ok := e.Store.nextChunk(p)
+	if !ok || slices.ContainsFunc(passages, func(q Passage) bool { return q.ChunkID == next.ChunkID }) {
+		return passages
+	}
+	return append(slices.Clip(passages), next)
 }
 
 // elliptical reports whether a question with no follow-up marker still leans on the last turn:

@@ -37,7 +37,7 @@ const (
 // answerCoverage.
 func (e *Engine) extractive(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
 	if q.kind == kindDefinition {
-		return definition(q, passages, sents, lang)
+		return e.definition(q, passages, sents, lang)
 	}
 	if utf8.RuneCountInString(sents[0].text) < minStatementRunes {
 		return e.explain(q.kind, passages, sents, lang)
@@ -72,7 +72,23 @@ func fact(passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
 		runes += n
 	}
 	sortByPosition(passages, picked)
+	if pointsBack(picked[0].folded) {
+		// "这也是企业要面对的第一关": what 这 stands for is the sentence before.
+		if prev, ok := previousSentence(passages, picked[0]); ok && !seen[prev.folded] {
+			picked = append([]sentence{prev}, picked...)
+		}
+	}
 	return quoted(passages, picked, lang)
+}
+
+// pointsBack reports whether a sentence opens with a word that stands for what was said before
+// it ("这也是……", "此举……", "上述……"), so that it says little without that sentence.
+func pointsBack(folded string) bool {
+	s := strings.TrimLeftFunc(folded, func(r rune) bool { return !isCJK(r) && !unicode.IsLetter(r) })
+	if strings.HasPrefix(s, "此外") || strings.HasPrefix(s, "这里") {
+		return false // "此外" adds something new; "这里" points at a place
+	}
+	return strings.HasPrefix(s, "这") || strings.HasPrefix(s, "此") || strings.HasPrefix(s, "上述") || strings.HasPrefix(s, "以上")
 }
 
 // minStatementRunes: a picked sentence shorter than this is a heading or a label ("预防类:数字疫苗。")
@@ -84,7 +100,7 @@ var definitionCues = []string{"就是", "是指", "指的是", "指", "界定为
 
 // definition prefers, among the strong sentences, one that defines the term asked about: the
 // term, perhaps a bracketed gloss, then 是/指/界定为… ("数字疗法(Digital Therapeutics,DTx)是……").
-func definition(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
+func (e *Engine) definition(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
 	term := q.definiendum()
 	for _, s := range sents {
 		if !s.fits() || s.score < listRatio*sents[0].score {
@@ -101,6 +117,9 @@ func definition(q question, passages []Passage, sents []sentence, lang prompts.L
 			return quoted(passages, []sentence{def}, lang)
 		}
 		return quoted(passages, []sentence{lead, def}, lang)
+	}
+	if utf8.RuneCountInString(sents[0].text) < minStatementRunes {
+		return e.explain(q.kind, passages, sents, lang) // a label ("治疗类:数字药品。"): what follows says what it is
 	}
 	return fact(passages, sents, lang)
 }
@@ -155,18 +174,26 @@ func (e *Engine) explain(kind questionKind, passages []Passage, sents []sentence
 	}
 	picked := []sentence{sents[0]}
 	runes := utf8.RuneCountInString(sents[0].text)
-	if kind == kindReason && statesConsequence(sents[0].folded) {
-		// "战略短视最终导致……收缩": the cause is often told in the sentence before.
+	if (kind == kindReason && statesConsequence(sents[0].folded)) || pointsBack(sents[0].folded) {
+		// "战略短视最终导致……收缩": the cause is often told in the sentence before, and what
+		// "这也是……" stands for always is.
 		if prev, ok := previousSentence(passages, sents[0]); ok {
 			picked = []sentence{prev, sents[0]}
 			runes += utf8.RuneCountInString(prev.text)
 		}
 	}
-	for _, s := range e.following(passages, sents[0]) {
+	seen := map[string]bool{sents[0].folded: true}
+	passages, after := e.following(passages, sents[0])
+	for _, s := range after {
 		n := utf8.RuneCountInString(s.text)
-		if len(picked) > maxFollowing || runes+n > maxExplainRunes || opensSection(s.text) || opensNextItem(s.text) {
-			break // "二是模式难点……" or "3、……" starts another topic
+		if len(picked) > maxFollowing || runes+n > maxExplainRunes || opensSection(s.text) || opensNextItem(s.text) ||
+			leadOf(s.text).region != "" {
+			break // "二是模式难点……", "3、……" or "辽宁省“十四五”期间,……" starts another topic
 		}
+		if seen[s.folded] {
+			continue // the document says it twice
+		}
+		seen[s.folded] = true
 		picked = append(picked, s)
 		runes += n
 	}
@@ -246,9 +273,10 @@ func introducesList(s string) bool {
 }
 
 // following returns the sentences after s in its passage, continuing into the document's next
-// chunk when s ends its own; a chunk taken from the store is appended to passages so that it
-// can be cited.
-func (e *Engine) following(passages []Passage, s sentence) []sentence {
+// chunk when s ends its own. When nothing follows s in its chunk, the next chunk is read even if
+// the search did not find it ("加快推动治理数字化。" may end a chunk): it is appended to (a copy
+// of) passages, returned with the sentences, so that it can be cited.
+func (e *Engine) following(passages []Passage, s sentence) ([]Passage, []sentence) {
 	p := passages[s.passage]
 	var out []sentence
 	add := func(pi int, text string, from int) {
@@ -266,11 +294,11 @@ func (e *Engine) following(passages []Passage, s sentence) []sentence {
 	}
 	add(s.passage, p.Chunk.Text, s.end)
 	if len(out) >= 2 {
-		return out
+		return passages, out
 	}
 	next, ok := e.Store.nextChunk(p)
 	if !ok {
-		return out
+		return passages, out
 	}
 	// The chunks overlap: start after what this chunk already holds.
 	from := 0
@@ -279,10 +307,14 @@ func (e *Engine) following(passages []Passage, s sentence) []sentence {
 	}
 	pi := slices.IndexFunc(passages, func(q Passage) bool { return q.ChunkID == next.ChunkID })
 	if pi < 0 {
-		return out // quoting a chunk the answer cannot cite would break the citations
+		if len(out) > 0 {
+			return passages, out // the search did not find the next chunk: it is about something else
+		}
+		passages = append(slices.Clip(passages), next) // s ends its chunk: what it announces is in the next
+		pi = len(passages) - 1
 	}
 	add(pi, next.Chunk.Text, from)
-	return out
+	return passages, out
 }
 
 // nextChunk returns the passage after p in its document.

@@ -32,7 +32,7 @@ var kindCues = cueTable[questionKind]{
 	{kindReason, []string{"为什么", "为何", "为啥", "咋这么", "咋会", "什么原因", "原因是", "原因有", "难在", "why "}},
 	{kindList, []string{"哪些", "哪几", "分别是", "分别有", "分别为", "有什么", "包括什么", "包含什么", "都有", "列举", "几个方面", "几点", "which ", "what are"}},
 	{kindMethod, []string{"如何", "怎么做", "怎样做", "怎么办", "怎么才能", "怎样才能", "怎么", "怎样", "咋办", "咋整", "咋弄", "咋做", "咋搞", "咋才能", "how to ", "how do ", "how can ", "how does "}},
-	{kindDefinition, []string{"的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "什么是", "是什么意思", "什么意思", "是指什么", "指的是什么", "指什么", "的定义", "的含义", "是什么", "what is ", "what's ", "what are ", "define "}},
+	{kindDefinition, []string{"的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "什么是", "是什么意思", "什么意思", "是指什么", "指的是什么", "指什么", "的定义", "的含义", "是什么", "是啥意思", "啥意思", "是啥", "啥是", "what is ", "what's ", "what are ", "define "}},
 }
 
 // scaffoldWords say how something is asked, not what about: they are neither evidence nor terms
@@ -156,7 +156,8 @@ func readQuestion(q string) question {
 			j, named, singles, properSingle := i, false, 0, false
 			// Question words and numbers ("哪种", "四篇") end a name too.
 			for j < len(words) && isNamePiece(words[j]) && !scaffoldWords[words[j].Text] &&
-				!isQuestionWord(words[j].Text) && words[j].Tag != "m" && !isCount(words[j].Text) {
+				!isQuestionWord(words[j].Text) && words[j].Tag != "m" && !isCount(words[j].Text) &&
+				(j == i || !isEdgeParticle(words[j].Text)) { // "射球/为/彼得", "俞敏洪/让/新东方": a particle parts names
 				named = named || isNameWord(words[j])
 				if utf8.RuneCountInString(words[j].Text) == 1 {
 					singles++
@@ -167,13 +168,7 @@ func readQuestion(q string) question {
 			// Single characters alone make a name only when one is a proper noun (鸿/蒙).
 			named = named || (singles >= 2 && singles == j-i && properSingle)
 			if named {
-				name := ""
-				for _, p := range words[i:j] {
-					name += p.Text
-				}
-				// The hidden Markov model glues particles to unknown runs ("治疗对", "俞敏洪让"):
-				// they are no part of a name.
-				name = strings.TrimFunc(name, func(r rune) bool { return strings.ContainsRune(nameEdgeChars, r) })
+				name := trimName(words[i:j])
 				w, known := zh.Lookup(name)
 				if (!known && utf8.RuneCountInString(name) >= minNameRunes) || (known && isNameWord(w)) {
 					add(&out.names, name)
@@ -201,9 +196,20 @@ func readQuestion(q string) question {
 					continue
 				}
 			}
-			if isQuestionWord(w.Text) || (out.figure == wantQuantity && quantityFrame(words, i)) {
+			if isQuestionWord(w.Text) || (out.figure == wantQuantity && quantityFrame(words, i)) || askedNoun(words, i) {
 				if r := []rune(w.Text); out.figure == wantQuantity && i > 0 && len(r) == 1 && (words[i-1].Text == "多少" || words[i-1].Text == "几") {
 					out.unit = r[0]
+				}
+				continue
+			}
+			if r := []rune(w.Text); len(r) == 1 && isParticle(r[0]) {
+				continue // 于, 对, 却: a particle says nothing the evidence must hold
+			}
+			if w.Freq == 0 {
+				// The hidden Markov model glues particles to unknown words too ("关是" in
+				// "第一关是啥", "却"): the particles are no content.
+				if t := strings.TrimFunc(w.Text, isParticle); t != "" {
+					add(&out.words, t)
 				}
 				continue
 			}
@@ -222,7 +228,7 @@ func readQuestion(q string) question {
 }
 
 // definitionFrames are the words around the term in a definition question.
-var definitionFrames = []string{"是什么的缩写", "的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "是什么意思", "什么意思", "指的是什么", "是指什么", "指什么", "的定义", "的含义", "是什么", "什么是",
+var definitionFrames = []string{"是什么的缩写", "的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "是什么意思", "什么意思", "指的是什么", "是指什么", "指什么", "的定义", "的含义", "是什么", "什么是", "是啥意思", "啥意思", "是啥", "啥是",
 	"请问", "解释一下", "解释", "介绍一下", "what is", "what's", "what are", "define", "meaning of", "the "}
 
 // definiendum is the term a definition question asks about: the question without its frame
@@ -282,6 +288,15 @@ func quantityFrame(words []zh.Word, i int) bool {
 		}
 	}
 	return false
+}
+
+// askedNouns stand for whatever is asked when a question word comes before them ("包括哪些内容",
+// "有什么东西"): they say that the question asks, not what about.
+var askedNouns = map[string]bool{"内容": true, "东西": true, "事情": true, "事儿": true}
+
+// askedNoun reports whether words[i] is an asked noun after a question word.
+func askedNoun(words []zh.Word, i int) bool {
+	return askedNouns[words[i].Text] && i > 0 && (isQuestionWord(words[i-1].Text) || words[i-1].Text == "啥")
 }
 
 // isQuestionWord reports whether w is made of question characters and a measure word
@@ -349,7 +364,53 @@ func isCount(w string) bool {
 }
 
 // nameEdgeChars are particles and verbs that begin or end no name.
-const nameEdgeChars = "是对让把被给在和与及或的了地得着过将向从由为以于有会能要也都就还又才再很最更曾后不没"
+const nameEdgeChars = "是对让把被给在和与及或的了地得着过将向从由为以于有会能要也都就还又才再很最更曾后不没却仍而且亦竟已便"
+
+// particles are the name edges that carry no meaning of their own: an unknown word glued from
+// one keeps its sense without it (关是 is 关), unlike 最热 or 没涨.
+const particles = "是对让把被给在和与及或的了地得着过向从由以于也都就还又才再却仍而且亦竟已便"
+
+func isParticle(r rune) bool { return strings.ContainsRune(particles, r) }
+
+// isEdgeParticle reports whether w is one of the particles that begin or end no name.
+func isEdgeParticle(w string) bool {
+	r, n := utf8.DecodeRuneInString(w)
+	return n == len(w) && strings.ContainsRune(nameEdgeChars, r)
+}
+
+// trimName joins the pieces of a name run without the particles at its ends: the segmenter
+// leaves them beside a name ("治疗对", "华为在") and the hidden Markov model glues them into
+// unknown words ("俞敏洪让", "关是"). A word the dictionary knows is kept whole: 华为 ends with
+// 为, and is no 华.
+func trimName(pieces []zh.Word) string {
+	edge := func(r rune) bool { return strings.ContainsRune(nameEdgeChars, r) }
+	texts := make([]string, len(pieces))
+	for k, p := range pieces {
+		texts[k] = p.Text
+	}
+	for len(texts) > 0 {
+		first, unknown := texts[0], pieces[len(pieces)-len(texts)].Freq == 0
+		if isEdgeParticle(first) {
+			texts = texts[1:]
+			continue
+		} else if unknown {
+			texts[0] = strings.TrimLeftFunc(first, edge)
+		}
+		break
+	}
+	for len(texts) > 0 {
+		k := len(texts) - 1
+		last, unknown := texts[k], pieces[len(pieces)-len(texts)+k].Freq == 0
+		if isEdgeParticle(last) {
+			texts = texts[:k]
+			continue
+		} else if unknown {
+			texts[k] = strings.TrimRightFunc(last, edge)
+		}
+		break
+	}
+	return strings.Join(texts, "")
+}
 
 // minNameRunes: an unknown run shorter than this is a typo or a word the dictionary lacks more
 // often than a name ("规摸", "前五", "获批"); it is judged on the evidence instead.

@@ -91,10 +91,9 @@ const answersDir = "../../testdata/answers"
 func testSampleAnswers(t *testing.T) {
 	data := t.TempDir()
 	floors := map[string]answerFloor{
-		// Two of the dev set's three false abstentions are English questions over Chinese
-		// documents, which offline are told to ask in Chinese (issue 9); the third is a
-		// retrieval miss (公司 asked, 企业 written).
-		"sample-dev.jsonl":     {accuracy: 0.91, maxFalseAbstentions: 3, abstained: map[string]int{"near_miss": 12, "absent": 9}},
+		// The dev set's two false abstentions are English questions over Chinese documents,
+		// which offline are told to ask in Chinese (issue 9).
+		"sample-dev.jsonl":     {accuracy: 0.91, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 12, "absent": 9}},
 		"sample-heldout.jsonl": {accuracy: 0.94, maxFalseAbstentions: 0, abstained: map[string]int{"near_miss": 7, "absent": 5}},
 		// Written after the second round's tuning and run blind once: 0.893, two false
 		// abstentions, 1 of 3 absent names (docs/answering.md); one bug it showed was fixed,
@@ -230,13 +229,16 @@ func testPublicNearMisses(t *testing.T) {
 		// Issue 9's first rewrite traded answers for abstentions here (CMRC 0.71 → 0.69 and
 		// 31 → 48 near misses abstained; DRCD 0.67 → 0.56 and 90 → 93); the second won back
 		// some of both (docs/answering.md).
-		"cmrc2018": {accuracy: 0.78, maxFalseAbstentions: 14, abstained: map[string]int{"near_miss_public": 49}},
+		// The fourth round's particles that part names ("射球/为/彼得") gave one answer and
+		// lost one lucky abstention (道同, a name gse cuts into single characters, had been
+		// read as 道同死 because 后 is tagged as a person): 49 → 48 near misses.
+		"cmrc2018": {accuracy: 0.79, maxFalseAbstentions: 13, abstained: map[string]int{"near_miss_public": 48}},
 		"drcd":     {accuracy: 0.69, maxFalseAbstentions: 23, abstained: map[string]int{"near_miss_public": 92}},
 	}
 	// With a model, the model judges what the extractive answerer cannot: every near miss
 	// abstains, and what is left is how many answerable questions reach it with the evidence.
 	readerFloors := map[string]readerFloor{
-		"cmrc2018": {evidence: 99, answerFloor: answerFloor{accuracy: 0.99, maxFalseAbstentions: 1, abstained: map[string]int{"near_miss_public": 100}}},
+		"cmrc2018": {evidence: 100, answerFloor: answerFloor{accuracy: 1, maxFalseAbstentions: 0, abstained: map[string]int{"near_miss_public": 100}}},
 		"drcd":     {evidence: 97, answerFloor: answerFloor{accuracy: 0.97, maxFalseAbstentions: 3, abstained: map[string]int{"near_miss_public": 100}}},
 	}
 	for _, set := range slices.Sorted(maps.Keys(floors)) {

@@ -1,0 +1,60 @@
+package rag
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestNameRunsLoseTheirParticles holds what a name is when the segmenter leaves particles beside
+// it or glues them into unknown words.
+func TestNameRunsLoseTheirParticles(t *testing.T) {
+	tests := []struct {
+		question    string
+		names       []string // exactly these
+		words, notW []string // among the content words, and not among them
+	}{
+		// 为 ends 华为 but is a particle too: trimming characters left 华.
+		{"华为在数字化转型上投资了多少钱？", []string{"华为"}, []string{"华为"}, []string{"华"}},
+		// 却 and 没 glued to 涨 are no name the documents lack.
+		{"为什么企业规模增长了利润却没涨？", nil, []string{"利润"}, []string{"却没涨", "却"}},
+		// The hidden Markov model glued 是 to 关.
+		{"企业要面对的第一关是啥", nil, []string{"关"}, []string{"关是"}},
+		{"盛世笔特是否计划整合先进的数字化智能化技术", []string{"盛世笔特"}, nil, nil},
+	}
+	for _, tt := range tests {
+		q := readQuestion(tt.question)
+		if !slices.Equal(q.names, tt.names) {
+			t.Errorf("%s: names %q, want %q", tt.question, q.names, tt.names)
+		}
+		for _, w := range tt.words {
+			if !slices.Contains(q.words, w) {
+				t.Errorf("%s: words %q lack %q", tt.question, q.words, w)
+			}
+		}
+		for _, w := range tt.notW {
+			if slices.Contains(q.words, w) {
+				t.Errorf("%s: words %q hold %q", tt.question, q.words, w)
+			}
+		}
+	}
+}
+
+// TestAskedNouns: "内容" after a question word says that something is asked, not what about.
+func TestAskedNouns(t *testing.T) {
+	if q := readQuestion("山西推动治理数字化包括哪些内容"); slices.Contains(q.words, "内容") {
+		t.Errorf("words %q hold 内容", q.words)
+	}
+	if q := readQuestion("报告的内容涉及哪些省份"); !slices.Contains(q.words, "内容") {
+		t.Errorf("words %q lack 内容, which this question asks about", q.words)
+	}
+}
+
+func TestColloquialDefinitions(t *testing.T) {
+	for _, q := range []string{"数字药是啥", "啥是数字疗法", "DTx是啥意思"} {
+		if got := readQuestion(q); got.kind != kindDefinition {
+			t.Errorf("%s: kind %d, want a definition", q, got.kind)
+		} else if got.definiendum() == "" {
+			t.Errorf("%s: no term", q)
+		}
+	}
+}
