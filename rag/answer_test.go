@@ -122,6 +122,8 @@ var shapedQuestions = []answerCase{
 	// 却没涨 is no name the documents lack.
 	{"为什么企业规模增长了利润却没涨？", false, []string{"内耗过大"}},
 	{"数字药是啥", false, []string{"治疗类产品"}},
+	{"中国企业数字化转型失败率多高", false, []string{"90%以上"}},
+	{"麦肯锡说失败率是多少", true, []string{"没有关于“麦肯锡”"}},
 }
 
 // TestExplanationsStopAtTheNextRegion: the sentences after a list's lead belong to it only up to

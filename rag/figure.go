@@ -227,6 +227,9 @@ const countingUnits = "个家款项人次名位种座所条部件台辆只户本
 // answeredBy reports whether a folded sentence states the figure q asks for, in its unit when
 // it names a counting one.
 func (q question) answeredBy(folded string) bool {
+	if q.figure == wantQuantity && q.unit == durationUnit {
+		return statesDuration(folded) // 多久 is answered by a span of time: "5年以上", "3个月"
+	}
 	if q.figure == wantQuantity && q.unit == '钱' {
 		return countsIn(folded, "元亿万") // 多少钱 is answered by an amount: "100多亿", "10亿美元"
 	}
@@ -237,4 +240,56 @@ func (q question) answeredBy(folded string) bool {
 		return countsIn(folded, string(q.unit)+"个")
 	}
 	return statesFigure(q.figure, folded, q.folded)
+}
+
+// durationUnit stands for the unit of a how-long question ("多久", "多长时间"): any unit of time.
+const durationUnit = '久'
+
+// durationCues ask how long something takes.
+var durationCues = []string{"多久", "多长时间", "多少时间", "多长的时间", "how long"}
+
+// statesDuration reports whether a folded sentence states a span of time: a number with a unit
+// of time ("5年以上", "三个月", "十年"), not a year ("2017年") or a date ("12月").
+func statesDuration(folded string) bool {
+	runes := []rune(folded)
+	for i := 0; i < len(runes); i++ {
+		r := runes[i]
+		if !unicode.IsDigit(r) && !strings.ContainsRune(cjkNumerals, r) {
+			continue
+		}
+		j := i
+		for j < len(runes) && (unicode.IsDigit(runes[j]) || strings.ContainsRune(cjkNumerals, runes[j]) || runes[j] == '.') {
+			j++
+		}
+		number := string(runes[i:j])
+		for j < len(runes) && strings.ContainsRune("多余个", runes[j]) {
+			j++
+		}
+		rest := string(runes[j:])
+		switch {
+		case number == "一" && j == i+1 && !strings.HasPrefix(rest, "年") && !strings.HasPrefix(rest, "个月"):
+			// "一周", "一天" are spans too, but "一批", "一个" count nothing
+			if !strings.HasPrefix(rest, "周") && !strings.HasPrefix(rest, "天") {
+				i = j - 1
+				continue
+			}
+			return true
+		case strings.HasPrefix(rest, "年"):
+			if !isYear(number) {
+				return true
+			}
+		case strings.HasPrefix(rest, "月"):
+			if strings.ContainsRune(string(runes[i:j]), '个') {
+				return true // "3个月"; "12月" is a date
+			}
+		default:
+			for _, u := range []string{"天", "周", "星期", "小时", "分钟", "秒", "季度"} {
+				if strings.HasPrefix(rest, u) {
+					return true
+				}
+			}
+		}
+		i = j - 1
+	}
+	return false
 }

@@ -212,3 +212,19 @@ func TestAsksYesNo(t *testing.T) {
 		}
 	}
 }
+
+// TestHowLongWantsASpanOfTime: 多久 is answered by a number of years, months or days, not by a
+// year, a date or a count of something else.
+func TestHowLongWantsASpanOfTime(t *testing.T) {
+	q := readQuestion("数字化转型要多久")
+	for _, s := range []string{"数字化转型需要以5年以上视角进行规划", "允许东方甄选亏损五年", "整个周期约3个月", "培训需要两周"} {
+		if !q.answeredBy(FoldText(s)) {
+			t.Errorf("%s does not answer 多久", s)
+		}
+	}
+	for _, s := range []string{"2017年第一款DTx产品获得认证", "2022年10月,海南省印发", "古典经济学把土地、资本、劳动力成为生产三要素", "一批数据资源项目"} {
+		if q.answeredBy(FoldText(s)) {
+			t.Errorf("%s answers 多久", s)
+		}
+	}
+}

@@ -89,6 +89,9 @@ func readQuestion(q string) question {
 	folded := FoldText(q)
 	out := question{text: q, folded: folded, lang: prompts.Detect(q), kind: kindOf(folded), yesNo: asksYesNo(folded)}
 	out.figure = figureWanted(out.kind, folded)
+	if out.figure == wantQuantity && containsAny(folded, durationCues) {
+		out.unit = durationUnit
+	}
 	add := func(list *[]string, w string) {
 		if !slices.Contains(*list, w) {
 			*list = append(*list, w)
@@ -108,7 +111,7 @@ func readQuestion(q string) question {
 			}
 			continue
 		}
-		words := zh.Segment(run)
+		words := splitQuestionWords(zh.Segment(run))
 		for i := 0; i < len(words); i++ {
 			w := words[i]
 			if r := []rune(w.Text); out.figure == wantQuantity && len(r) == 2 && r[0] == '几' && strings.ContainsRune(measureWords, r[1]) {
@@ -290,6 +293,42 @@ func quantityFrame(words []zh.Word, i int) bool {
 	return false
 }
 
+// splitQuestionWords cuts the question words out of unknown words the hidden Markov model glued
+// them into ("失败率多高" → 失败/率多高 → 失败/率/多高): the rest is the content.
+func splitQuestionWords(words []zh.Word) []zh.Word {
+	var out []zh.Word
+	for _, w := range words {
+		runes := []rune(w.Text)
+		if w.Freq != 0 || len(runes) < 3 {
+			out = append(out, w)
+			continue
+		}
+		split := false
+		for n := 2; n <= 3 && n < len(runes); n++ {
+			head, tail := string(runes[:len(runes)-n]), string(runes[len(runes)-n:])
+			if scaffoldWords[tail] || isQuestionWord(tail) {
+				q, _ := zh.Lookup(tail)
+				q.Text = tail
+				out = append(out, zh.Word{Text: head}, q)
+				split = true
+				break
+			}
+			head, tail = string(runes[:n]), string(runes[n:])
+			if scaffoldWords[head] || isQuestionWord(head) {
+				q, _ := zh.Lookup(head)
+				q.Text = head
+				out = append(out, q, zh.Word{Text: tail})
+				split = true
+				break
+			}
+		}
+		if !split {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 // askedNouns stand for whatever is asked when a question word comes before them ("包括哪些内容",
 // "有什么东西"): they say that the question asks, not what about.
 var askedNouns = map[string]bool{"内容": true, "东西": true, "事情": true, "事儿": true}
@@ -364,7 +403,7 @@ func isCount(w string) bool {
 }
 
 // nameEdgeChars are particles and verbs that begin or end no name.
-const nameEdgeChars = "是对让把被给在和与及或的了地得着过将向从由为以于有会能要也都就还又才再很最更曾后不没却仍而且亦竟已便"
+const nameEdgeChars = "是对让把被给在和与及或的了地得着过将向从由为以于有会能要也都就还又才再很最更曾后不没却仍而且亦竟已便说"
 
 // particles are the name edges that carry no meaning of their own: an unknown word glued from
 // one keeps its sense without it (关是 is 关), unlike 最热 or 没涨.
@@ -429,15 +468,23 @@ func isNameWord(w zh.Word) bool {
 		return allCJK(w.Text)
 	}
 	switch w.Tag {
-	case "nt", "nz", "nrt":
+	case "nt":
 		return true
+	case "nz", "nrt":
+		// These tags also mark common words (普通, 论文, 汇报, 令人, 崇高): the frequent ones
+		// are judged on the evidence, like any word.
+		return w.Freq < commonNameFreq
 	case "nr":
 		// Person tags also mark companies (华为, 美的) and, wrongly, abstract words (智能化,
 		// 智慧): keep the rarer ones that do not end as abstract nouns do.
-		return w.Freq < 1000 && !strings.ContainsAny(string([]rune(w.Text)[n-1:]), "化性式型度率力量")
+		return w.Freq < commonNameFreq && !strings.ContainsAny(string([]rune(w.Text)[n-1:]), "化性式型度率力量")
 	}
 	return false
 }
+
+// commonNameFreq: a word tagged as a proper noun this frequent in the dictionary's corpus is
+// more often a common word than a name.
+const commonNameFreq = 1000
 
 // isNamePiece reports whether w may be part of a name: a name word, a proper noun of any kind,
 // or a single character (the segmenter cuts unknown names into them: 鸿/蒙, 马/斯克).
@@ -446,7 +493,7 @@ func isNamePiece(w zh.Word) bool {
 		return true
 	}
 	n := utf8.RuneCountInString(w.Text)
-	return (zh.IsProperTag(w.Tag) && w.Tag != "ns" && w.Freq < 1000) || (n == 1 && allCJK(w.Text))
+	return (zh.IsProperTag(w.Tag) && w.Tag != "ns" && w.Freq < commonNameFreq) || (n == 1 && allCJK(w.Text))
 }
 
 func allCJK(s string) bool {

@@ -20,6 +20,11 @@ func TestNameRunsLoseTheirParticles(t *testing.T) {
 		// The hidden Markov model glued 是 to 关.
 		{"企业要面对的第一关是啥", nil, []string{"关"}, []string{"关是"}},
 		{"盛世笔特是否计划整合先进的数字化智能化技术", []string{"盛世笔特"}, nil, nil},
+		// The hidden Markov model glued the question word to 率, and 说 to 麦肯锡.
+		{"中国企业数字化转型失败率多高", nil, []string{"失败", "率"}, []string{"率多高"}},
+		{"麦肯锡说失败率是多少", []string{"麦肯锡"}, []string{"失败"}, []string{"麦肯锡说"}},
+		// jieba tags 普通 as a proper noun: a word that common is no name.
+		{"数字疗法和普通的药有什么区别", nil, []string{"普通", "区别"}, nil},
 	}
 	for _, tt := range tests {
 		q := readQuestion(tt.question)
