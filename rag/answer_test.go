@@ -124,6 +124,8 @@ var shapedQuestions = []answerCase{
 	{"数字药是啥", false, []string{"治疗类产品"}},
 	{"中国企业数字化转型失败率多高", false, []string{"90%以上"}},
 	{"麦肯锡说失败率是多少", true, []string{"没有关于“麦肯锡”"}},
+	// The best sentence is the headline of Guangdong's plan: the plan follows it.
+	{"廣東省要建設什麼", false, []string{"推进数字产业化发展", "集成电路"}},
 }
 
 // TestExplanationsStopAtTheNextRegion: the sentences after a list's lead belong to it only up to

@@ -42,6 +42,11 @@ func (e *Engine) extractive(q question, passages []Passage, sents []sentence, la
 	if utf8.RuneCountInString(sents[0].text) < minStatementRunes {
 		return e.explain(q.kind, passages, sents, lang)
 	}
+	if q.figure == wantNoFigure && utf8.RuneCountInString(sents[0].text) < maxHeadlineRunes && leadOf(sents[0].text).region != "" {
+		// "广东省“十四五”期间,推进数字产业化发展。" heads the province's plan: what the plan
+		// does is in the sentences after it.
+		return e.explain(q.kind, passages, sents, lang)
+	}
 	switch q.kind {
 	case kindReason, kindMethod:
 		return e.explain(q.kind, passages, sents, lang)
@@ -90,6 +95,9 @@ func pointsBack(folded string) bool {
 	}
 	return strings.HasPrefix(s, "这") || strings.HasPrefix(s, "此") || strings.HasPrefix(s, "上述") || strings.HasPrefix(s, "以上")
 }
+
+// maxHeadlineRunes: a region's opening sentence shorter than this is the headline of its plan.
+const maxHeadlineRunes = 40
 
 // minStatementRunes: a picked sentence shorter than this is a heading or a label ("预防类:数字疫苗。")
 // whose statement follows it.
