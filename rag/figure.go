@@ -227,6 +227,9 @@ const countingUnits = "个家款项人次名位种座所条部件台辆只户本
 // answeredBy reports whether a folded sentence states the figure q asks for, in its unit when
 // it names a counting one.
 func (q question) answeredBy(folded string) bool {
+	if q.figure == wantQuantity && q.unitWord != "" {
+		return countsInWord(folded, q.unitWord)
+	}
 	if q.figure == wantQuantity && q.unit == durationUnit {
 		return statesDuration(folded) // 多久 is answered by a span of time: "5年以上", "3个月"
 	}
@@ -292,4 +295,34 @@ func statesDuration(folded string) bool {
 		i = j - 1
 	}
 	return false
+}
+
+// measureUnits are units of measurement written as words of their own after 多少 or 几.
+var measureUnits = map[string]bool{}
+
+func init() {
+	for _, u := range strings.Fields(`平方公里 平方千米 平方米 平方英里 公顷 公里 千米 厘米 毫米 英里 英尺 海里 公斤 千克 公吨 吨 万吨 亿吨
+	毫升 立方米 美元 欧元 日元 英镑 港元 港币 新台币 人民币 亿元 万元 小时 分钟 个月 摄氏度 米 克 升`) {
+		measureUnits[u] = true
+	}
+}
+
+// countsInWord reports whether a folded sentence states a figure in unit: "1.2万平方公里" for
+// 平方公里.
+func countsInWord(folded, unit string) bool {
+	for rest := folded; ; {
+		i := strings.Index(rest, unit)
+		if i < 0 {
+			return false
+		}
+		before := []rune(rest[:i])
+		j := len(before) - 1
+		for j >= 0 && strings.ContainsRune("多余万亿千百 ", before[j]) {
+			j--
+		}
+		if j >= 0 && (unicode.IsDigit(before[j]) || strings.ContainsRune(cjkNumerals, before[j])) {
+			return true
+		}
+		rest = rest[i+len(unit):]
+	}
 }

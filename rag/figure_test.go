@@ -228,3 +228,18 @@ func TestHowLongWantsASpanOfTime(t *testing.T) {
 		}
 	}
 }
+
+// TestQuantityInAUnitWord: "多少平方公里" is answered by a figure in 平方公里, not by another
+// figure beside the words asked about.
+func TestQuantityInAUnitWord(t *testing.T) {
+	q := readQuestion("华北陆块面积达多少平方公里？")
+	if q.unitWord != "平方公里" {
+		t.Fatalf("unit word %q, want 平方公里", q.unitWord)
+	}
+	if !q.answeredBy(FoldText("华北陆块面积达150万平方公里")) || !q.answeredBy(FoldText("面积约三十万平方公里")) {
+		t.Error("a figure in 平方公里 does not answer")
+	}
+	if q.answeredBy(FoldText("华北克拉通基底是在19.5和18.5亿年期间由多个微陆块拼合而成")) || q.answeredBy(FoldText("约占全国平方公里总数的一半")) {
+		t.Error("a figure in another unit answers")
+	}
+}

@@ -64,6 +64,9 @@ type question struct {
 	// word it is counted in ("人" in "多少人"), 0 when it names none.
 	figure figureWant
 	unit   rune
+	// unitWord is the unit of measurement a quantity is asked in, when it is a word of its own
+	// ("平方公里" in "面积达多少平方公里"): the answer states a figure in it.
+	unitWord string
 	// words are the content words, folded, each once, in question order.
 	words []string
 	// years, places and names constrain the answer: each must be stated in the evidence or its
@@ -198,6 +201,9 @@ func readQuestion(q string) question {
 					i = j - 1
 					continue
 				}
+			}
+			if out.figure == wantQuantity && i > 0 && (words[i-1].Text == "多少" || words[i-1].Text == "几") && measureUnits[w.Text] {
+				out.unitWord = w.Text // "多少平方公里" is answered in 平方公里
 			}
 			if isQuestionWord(w.Text) || (out.figure == wantQuantity && quantityFrame(words, i)) || askedNoun(words, i) {
 				if r := []rune(w.Text); out.figure == wantQuantity && i > 0 && len(r) == 1 && (words[i-1].Text == "多少" || words[i-1].Text == "几") {
