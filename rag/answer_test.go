@@ -126,6 +126,7 @@ var shapedQuestions = []answerCase{
 	{"麦肯锡说失败率是多少", true, []string{"没有关于“麦肯锡”"}},
 	// The best sentence is the headline of Guangdong's plan: the plan follows it.
 	{"廣東省要建設什麼", false, []string{"推进数字产业化发展", "集成电路"}},
+	{"广东省的数字化转型规划是什么?", false, []string{"推进数字产业化发展", "集成电路"}},
 }
 
 // TestExplanationsStopAtTheNextRegion: the sentences after a list's lead belong to it only up to
@@ -264,6 +265,22 @@ func TestFollowUps(t *testing.T) {
 	h = []rag.Turn{{Question: zj, Answer: ans.Text, Topic: zj}}
 	if ans, _ = ask(t, e, rag.AskRequest{Question: "具体有哪些措施", History: h}, false); !ans.Abstained && !strings.Contains(ans.Text, "浙江") {
 		t.Errorf("具体有哪些措施 after %s answered about something else:\n%s", zj, ans.Text)
+	}
+
+	// A follow-up that swaps the province leaves the new one for the next follow-up: "具体要建设
+	//什么?" after "那四川呢?" asks about 四川, not about 广东 of the first question.
+	convs, err := rag.NewConversations(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ce := extractiveEngine(sharedSample(t))
+	ce.Conversations = convs
+	for _, q := range []string{"广东省的数字化转型规划是什么?", "那四川呢?"} {
+		ask(t, ce, rag.AskRequest{Question: q, ConversationID: "swap"}, false)
+	}
+	if ans, _ = ask(t, ce, rag.AskRequest{Question: "具体要建设什么?", ConversationID: "swap"}, false); ans.Abstained ||
+		!strings.Contains(ans.Text, "四川") || strings.Contains(ans.Text, "广东") {
+		t.Errorf("具体要建设什么? after 那四川呢? is not about 四川:\n%s", ans.Text)
 	}
 
 	// A follow-up of a refused question does not inherit the refusal.

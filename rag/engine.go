@@ -94,6 +94,10 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 		e.logger().Debug("rewrote follow-up", "question", question, "query", query)
 	}
 	if req.ConversationID != "" && e.Conversations != nil {
+		if followUp {
+			// "那四川呢?" after 广东's plan: what follows is about 四川.
+			topic = swapSubject(topic, readQuestion(question))
+		}
 		turn := Turn{Question: question, Answer: ans.Text, Topic: topic}
 		if err := e.Conversations.Append(req.ConversationID, turn); err != nil {
 			e.logger().Warn("could not save conversation", "conversation", req.ConversationID, "err", err)
@@ -460,6 +464,27 @@ const weakAnswer = 0.7
 
 // definitionDepth is how many times k passages a definition question searches.
 const definitionDepth = 3
+
+// swapSubject is the topic a follow-up leaves for the next one: the topic with its place, year
+// or name replaced by the one the follow-up asked about ("广东省的规划是什么?" + "那四川呢?" →
+// "四川省的规划是什么?"), so that "具体有哪些措施?" then asks about 四川. A follow-up that swaps
+// nothing, or more than one of a kind, leaves the topic as it was.
+func swapSubject(topic string, own question) string {
+	t := readQuestion(topic)
+	out := t.folded
+	swap := func(from, to []string) {
+		if len(from) == 1 && len(to) == 1 && from[0] != to[0] && strings.Contains(out, from[0]) {
+			out = strings.ReplaceAll(out, from[0], to[0])
+		}
+	}
+	swap(t.places, own.places)
+	swap(t.years, own.years)
+	swap(t.names, own.names)
+	if out == t.folded {
+		return topic
+	}
+	return out
+}
 
 // continueTopic is the question a follow-up asks: the topic's, with the follow-up's own words
 // added and its places, years and names replacing the topic's of the same kind ("那四川呢?"

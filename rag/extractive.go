@@ -36,15 +36,15 @@ const (
 // extractive answers q from the evidence: sents[0] fits the question and scores at least
 // answerCoverage.
 func (e *Engine) extractive(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
+	if q.figure == wantNoFigure && utf8.RuneCountInString(sents[0].text) < maxHeadlineRunes && leadOf(sents[0].text).region != "" {
+		// "广东省“十四五”期间,推进数字产业化发展。" heads the province's plan: what the plan
+		// does is in the sentences after it.
+		return e.explain(q.kind, passages, sents, lang)
+	}
 	if q.kind == kindDefinition {
 		return e.definition(q, passages, sents, lang)
 	}
 	if utf8.RuneCountInString(sents[0].text) < minStatementRunes {
-		return e.explain(q.kind, passages, sents, lang)
-	}
-	if q.figure == wantNoFigure && utf8.RuneCountInString(sents[0].text) < maxHeadlineRunes && leadOf(sents[0].text).region != "" {
-		// "广东省“十四五”期间,推进数字产业化发展。" heads the province's plan: what the plan
-		// does is in the sentences after it.
 		return e.explain(q.kind, passages, sents, lang)
 	}
 	switch q.kind {
