@@ -336,8 +336,8 @@ func splitQuestionWords(words []zh.Word) []zh.Word {
 }
 
 // askedNouns stand for whatever is asked when a question word comes before them ("包括哪些内容",
-// "有什么东西"): they say that the question asks, not what about.
-var askedNouns = map[string]bool{"内容": true, "东西": true, "事情": true, "事儿": true}
+// "有什么东西", "属于哪种类型"): they say that the question asks, not what about.
+var askedNouns = map[string]bool{"内容": true, "东西": true, "事情": true, "事儿": true, "类型": true, "种类": true, "类别": true}
 
 // askedNoun reports whether words[i] is an asked noun after a question word.
 func askedNoun(words []zh.Word, i int) bool {

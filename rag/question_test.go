@@ -44,10 +44,14 @@ func TestNameRunsLoseTheirParticles(t *testing.T) {
 	}
 }
 
-// TestAskedNouns: "内容" after a question word says that something is asked, not what about.
+// TestAskedNouns: "内容" or "类型" after a question word says that something is asked, not what
+// about.
 func TestAskedNouns(t *testing.T) {
 	if q := readQuestion("山西推动治理数字化包括哪些内容"); slices.Contains(q.words, "内容") {
 		t.Errorf("words %q hold 内容", q.words)
+	}
+	if q := readQuestion("该平原用形成原因来划分属于哪种类型?"); slices.Contains(q.words, "类型") {
+		t.Errorf("words %q hold 类型", q.words)
 	}
 	if q := readQuestion("报告的内容涉及哪些省份"); !slices.Contains(q.words, "内容") {
 		t.Errorf("words %q lack 内容, which this question asks about", q.words)
