@@ -127,6 +127,8 @@ var shapedQuestions = []answerCase{
 	// The best sentence is the headline of Guangdong's plan: the plan follows it.
 	{"廣東省要建設什麼", false, []string{"推进数字产业化发展", "集成电路"}},
 	{"广东省的数字化转型规划是什么?", false, []string{"推进数字产业化发展", "集成电路"}},
+	// 民企 is 民营企业 shortened.
+	{"民企融资难吗", false, []string{"民营企业融资难问题依旧突出"}},
 }
 
 // TestExplanationsStopAtTheNextRegion: the sentences after a list's lead belong to it only up to

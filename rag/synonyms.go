@@ -45,6 +45,9 @@ var synonymGroups = [][]string{
 	{"未来", "今后", "将来"},
 	{"区别", "差别", "差异"},
 	{"数量", "数目", "个数"},
+	{"民企", "民营企业"},
+	{"国企", "国有企业"},
+	{"央企", "中央企业"},
 }
 
 // synonyms maps each grouped word to the others of its group.
