@@ -127,8 +127,20 @@ var shapedQuestions = []answerCase{
 	// The best sentence is the headline of Guangdong's plan: the plan follows it.
 	{"廣東省要建設什麼", false, []string{"推进数字产业化发展", "集成电路"}},
 	{"广东省的数字化转型规划是什么?", false, []string{"推进数字产业化发展", "集成电路"}},
+	// The best sentence restates what is asked; the reason is told elsewhere, after its cause.
+	{"GE为什么失败", false, []string{"谈不上失败", "偏重短期盈利", "战略短视"}},
 	// 民企 is 民营企业 shortened.
 	{"民企融资难吗", false, []string{"民营企业融资难问题依旧突出"}},
+}
+
+// TestExplanationsStopAtAQuestion: a question the text asks ("数字化转型,到底难在哪里呢?") opens
+// its next point; the explanation before it ends there.
+func TestExplanationsStopAtAQuestion(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	ans, _ := ask(t, e, rag.AskRequest{Question: "为什么GE数字化转型不成功"}, false)
+	if ans.Abstained || strings.Contains(ans.Text, "三要素") || strings.Contains(ans.Text, "数字化转型系列谈》一文中") {
+		t.Errorf("the explanation runs on past the text's question:\n%s", ans.Text)
+	}
 }
 
 // TestExplanationsStopAtTheNextRegion: the sentences after a list's lead belong to it only up to

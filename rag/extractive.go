@@ -205,8 +205,26 @@ func (e *Engine) explain(kind questionKind, passages []Passage, sents []sentence
 		picked = append(picked, s)
 		runes += n
 	}
+	if kind == kindReason && !slices.ContainsFunc(picked, func(s sentence) bool { return answersKind(kindReason, s.folded) }) {
+		// "至此,GE数字化转型还谈不上失败,但绝称不上成功。" restates what is asked, and nothing
+		// after it gives a reason: the best sentence that does ("由于GE领导层变更……等原因") is
+		// quoted too.
+		for _, s := range sents[1:] {
+			if s.answers() && s.score >= reasonRatio*sents[0].score && !seen[s.folded] && answersKind(kindReason, s.folded) {
+				if prev, ok := previousSentence(passages, s); ok && statesConsequence(s.folded) && !seen[prev.folded] {
+					picked = append(picked, prev) // "……偏重短期盈利。战略短视最终导致……"
+				}
+				picked = append(picked, s)
+				break
+			}
+		}
+	}
 	return quoted(passages, picked, lang)
 }
+
+// reasonRatio: a sentence that gives a reason is quoted beside a better one that gives none when
+// it scores at least this share of it.
+const reasonRatio = 0.5
 
 // list answers "有哪些": a sentence that introduces its items ("有以下几点", "包括……") with the
 // sentences after it; otherwise the items gathered across passages, each with its subject
@@ -287,21 +305,26 @@ func introducesList(s string) bool {
 func (e *Engine) following(passages []Passage, s sentence) ([]Passage, []sentence) {
 	p := passages[s.passage]
 	var out []sentence
+	asked := false // the text asks a question of its own: what follows it answers that one
 	add := func(pi int, text string, from int) {
 		runes := []rune(text)
-		for _, sp := range Sentences(runes) {
-			if sp.Start < from || sp.End-sp.Start < minEvidenceRunes {
+		for _, sp := range evidenceSpans(runes) { // as assess cuts them: "《数字化转型,到底是什么?|……》" is not cut
+			if asked || sp.Start < from || sp.End-sp.Start < minEvidenceRunes {
 				continue
 			}
 			t := string(runes[sp.Start:sp.End])
-			if isQuestionSentence(t) || isCaption(t) {
+			if isQuestionSentence(t) {
+				asked = true // "……数字化转型,到底难在哪里呢?" opens the next point
+				continue
+			}
+			if isCaption(t) {
 				continue
 			}
 			out = append(out, sentence{passage: pi, start: sp.Start, end: sp.End, text: t, folded: FoldText(t), subject: s.subject})
 		}
 	}
 	add(s.passage, p.Chunk.Text, s.end)
-	if len(out) >= 2 {
+	if len(out) >= 2 || asked {
 		return passages, out
 	}
 	next, ok := e.Store.nextChunk(p)
@@ -556,7 +579,7 @@ func previousSentence(passages []Passage, s sentence) (sentence, bool) {
 	runes := []rune(passages[s.passage].Chunk.Text)
 	var prev Span
 	found := false
-	for _, sp := range Sentences(runes) {
+	for _, sp := range evidenceSpans(runes) {
 		if sp.End > s.start {
 			break
 		}
