@@ -129,6 +129,9 @@ var shapedQuestions = []answerCase{
 	{"广东省的数字化转型规划是什么?", false, []string{"推进数字产业化发展", "集成电路"}},
 	// The best sentence restates what is asked; the reason is told elsewhere, after its cause.
 	{"GE为什么失败", false, []string{"谈不上失败", "偏重短期盈利", "战略短视"}},
+	// Hebei's plan builds no 产业集群: its opening sentence, which names little but the
+	// province and the period, does not answer.
+	{"河北要打造什么产业集群", true, []string{"“河北”"}},
 	// 民企 is 民营企业 shortened.
 	{"民企融资难吗", false, []string{"民营企业融资难问题依旧突出"}},
 }

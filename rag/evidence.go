@@ -154,6 +154,9 @@ func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
 				ww.weight *= singleCharWeight
 			}
 		}
+		if q.kind == kindFact && isPlaceOrTime(q, w) {
+			ww.weight *= constraintWeight
+		}
 		if own != nil {
 			if own[w] {
 				ww.weight *= 2
@@ -765,4 +768,18 @@ func all(xs []string, f func(string) bool) bool {
 func isPredicate(w string) bool {
 	d, _ := zh.Lookup(w)
 	return strings.HasPrefix(d.Tag, "a") || strings.HasPrefix(d.Tag, "v")
+}
+
+// constraintWeight scales the places, years and periods of a fact question, which are checked
+// as constraints anyway: at full weight a province's opening sentence ("河北省“十四五”期间,……"),
+// which holds little but the place and the period, answered what the plan does not say ("河北要
+// 打造什么产业集群"). Other kinds keep them whole: "广东省的数字化转型规划是什么" asks about the
+// place itself, and its plan names neither 转型 nor 规划.
+const constraintWeight = 0.5
+
+func isPlaceOrTime(q question, w string) bool {
+	if p, ok := placeName(w); ok && slices.Contains(q.places, p) {
+		return true
+	}
+	return slices.Contains(q.places, w) || slices.Contains(q.years, w) || slices.Contains(q.periods, w)
 }

@@ -104,8 +104,10 @@ func testSampleAnswers(t *testing.T) {
 		// Its two false abstentions are the English questions.
 		"sample-blind.jsonl": {accuracy: 0.94, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 4, "absent": 5}},
 		// Written after the third round's changes and run blind once: 0.864, one false
-		// abstention, 2 of 3 near misses; one fix followed (江西's chunk names no province).
-		"sample-blind2.jsonl": {accuracy: 1, maxFalseAbstentions: 0, abstained: map[string]int{"near_miss": 2, "absent": 2}},
+		// abstention, 2 of 3 near misses; one fix followed (江西's chunk names no province), and
+		// the fourth round's half weight of places caught the third near miss (宁夏's
+		// opening sentence names little but the place and period).
+		"sample-blind2.jsonl": {accuracy: 1, maxFalseAbstentions: 0, abstained: map[string]int{"near_miss": 3, "absent": 2}},
 		// Written at the end of the third round and run blind once: 0.900, its one false
 		// abstention the English question; one fix followed (a yes-or-no question's last word
 		// weighs half only when it is a predicate).
@@ -236,11 +238,14 @@ func testPublicNearMisses(t *testing.T) {
 		// Issue 9's first rewrite traded answers for abstentions here (CMRC 0.71 → 0.69 and
 		// 31 → 48 near misses abstained; DRCD 0.67 → 0.56 and 90 → 93); the second won back
 		// some of both (docs/answering.md).
-		// The fourth round's particles that part names ("射球/为/彼得") gave one answer and
-		// lost one lucky abstention (道同, a name gse cuts into single characters, had been
-		// read as 道同死 because 后 is tagged as a person): 49 → 48 near misses.
-		"cmrc2018": {accuracy: 0.79, maxFalseAbstentions: 13, abstained: map[string]int{"near_miss_public": 48}},
-		"drcd":     {accuracy: 0.69, maxFalseAbstentions: 23, abstained: map[string]int{"near_miss_public": 92}},
+		// The fourth round: particles that part names ("射球/为/彼得") gave one answer and lost
+		// one lucky abstention (道同, which gse cuts into single characters, had been read as
+		// 道同死 because 后 is tagged as a person); a figure asked in a unit of its own caught
+		// a near miss; places, years and periods weighing half in the evidence of a fact
+		// question (they are checked as constraints anyway) caught two DRCD near misses and
+		// cost one DRCD answer.
+		"cmrc2018": {accuracy: 0.79, maxFalseAbstentions: 13, abstained: map[string]int{"near_miss_public": 49}},
+		"drcd":     {accuracy: 0.69, maxFalseAbstentions: 24, abstained: map[string]int{"near_miss_public": 94}},
 	}
 	// With a model, the model judges what the extractive answerer cannot: every near miss
 	// abstains, and what is left is how many answerable questions reach it with the evidence.
