@@ -132,6 +132,9 @@ var shapedQuestions = []answerCase{
 	// Hebei's plan builds no 产业集群: its opening sentence, which names little but the
 	// province and the period, does not answer.
 	{"河北要打造什么产业集群", true, []string{"“河北”"}},
+	// The quotes mark the term; "X,即……" defines it.
+	{"数智化组织的“在线应用”阶段指的是什么？", false, []string{"主要的业务和管理活动是在线的"}},
+	{"平安好医生有哪些数字疗法产品获批上市？", true, []string{"没有关于“平安好医生”"}},
 	// 民企 is 民营企业 shortened.
 	{"民企融资难吗", false, []string{"民营企业融资难问题依旧突出"}},
 }
@@ -298,6 +301,15 @@ func TestFollowUps(t *testing.T) {
 	if ans, _ = ask(t, ce, rag.AskRequest{Question: "具体要建设什么?", ConversationID: "swap"}, false); ans.Abstained ||
 		!strings.Contains(ans.Text, "四川") || strings.Contains(ans.Text, "广东") {
 		t.Errorf("具体要建设什么? after 那四川呢? is not about 四川:\n%s", ans.Text)
+	}
+
+	// An aspect ("网络安全方面") is no new subject: the follow-up keeps the topic's province.
+	h = nil
+	xj := "新疆搞工业大数据要大力发展啥技术"
+	ans, _ = ask(t, e, rag.AskRequest{Question: xj}, false)
+	h = []rag.Turn{{Question: xj, Answer: ans.Text, Topic: xj}}
+	if ans, _ = ask(t, e, rag.AskRequest{Question: "那网络安全方面呢？", History: h}, false); ans.Abstained || !strings.Contains(ans.Text, "网络安全防护能力") {
+		t.Errorf("那网络安全方面呢? after %s:\n%s", xj, ans.Text)
 	}
 
 	// A follow-up of a refused question does not inherit the refusal.

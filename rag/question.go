@@ -120,7 +120,7 @@ func readQuestion(q string) question {
 			if r := []rune(w.Text); out.figure == wantQuantity && len(r) == 2 && r[0] == '几' && strings.ContainsRune(measureWords, r[1]) {
 				out.unit = r[1] // 几个, 几家: counted in that unit, as 多少个 is
 			}
-			if scaffoldWords[w.Text] {
+			if scaffoldWords[w.Text] || isAnotA(w.Text) {
 				continue
 			}
 			// gse cuts 十三五 into 十三/五.
@@ -173,6 +173,9 @@ func readQuestion(q string) question {
 			}
 			// Single characters alone make a name only when one is a proper noun (鸿/蒙).
 			named = named || (singles >= 2 && singles == j-i && properSingle)
+			if named && j < len(words) && aspectNouns[words[j].Text] {
+				named = false // "网络安全方面": an aspect of what is asked, not what it is about
+			}
 			if named {
 				name := trimName(words[i:j])
 				w, known := zh.Lookup(name)
@@ -243,6 +246,9 @@ var definitionFrames = []string{"是什么的缩写", "的缩写", "的全称", 
 // definiendum is the term a definition question asks about: the question without its frame
 // ("什么是数字疗法?" → "数字疗法"), or "" when little else is left.
 func (q question) definiendum() string {
+	if t := quotedTerm(q.folded); t != "" {
+		return t // "数智化组织的“在线应用”阶段指的是什么": the quotes mark the term
+	}
 	t := q.folded
 	for _, f := range definitionFrames {
 		t = strings.ReplaceAll(t, f, " ")
@@ -252,6 +258,26 @@ func (q question) definiendum() string {
 		return ""
 	}
 	return t
+}
+
+// quotedTerm returns the first term the folded question puts in quotation marks, or "".
+func quotedTerm(folded string) string {
+	for _, p := range [][2]string{{"“", "”"}, {"「", "」"}, {"『", "』"}, {"\"", "\""}, {"‘", "’"}} {
+		i := strings.Index(folded, p[0])
+		if i < 0 {
+			continue
+		}
+		rest := folded[i+len(p[0]):]
+		j := strings.Index(rest, p[1])
+		if j <= 0 {
+			continue
+		}
+		t := strings.TrimSpace(rest[:j])
+		if utf8.RuneCountInString(t) >= 2 && !strings.ContainsFunc(t, func(r rune) bool { return !isWordRune(r) && r != ' ' && r != '-' }) {
+			return t
+		}
+	}
+	return ""
 }
 
 // asWritten returns the stretch of the question that folds to w, as the asker wrote it ("Tesla"
@@ -312,7 +338,7 @@ func splitQuestionWords(words []zh.Word) []zh.Word {
 		split := false
 		for n := 2; n <= 3 && n < len(runes); n++ {
 			head, tail := string(runes[:len(runes)-n]), string(runes[len(runes)-n:])
-			if scaffoldWords[tail] || isQuestionWord(tail) {
+			if scaffoldWords[tail] || isQuestionWord(tail) || isAnotA(tail) {
 				q, _ := zh.Lookup(tail)
 				q.Text = tail
 				out = append(out, zh.Word{Text: head}, q)
@@ -335,9 +361,13 @@ func splitQuestionWords(words []zh.Word) []zh.Word {
 	return out
 }
 
+// aspectNouns after a word make it an aspect of the question's subject ("那网络安全方面呢?"),
+// not a subject of its own.
+var aspectNouns = map[string]bool{"方面": true, "领域": true, "层面": true}
+
 // askedNouns stand for whatever is asked when a question word comes before them ("包括哪些内容",
 // "有什么东西", "属于哪种类型"): they say that the question asks, not what about.
-var askedNouns = map[string]bool{"内容": true, "东西": true, "事情": true, "事儿": true, "类型": true, "种类": true, "类别": true}
+var askedNouns = map[string]bool{"内容": true, "东西": true, "事情": true, "事儿": true, "类型": true, "种类": true, "类别": true, "名字": true, "名称": true}
 
 // askedNoun reports whether words[i] is an asked noun after a question word.
 func askedNoun(words []zh.Word, i int) bool {
@@ -622,5 +652,23 @@ func (q question) constrains(w string) bool {
 // asksYesNo reports whether a folded question asks yes or no.
 func asksYesNo(folded string) bool {
 	return strings.HasSuffix(strings.TrimRight(folded, "?？!！。 "), "吗") ||
-		containsAny(folded, []string{"是否", "有没有", "是不是", "能不能", "会不会"})
+		containsAny(folded, []string{"是否", "有没有", "是不是", "能不能", "会不会"}) || hasAnotA(folded)
+}
+
+// isAnotA reports whether w asks by saying a word and its negation ("多不多", "难不难", "有没有"):
+// a question word, whatever the word.
+func isAnotA(w string) bool {
+	r := []rune(w)
+	return len(r) == 3 && r[0] == r[2] && (r[1] == '不' || r[1] == '没') && isCJK(r[0])
+}
+
+// hasAnotA reports whether folded holds an A-not-A question ("企业多不多").
+func hasAnotA(folded string) bool {
+	r := []rune(folded)
+	for i := 0; i+2 < len(r); i++ {
+		if isAnotA(string(r[i : i+3])) {
+			return true
+		}
+	}
+	return false
 }

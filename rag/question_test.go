@@ -53,6 +53,9 @@ func TestAskedNouns(t *testing.T) {
 	if q := readQuestion("该平原用形成原因来划分属于哪种类型?"); slices.Contains(q.words, "类型") {
 		t.Errorf("words %q hold 类型", q.words)
 	}
+	if q := readQuestion("广东准备建的那个中心叫什么名字？"); slices.Contains(q.words, "名字") {
+		t.Errorf("words %q hold 名字", q.words)
+	}
 	if q := readQuestion("报告的内容涉及哪些省份"); !slices.Contains(q.words, "内容") {
 		t.Errorf("words %q lack 内容, which this question asks about", q.words)
 	}
@@ -65,5 +68,34 @@ func TestColloquialDefinitions(t *testing.T) {
 		} else if got.definiendum() == "" {
 			t.Errorf("%s: no term", q)
 		}
+	}
+}
+
+// TestAnotAQuestions: "多不多", "难不难" ask yes or no; they are no name the documents lack.
+func TestAnotAQuestions(t *testing.T) {
+	q := readQuestion("舍得为数字化转型砸几十亿上百亿的企业多不多")
+	if !q.yesNo || slices.Contains(q.names, "多不多") || slices.Contains(q.words, "多不多") {
+		t.Errorf("yesNo %v, names %q, words %q", q.yesNo, q.names, q.words)
+	}
+	if q := readQuestion("数字化转型难不难"); !q.yesNo || slices.Contains(q.words, "难不难") {
+		t.Errorf("数字化转型难不难: yesNo %v, words %q", q.yesNo, q.words)
+	}
+}
+
+// TestAspectsAreNoNames: "网络安全方面" is an aspect of what is asked, so that "那网络安全方面呢?"
+// keeps the topic's province.
+func TestAspectsAreNoNames(t *testing.T) {
+	if q := readQuestion("那网络安全方面呢？"); len(q.names) > 0 || !slices.Contains(q.words, "网络安全") {
+		t.Errorf("names %q, words %q", q.names, q.words)
+	}
+}
+
+// TestQuotedTermIsDefined: quotation marks in a definition question mark its term.
+func TestQuotedTermIsDefined(t *testing.T) {
+	if got := readQuestion("数智化组织的“在线应用”阶段指的是什么？").definiendum(); got != "在线应用" {
+		t.Errorf("term %q, want 在线应用", got)
+	}
+	if got := readQuestion("什么是数字疗法").definiendum(); got != "数字疗法" {
+		t.Errorf("term %q, want 数字疗法", got)
 	}
 }

@@ -48,6 +48,7 @@ var synonymGroups = [][]string{
 	{"民企", "民营企业"},
 	{"国企", "国有企业"},
 	{"央企", "中央企业"},
+	{"探索", "摸索"},
 }
 
 // synonyms maps each grouped word to the others of its group.
