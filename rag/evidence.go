@@ -207,7 +207,12 @@ func matchWord(w weightedWord, folded string) float64 {
 		return synonymCredit
 	}
 	if !allCJK(w.text) && !strings.ContainsFunc(w.text, isCJK) {
-		// Latin words and numbers: as tokens, so "ge" does not match inside "general".
+		if !strings.ContainsAny(w.text, ".-") {
+			// One token, and the text does not hold it: no token of the text can be it.
+			// (Tokenising every sentence for every Latin word was 7% of an answer, pprof.)
+			return 0
+		}
+		// Latin words with dots or hyphens are several tokens ("predix-2.0").
 		return tokenMatch(w.text, folded)
 	}
 	// Two-character words are matched fuzzily only when the index lacks them (a typo): "投资"
