@@ -232,8 +232,8 @@ func matchWord(w weightedWord, folded string) float64 {
 	return partialCredit * float64(n) / float64(len(w.pairs))
 }
 
-// fuzzyContains reports whether text holds word with exactly one character changed, for CJK
-// words of two to six characters. With sameHead, and always for a two-character word (half of
+// fuzzyContains reports whether text holds word with exactly one character changed (or, for
+// four characters or more, two neighbours swapped), for CJK words of two to six characters. With sameHead, and always for a two-character word (half of
 // two characters matches too much), the first character must not be the one changed.
 func fuzzyContains(text string, word []rune, sameHead bool) bool {
 	n := len(word)
@@ -243,16 +243,23 @@ func fuzzyContains(text string, word []rune, sameHead bool) bool {
 	}
 	runes := []rune(text)
 	for i := 0; i+n <= len(runes); i++ {
-		diff := 0
-		for j := 0; j < n && diff < 2; j++ {
+		diff, first := 0, -1
+		for j := 0; j < n && diff < 3; j++ {
 			if runes[i+j] != word[j] {
 				diff++
 				if sameHead && j == 0 {
-					diff = 2
+					diff = 3
+				}
+				if diff == 1 {
+					first = j
+				} else if diff == 2 && (j != first+1 || n < 4 || runes[i+j] != word[first] || runes[i+first] != word[j]) {
+					diff = 3 // two slips, not two neighbours swapped
 				}
 			}
 		}
-		if diff == 1 {
+		// One character changed, or, in a word of four or more, two neighbours swapped
+		// (专精特新 written 专特精新).
+		if diff == 1 || diff == 2 {
 			return true
 		}
 	}

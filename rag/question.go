@@ -46,7 +46,7 @@ func init() {
 	就 又 还 再 才 到底 究竟 具体 具体来说 主要 一些 有 有关 关于 相关 情况 方面 问题 一下子 告诉 告诉我 我 我们 你 你们 说说 讲讲 谈谈 介绍
 	介绍一下 知道 想 想知道 了解 觉得 认为 看 看法 意思 含义 定义 指 是指 叫 叫做 称为 所谓 原因 理由 为了 因为 所以 呢 分别 都有 包括 包含 列举
 	总共 一共 一般 通常 往往 常常 中 大概 大约 左右 目前 现在 如今 搞 弄 做 干 办 干什么 干嘛 做什么 用来 是干什么的 缩写 简称 全称 全名 英文 英文名 中文名
-	咋 咋样 咋办 咋整 咋弄 啥样 时候 由 所
+	咋 咋样 咋办 咋整 咋弄 啥样 时候 由 所 要是 如果 假如 假设 倘若 真 真的 等到 接下来
 	何时 何处 何种 何地 何人 何方 何以 哪边 哪一 哪国 哪方 后来 然后 接着`) {
 		scaffoldWords[w] = true
 	}
@@ -114,20 +114,25 @@ func readQuestion(q string) question {
 			}
 			continue
 		}
-		words := splitQuestionWords(zh.Segment(run))
+		words := splitQuestionWords(zh.Segment(undoubleMeasures(run)))
 		for i := 0; i < len(words); i++ {
 			w := words[i]
 			if r := []rune(w.Text); out.figure == wantQuantity && len(r) == 2 && r[0] == '几' && strings.ContainsRune(measureWords, r[1]) {
 				out.unit = r[1] // 几个, 几家: counted in that unit, as 多少个 is
 			}
-			if scaffoldWords[w.Text] || isAnotA(w.Text) {
+			if scaffoldWords[w.Text] || isAnotA(w.Text) || isDemonstrative(w.Text) || aboutTheText(words, i) {
 				continue
 			}
-			// gse cuts 十三五 into 十三/五.
-			if p := w.Text; isPeriod(p) || (i+1 < len(words) && isPeriod(p+words[i+1].Text)) {
+			// gse cuts 十三五 into 十三/五, and 十四五快 into 十四/五快.
+			if p := w.Text; isPeriod(p) || (i+1 < len(words) && isPeriod(p+firstRune(words[i+1].Text))) {
 				if !isPeriod(p) {
-					p += words[i+1].Text
-					i++
+					next := words[i+1].Text
+					p += firstRune(next)
+					if rest := strings.TrimPrefix(next, firstRune(next)); rest != "" {
+						words[i+1] = zh.Word{Text: rest} // read on from what is left
+					} else {
+						i++
+					}
 				}
 				add(&out.periods, p)
 				add(&out.words, p)
@@ -139,6 +144,11 @@ func readQuestion(q string) question {
 			}
 			if w.Text == "人" && i > 0 && (isQuestionWord(words[i-1].Text) || words[i-1].Text == "一个" || words[i-1].Text == "一位") {
 				continue // 哪一个人, 哪个人: who
+			}
+			if w.Text == "全球" || w.Text == "全世界" {
+				add(&out.places, "全球") // the world is a place: China's figure does not answer it
+				add(&out.words, w.Text)
+				continue
 			}
 			if p, ok := placeName(w.Text); ok {
 				add(&out.places, p)
@@ -162,7 +172,7 @@ func readQuestion(q string) question {
 			j, named, singles, properSingle := i, false, 0, false
 			// Question words and numbers ("哪种", "四篇") end a name too.
 			for j < len(words) && isNamePiece(words[j]) && !scaffoldWords[words[j].Text] &&
-				!isQuestionWord(words[j].Text) && words[j].Tag != "m" && !isCount(words[j].Text) &&
+				!isQuestionWord(words[j].Text) && words[j].Tag != "m" && !isCount(words[j].Text) && !isDemonstrative(words[j].Text) &&
 				(j == i || !isEdgeParticle(words[j].Text)) { // "射球/为/彼得", "俞敏洪/让/新东方": a particle parts names
 				named = named || isNameWord(words[j])
 				if utf8.RuneCountInString(words[j].Text) == 1 {
@@ -197,7 +207,7 @@ func readQuestion(q string) question {
 					i = j - 1
 					continue
 				}
-				if !known && utf8.RuneCountInString(name) == 2 && allCJK(name) && !isQuestionWord(name) {
+				if !known && utf8.RuneCountInString(name) == 2 && allCJK(name) && !isQuestionWord(name) && !isVerbWithComplement(name) {
 					add(&out.rare, name)
 				}
 				if name == "" {
@@ -359,6 +369,59 @@ func splitQuestionWords(words []zh.Word) []zh.Word {
 		}
 	}
 	return out
+}
+
+// isDemonstrative reports whether w points at something already said: 这类, 此种, 那些, 该项.
+// The segmenter glues it to the unknown word before it ("专精特新这类"), which is no name.
+func isDemonstrative(w string) bool {
+	r, n := utf8.DecodeRuneInString(w)
+	rest := w[n:]
+	return strings.ContainsRune("这那此该", r) && rest != "" && utf8.RuneCountInString(rest) == 1 &&
+		strings.ContainsAny(rest, "类种些个项样篇本条次位家")
+}
+
+// textNouns and sayingVerbs make "作者认为", "文章提到", "文中说": the asker citing the text,
+// which no sentence of it repeats. Alone, 作者 and 文章 are asked about ("这篇文章的作者是谁").
+var (
+	textNouns   = map[string]bool{"作者": true, "文章": true, "文中": true, "本文": true, "原文": true, "资料": true, "文档": true, "材料": true, "笔者": true}
+	sayingVerbs = map[string]bool{"认为": true, "预测": true, "提到": true, "提及": true, "说": true, "指出": true, "觉得": true, "建议": true,
+		"用": true, "讲": true, "写": true, "写道": true, "称": true, "判断": true, "估计": true, "强调": true, "里": true, "中": true, "里面": true}
+)
+
+// aboutTheText reports whether words[i] is a text noun with a saying verb after it, or the
+// verb after one.
+func aboutTheText(words []zh.Word, i int) bool {
+	if textNouns[words[i].Text] {
+		return i+1 < len(words) && sayingVerbs[words[i+1].Text]
+	}
+	return sayingVerbs[words[i].Text] && i > 0 && textNouns[words[i-1].Text]
+}
+
+// isVerbWithComplement reports whether an unknown two-character word is a verb with a
+// directional complement (写进, 搬到, 卖掉): a word the dictionary lacks, not a name.
+func isVerbWithComplement(w string) bool {
+	r := []rune(w)
+	return len(r) == 2 && strings.ContainsRune("进出入到完掉起过来去开住走", r[1])
+}
+
+// undoubleMeasures writes a doubled measure word once: "一批批倒闭" is "一批倒闭", which the
+// segmenter reads as words ("一批批" it cuts into 一批/批倒/闭关).
+func undoubleMeasures(s string) string {
+	r := []rune(s)
+	out := r[:0:0]
+	for i := 0; i < len(r); i++ {
+		out = append(out, r[i])
+		if r[i] == '一' && i+2 < len(r) && r[i+1] == r[i+2] && strings.ContainsRune(measureWords, r[i+1]) {
+			out = append(out, r[i+1])
+			i += 2
+		}
+	}
+	return string(out)
+}
+
+func firstRune(s string) string {
+	_, n := utf8.DecodeRuneInString(s)
+	return s[:n]
 }
 
 // aspectNouns after a word make it an aspect of the question's subject ("那网络安全方面呢?"),

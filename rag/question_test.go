@@ -25,6 +25,14 @@ func TestNameRunsLoseTheirParticles(t *testing.T) {
 		{"麦肯锡说失败率是多少", []string{"麦肯锡"}, []string{"失败"}, []string{"麦肯锡说"}},
 		// jieba tags 普通 as a proper noun: a word that common is no name.
 		{"数字疗法和普通的药有什么区别", nil, []string{"普通", "区别"}, nil},
+		// A demonstrative glued after an unknown word is no part of a name.
+		{"专精特新这类企业一般卡在哪几个方面？", []string{"专精特新"}, []string{"企业"}, []string{"专精特新这类", "这类"}},
+		// The asker citing the text: no sentence says 作者 or 预测. Asked about, 作者 stays.
+		{"作者预测央企接下来会迎来一波什么潮？", nil, []string{"央企", "潮"}, []string{"作者", "预测", "接下来"}},
+		{"这篇文章的作者是谁", nil, []string{"作者"}, []string{"这篇"}},
+		// 十四五快 is 十四五 and 快; 一批批 is 一批.
+		{"等到十四五快收尾的时候会怎样", nil, []string{"十四五", "收尾"}, []string{"十四", "五快", "等到"}},
+		{"钢铁厂咋就一批批倒闭了", nil, []string{"钢铁厂", "倒闭"}, []string{"批倒"}},
 	}
 	for _, tt := range tests {
 		q := readQuestion(tt.question)
@@ -97,5 +105,50 @@ func TestQuotedTermIsDefined(t *testing.T) {
 	}
 	if got := readQuestion("什么是数字疗法").definiendum(); got != "数字疗法" {
 		t.Errorf("term %q, want 数字疗法", got)
+	}
+}
+
+// TestVerbsWithComplementsAreNoNames: an unknown two-character verb such as 写进 is judged on the
+// evidence; an unknown two-character word otherwise may be a name the documents lack (鸿蒙).
+func TestVerbsWithComplementsAreNoNames(t *testing.T) {
+	if q := readQuestion("数字疗法现在写进临床诊疗指南了没？"); slices.Contains(q.rare, "写进") {
+		t.Errorf("rare %q hold 写进", q.rare)
+	}
+	if q := readQuestion("鸿蒙系统有哪些功能"); !slices.Contains(slices.Concat(q.rare, q.names), "鸿蒙") {
+		t.Errorf("rare %q and names %q lack 鸿蒙", q.rare, q.names)
+	}
+}
+
+// TestTheWorldIsAPlace: a question about the world is not answered by China's figure.
+func TestTheWorldIsAPlace(t *testing.T) {
+	q := readQuestion("2021年全球数字疗法市场规模是多少？")
+	if !slices.Contains(q.places, "全球") {
+		t.Fatalf("places %q lack 全球", q.places)
+	}
+	if unmet := unmetConstraints(q, "2021年我国数字疗法市场规模约为3亿美元", "", "", ""); !slices.Contains(unmet, "全球") {
+		t.Errorf("China's figure meets %q", unmet)
+	}
+	if unmet := unmetConstraints(q, "2021年全球数字疗法市场规模约为30亿美元", "", "", ""); len(unmet) != 0 {
+		t.Errorf("the world's figure leaves %q unmet", unmet)
+	}
+}
+
+// TestFuzzyContains: one character changed, or two neighbours swapped in a long word; not two
+// slips, nor a swap in a short word.
+func TestFuzzyContains(t *testing.T) {
+	tests := []struct {
+		text, word string
+		want       bool
+	}{
+		{"数字化转型", "数子化", true},
+		{"“专特精新”类企业", "专精特新", true},
+		{"“专特精新”类企业", "专新特精", false},
+		{"数字化转型", "数化字", false},
+		{"数字化转型", "数子话", false},
+	}
+	for _, tt := range tests {
+		if got := fuzzyContains(tt.text, []rune(tt.word), false); got != tt.want {
+			t.Errorf("fuzzyContains(%q, %q) = %v, want %v", tt.text, tt.word, got, tt.want)
+		}
 	}
 }

@@ -57,7 +57,7 @@ func placeName(word string) (string, bool) {
 }
 
 // placeAliases are the ways documents written in China refer to the country itself.
-var placeAliases = map[string][]string{"中国": {"我国", "国内", "全国", "中国"}}
+var placeAliases = map[string][]string{"中国": {"我国", "国内", "全国", "中国"}, "全球": {"全球", "全世界", "世界"}}
 
 // mentionsPlace reports whether text names place or one of its aliases.
 func mentionsPlace(text, place string) bool {
