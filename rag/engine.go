@@ -519,6 +519,21 @@ func continueTopic(topic, own question) question {
 		q.places, q.names = topic.places, topic.names
 	}
 	q.years = inherit(own.years, topic.years)
+	// A follow-up that puts its own term in place of the topic's quoted one ("忧伤之谷呢?" after
+	// a question about “现实之退”), or its own ordinal in place of the topic's ("那第四个阶段呢?"
+	// after 第三阶段), asks the topic's question of it.
+	asked := strings.TrimSuffix(topic.folded, own.folded) // the topic is often asked with the follow-up
+	if ownOrd := ordinals(own.words); len(ownOrd) == 1 {
+		for _, w := range ordinals(topic.words) {
+			replaced[w] = replaced[w] || w != ownOrd[0]
+		}
+	} else if t, lead := quotedTerm(asked), followUpLead(own.folded); t != "" && lead != "" && !strings.Contains(asked, lead) {
+		for _, w := range topic.words {
+			if strings.Contains(t, w) && !strings.Contains(lead, w) {
+				replaced[w] = true
+			}
+		}
+	}
 	seen := map[string]bool{}
 	q.words = nil
 	for _, w := range append(slices.Clone(own.words), topic.words...) {
@@ -532,6 +547,27 @@ func continueTopic(topic, own question) question {
 		q.words = append(q.words, w)
 	}
 	return q
+}
+
+// followUpLead is what an elliptical follow-up names before its 呢 ("忧伤之谷" in "忧伤之谷呢,又该
+// 咋办?"), or "" when it names nothing there.
+func followUpLead(folded string) string {
+	lead, _, ok := strings.Cut(strings.TrimPrefix(folded, "那"), "呢")
+	if !ok || utf8.RuneCountInString(lead) < 2 || !allCJK(lead) || isQuestionWord(lead) || scaffoldWords[lead] {
+		return ""
+	}
+	return lead
+}
+
+// ordinals are the words among ws that give a position: 第三, 第四.
+func ordinals(ws []string) []string {
+	var out []string
+	for _, w := range ws {
+		if rest, ok := strings.CutPrefix(w, "第"); ok && rest != "" && strings.Trim(rest, cjkNumerals+"0123456789") == "" {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // rerankByWords reorders passages by how much of q's weighted words each holds, keeping the

@@ -157,6 +157,9 @@ func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
 		if q.kind == kindFact && isPlaceOrTime(q, w) {
 			ww.weight *= constraintWeight
 		}
+		if q.background[w] {
+			ww.weight *= backgroundWeight
+		}
 		if own != nil {
 			if own[w] {
 				ww.weight *= 2
@@ -788,6 +791,10 @@ func isPredicate(w string) bool {
 // 打造什么产业集群"). Other kinds keep them whole: "广东省的数字化转型规划是什么" asks about the
 // place itself, and its plan names neither 转型 nor 规划.
 const constraintWeight = 0.5
+
+// backgroundWeight is the weight of a word the question says only as a given (除了X, 在X的同时):
+// the sentence that repeats the given is not the answer.
+const backgroundWeight = 0.5
 
 func isPlaceOrTime(q question, w string) bool {
 	if p, ok := placeName(w); ok && slices.Contains(q.places, p) {

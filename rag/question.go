@@ -46,7 +46,7 @@ func init() {
 	就 又 还 再 才 到底 究竟 具体 具体来说 主要 一些 有 有关 关于 相关 情况 方面 问题 一下子 告诉 告诉我 我 我们 你 你们 说说 讲讲 谈谈 介绍
 	介绍一下 知道 想 想知道 了解 觉得 认为 看 看法 意思 含义 定义 指 是指 叫 叫做 称为 所谓 原因 理由 为了 因为 所以 呢 分别 都有 包括 包含 列举
 	总共 一共 一般 通常 往往 常常 中 大概 大约 左右 目前 现在 如今 搞 弄 做 干 办 干什么 干嘛 做什么 用来 是干什么的 缩写 简称 全称 全名 英文 英文名 中文名
-	咋 咋样 咋办 咋整 咋弄 啥样 时候 由 所 要是 如果 假如 假设 倘若 真 真的 等到 接下来
+	咋 咋样 咋办 咋整 咋弄 啥样 时候 由 所 除了 要是 如果 假如 假设 倘若 真 真的 等到 接下来
 	何时 何处 何种 何地 何人 何方 何以 哪边 哪一 哪国 哪方 后来 然后 接着`) {
 		scaffoldWords[w] = true
 	}
@@ -85,6 +85,9 @@ type question struct {
 	// those words, and for one glued from unknown pieces (小灰头稚冠雉 + 成鸟), the name without
 	// its last piece: documents that state every part speak about the name.
 	parts map[string][]string
+	// background are the words said only as a given: "除了商业模式还有啥模式", "在加快建设大数据
+	// 中心的同时,……要做哪几件事". The answer is about the rest.
+	background map[string]bool
 }
 
 // readQuestion analyses q.
@@ -116,6 +119,9 @@ func readQuestion(q string) question {
 		}
 		words := splitQuestionWords(zh.Segment(undoubleMeasures(run)))
 		for i := 0; i < len(words); i++ {
+			if t := words[i].Text; strings.HasPrefix(t, "第") && strings.HasSuffix(t, "个") && len(ordinals([]string{strings.TrimSuffix(t, "个")})) == 1 {
+				words[i] = zh.Word{Text: strings.TrimSuffix(t, "个"), Tag: "m"} // 第四个 is 第四, as documents write it
+			}
 			w := words[i]
 			if r := []rune(w.Text); out.figure == wantQuantity && len(r) == 2 && r[0] == '几' && strings.ContainsRune(measureWords, r[1]) {
 				out.unit = r[1] // 几个, 几家: counted in that unit, as 多少个 is
@@ -246,6 +252,34 @@ func readQuestion(q string) question {
 		}
 	}
 	out.years = dropRangeEnds(folded, out.years)
+	out.background = backgroundWords(folded, out.words)
+	return out
+}
+
+// givenClause matches what a question says as a given before asking: 除了……(之外), 在……的同时.
+var givenClause = regexp.MustCompile(`除了([^,;?!。]+?)(之外|以外|外|还|,)|在([^,;?!。]+?)的同时`)
+
+// backgroundWords are the words that occur in the question only inside a given clause.
+func backgroundWords(folded string, words []string) map[string]bool {
+	spans := givenClause.FindAllStringIndex(folded, -1)
+	if len(spans) == 0 {
+		return nil
+	}
+	var given, rest strings.Builder
+	last := 0
+	for _, sp := range spans {
+		rest.WriteString(folded[last:sp[0]])
+		given.WriteString(folded[sp[0]:sp[1]])
+		rest.WriteString(" ")
+		last = sp[1]
+	}
+	rest.WriteString(folded[last:])
+	out := map[string]bool{}
+	for _, w := range words {
+		if strings.Contains(given.String(), w) && !strings.Contains(rest.String(), w) {
+			out[w] = true
+		}
+	}
 	return out
 }
 
@@ -430,7 +464,7 @@ var aspectNouns = map[string]bool{"方面": true, "领域": true, "层面": true
 
 // askedNouns stand for whatever is asked when a question word comes before them ("包括哪些内容",
 // "有什么东西", "属于哪种类型"): they say that the question asks, not what about.
-var askedNouns = map[string]bool{"内容": true, "东西": true, "事情": true, "事儿": true, "类型": true, "种类": true, "类别": true, "名字": true, "名称": true}
+var askedNouns = map[string]bool{"内容": true, "东西": true, "事情": true, "事儿": true, "事": true, "事项": true, "类型": true, "种类": true, "类别": true, "名字": true, "名称": true}
 
 // askedNoun reports whether words[i] is an asked noun after a question word.
 func askedNoun(words []zh.Word, i int) bool {

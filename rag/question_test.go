@@ -152,3 +152,42 @@ func TestFuzzyContains(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowUpsSwapTermsAndOrdinals: a follow-up naming its own term or ordinal asks the
+// topic's question of it, not of the topic's.
+func TestFollowUpsSwapTermsAndOrdinals(t *testing.T) {
+	tests := []struct {
+		topic, follow string
+		want, notW    []string
+	}{
+		{"转型进入“现实之退”的时候，企业应该怎么应对？", "忧伤之谷呢，又该咋办？", []string{"忧伤", "企业"}, []string{"现实", "之退"}},
+		{"组织数智化第三阶段说的“数智化组织雏形”是什么意思？", "那第四个阶段呢？", []string{"第四", "阶段", "数智化"}, []string{"第三", "第四个"}},
+		// Nothing of the quoted term is swapped when the follow-up names no term of its own.
+		{"转型进入“现实之退”的时候，企业应该怎么应对？", "为什么呢？", []string{"现实", "之退"}, nil},
+	}
+	for _, tt := range tests {
+		q := continueTopic(readQuestion(tt.topic+" "+tt.follow), readQuestion(tt.follow))
+		for _, w := range tt.want {
+			if !slices.Contains(q.words, w) {
+				t.Errorf("%s → %s: words %q lack %q", tt.topic, tt.follow, q.words, w)
+			}
+		}
+		for _, w := range tt.notW {
+			if slices.Contains(q.words, w) {
+				t.Errorf("%s → %s: words %q hold %q", tt.topic, tt.follow, q.words, w)
+			}
+		}
+	}
+}
+
+// TestGivenClausesAreBackground: what 除了 or 在……的同时 gives is not what is asked.
+func TestGivenClausesAreBackground(t *testing.T) {
+	q := readQuestion("除了销售模式，数字疗法还有什么模式在探索？")
+	if !q.background["销售"] || q.background["模式"] || q.background["探索"] {
+		t.Errorf("除了销售模式: background %v, want 销售 alone", q.background)
+	}
+	q = readQuestion("云南在加快建设大数据中心的同时，数据安全方面要做哪几件事？")
+	if !q.background["数据中心"] || q.background["安全"] || slices.Contains(q.words, "事") {
+		t.Errorf("在……的同时: background %v, words %q", q.background, q.words)
+	}
+}
