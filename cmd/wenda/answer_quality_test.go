@@ -115,11 +115,14 @@ func testSampleAnswers(t *testing.T) {
 		// Written at the start of issue 9's fourth round and run blind once: 0.708, four false
 		// abstentions (one English), every near miss and absent name abstained. Left: the
 		// English question and "为什么心里没底" (the documents say 看不见).
+		"sample-blind4.jsonl": {accuracy: 0.83, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 4, "absent": 2}},
 		// Written by a helper who never saw wenda's answers or code, after the fourth round's
 		// first changes, and run blind once: 0.667, five false abstentions (two paraphrases, one
 		// English question answered wrongly), 3 of 3 near misses and 1 of 2 absent names.
-		"sample-blind5.jsonl": {accuracy: 0.77, maxFalseAbstentions: 4, abstained: map[string]int{"near_miss": 3, "absent": 2}},
-		"sample-blind4.jsonl": {accuracy: 0.83, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 4, "absent": 2}},
+		"sample-blind5.jsonl": {accuracy: 0.85, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 3, "absent": 2}},
+		// Written by another such helper at the start of the fifth round and run blind once:
+		// 0.571, nine false abstentions (one English), 2 of 3 near misses, 2 of 2 absent names.
+		"sample-blind6.jsonl": {accuracy: 0.82, maxFalseAbstentions: 3, abstained: map[string]int{"near_miss": 3, "absent": 2}},
 	}
 	for _, file := range slices.Sorted(maps.Keys(floors)) {
 		rep := evalAnswers(t, nil, data, sampleDir, filepath.Join(answersDir, file))
@@ -152,6 +155,9 @@ func testPerfectReader(t *testing.T) {
 			accuracy: 1, maxFalseAbstentions: 0, abstained: map[string]int{"near_miss": 3, "absent": 2},
 		}},
 		"sample-blind5.jsonl": {evidence: 27, answerFloor: answerFloor{
+			accuracy: 1, maxFalseAbstentions: 0, abstained: map[string]int{"near_miss": 3, "absent": 2},
+		}},
+		"sample-blind6.jsonl": {evidence: 28, answerFloor: answerFloor{
 			accuracy: 1, maxFalseAbstentions: 0, abstained: map[string]int{"near_miss": 3, "absent": 2},
 		}},
 		"sample-blind4.jsonl": {evidence: 24, answerFloor: answerFloor{
