@@ -749,6 +749,110 @@ func (s *Store) correctLatinTypos(q question) question {
 	return q
 }
 
+// correctCJKTypos replaces each two-character CJK word of q that neither the dictionary nor the
+// index holds by the one the index writes one character away before (or after) the word that
+// follows (or comes before) it in the question: "工叶" before "互联网" is 工业, since the index
+// holds 工业互联网.
+// The search then finds what the asker meant; scoring alone forgave the typo, but only among
+// passages found without it. A word with no such reading, or several, stays as asked, and so do
+// names and places, which must be stated as asked.
+func (s *Store) correctCJKTypos(q question) question {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fixed := map[string]string{}
+	for i, w := range q.words {
+		r := []rune(w)
+		if _, known := zh.Lookup(w); known || len(r) != 2 || !allCJK(w) || s.lex.df(bigramToken(r[0], r[1])) > 0 || q.constrains(w) {
+			continue // a word the dictionary knows is no typo: 深远 is not 深刻 mistyped
+		}
+		var fix string
+		if i+1 < len(q.words) && strings.Contains(q.folded, w+q.words[i+1]) {
+			fix = s.neighbourReading(w, q.words[i+1], true)
+		}
+		if fix == "" && i > 0 && strings.Contains(q.folded, q.words[i-1]+w) {
+			fix = s.neighbourReading(w, q.words[i-1], false)
+		}
+		if fix != "" {
+			fixed[w] = fix
+		}
+	}
+	if len(fixed) == 0 {
+		return q
+	}
+	words := slices.Clone(q.words)
+	for i, w := range words {
+		if f, ok := fixed[w]; ok {
+			words[i] = f
+		}
+	}
+	q.words = words
+	q.rare = slices.DeleteFunc(slices.Clone(q.rare), func(w string) bool { _, ok := fixed[w]; return ok })
+	for typo, f := range fixed {
+		q.folded = strings.ReplaceAll(q.folded, typo, f)
+	}
+	return q
+}
+
+// neighbourReading returns the two characters the index writes right before neighbour (after
+// it, when before is false) that differ from w in one character, when there is exactly one
+// such reading. The caller holds s.mu.
+func (s *Store) neighbourReading(w, neighbour string, before bool) string {
+	nr := []rune(neighbour)
+	if len(nr) < 2 || !allCJK(neighbour) {
+		return ""
+	}
+	var rare Token
+	rareDF := -1
+	for i := 0; i+1 < len(nr); i++ {
+		t := bigramToken(nr[i], nr[i+1])
+		if df := s.lex.df(t); rareDF < 0 || df < rareDF {
+			rare, rareDF = t, df
+		}
+	}
+	if rareDF <= 0 {
+		return ""
+	}
+	wr := []rune(w)
+	found := ""
+	checked := 0
+	for _, p := range s.lex.entry(rare).postings {
+		if !s.lex.alive[p.slot] {
+			continue
+		}
+		if checked++; checked > statedCheckLimit {
+			break
+		}
+		ref := s.slots[p.slot]
+		text := FoldText(ref.doc.Chunks[ref.chunk].Text)
+		for at := 0; ; {
+			j := strings.Index(text[at:], neighbour)
+			if j < 0 {
+				break
+			}
+			j += at
+			at = j + len(neighbour)
+			var cand []rune
+			if before {
+				cand = []rune(text[:j])
+				cand = cand[max(0, len(cand)-2):]
+			} else {
+				cand = []rune(text[at:])
+				cand = cand[:min(2, len(cand))]
+			}
+			if len(cand) != 2 || !allCJK(string(cand)) || (cand[0] != wr[0]) == (cand[1] != wr[1]) {
+				continue // not one character away (or the same)
+			}
+			switch c := string(cand); {
+			case found == "":
+				found = c
+			case found != c:
+				return "" // two readings: the typo is not clear
+			}
+		}
+	}
+	return found
+}
+
 // oneEditAway returns the lower-case words one letter away from w.
 func oneEditAway(w string) []string {
 	var out []string

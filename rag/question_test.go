@@ -191,3 +191,23 @@ func TestGivenClausesAreBackground(t *testing.T) {
 		t.Errorf("在……的同时: background %v, words %q", q.background, q.words)
 	}
 }
+
+// TestCJKTyposAreReadWithTheirNeighbour: a two-character typo is corrected to what the index
+// writes beside the same neighbour, and only when that reading is unique.
+func TestCJKTyposAreReadWithTheirNeighbour(t *testing.T) {
+	s := openTest(t, t.TempDir())
+	put(t, s, testDoc("plan", "湖北推进5G+工业互联网融合应用。", "工作互助小组每周开会。", "工程互动平台上线。"))
+	if q := s.correctCJKTypos(readQuestion("湖北在工叶互联网方面要推进啥融合应用")); !slices.Contains(q.words, "工业") || slices.Contains(q.words, "工叶") {
+		t.Errorf("工叶互联网: words %q, want 工业", q.words)
+	}
+	// Two readings beside the same neighbour: the typo is not clear.
+	two := openTest(t, t.TempDir())
+	put(t, two, testDoc("plans", "推进工业互联网融合应用。", "建设工商互联网服务平台。"))
+	if q := two.correctCJKTypos(readQuestion("工叶互联网要推进啥")); !slices.Contains(q.words, "工叶") {
+		t.Errorf("工叶互联网: words %q, corrected without a clear reading", q.words)
+	}
+	// A word the dictionary knows is no typo, though the index lacks it.
+	if q := s.correctCJKTypos(readQuestion("工业互联网意义深远吗")); !slices.Contains(q.words, "深远") {
+		t.Errorf("深远 was corrected: %q", q.words)
+	}
+}
