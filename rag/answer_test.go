@@ -52,6 +52,12 @@ var naturalQuestions = []answerCase{
 	{"盛世笔特是否计划整合先进的数字化智能化技术,比如大数据分析、人工智能等,以支持更智能化城市规划展示决策?", true, []string{"盛世笔特", "大数据"}},
 	{"Tesla的股价是多少", true, []string{"Tesla"}},
 	{"What is Guangdong's target for lighthouse factories?", true, []string{"Chinese"}},
+	// Words the dictionary lacks are judged on the evidence, never refused as absent names:
+	// 赛道 (two characters), 摸不清 (a verb with its result).
+	{"国内做数字疗法这条赛道的企业有多少家", false, []string{"近百家"}},
+	{"商业模式创新这种摸不清因果的事应该咋推进", false, []string{"敏捷迭代"}},
+	// An entity the documents never mention still gets no answer.
+	{"鸿蒙系统有哪些新功能", true, nil},
 }
 
 // shapedQuestions ask for a figure, a counted list or a name, in phrasings the labelled sets do

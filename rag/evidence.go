@@ -589,7 +589,9 @@ func (s *Store) absentNames(q question) []string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var absent []string
-	stated := func(n string) bool { return s.statedLiteral(n) || s.nearTypo(n) }
+	// A two-character name with one character changed is another name (鸿蒙 is no typo of
+	// 鸿沟), as nearTypo holds for the two-character words the dictionary knows.
+	stated := func(n string) bool { return s.statedLiteral(n) || (utf8.RuneCountInString(n) > 2 && s.nearTypo(n)) }
 	for _, n := range slices.Concat(q.places, q.names, q.rare) {
 		if parts := q.parts[n]; !stated(n) && (len(parts) == 0 || !all(parts, stated)) {
 			absent = append(absent, n)

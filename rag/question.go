@@ -31,7 +31,7 @@ var kindCues = cueTable[questionKind]{
 	{kindFact, []string{"什么时候", "什么时间"}}, // "是什么时候批准的" asks for a date, not what something is
 	{kindReason, []string{"为什么", "为何", "为啥", "咋这么", "咋会", "什么原因", "原因是", "原因有", "难在", "why "}},
 	{kindList, []string{"哪些", "哪几", "分别是", "分别有", "分别为", "有什么", "包括什么", "包含什么", "都有", "列举", "几个方面", "几点", "which ", "what are"}},
-	{kindMethod, []string{"如何", "怎么做", "怎样做", "怎么办", "怎么才能", "怎样才能", "怎么", "怎样", "咋办", "咋整", "咋弄", "咋做", "咋搞", "咋才能", "how to ", "how do ", "how can ", "how does "}},
+	{kindMethod, []string{"如何", "怎么做", "怎样做", "怎么办", "怎么才能", "怎样才能", "怎么", "怎样", "咋办", "咋整", "咋弄", "咋做", "咋搞", "咋才能", "咋", "how to ", "how do ", "how can ", "how does "}},
 	{kindDefinition, []string{"的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "什么是", "是什么意思", "什么意思", "是指什么", "指的是什么", "指什么", "的定义", "的含义", "是什么", "是啥意思", "啥意思", "是啥", "啥是", "what is ", "what's ", "what are ", "define "}},
 }
 
@@ -46,7 +46,7 @@ func init() {
 	就 又 还 再 才 到底 究竟 具体 具体来说 主要 一些 有 有关 关于 相关 情况 方面 问题 一下子 告诉 告诉我 我 我们 你 你们 说说 讲讲 谈谈 介绍
 	介绍一下 知道 想 想知道 了解 觉得 认为 看 看法 意思 含义 定义 指 是指 叫 叫做 称为 所谓 原因 理由 为了 因为 所以 呢 分别 都有 包括 包含 列举
 	总共 一共 一般 通常 往往 常常 中 大概 大约 左右 目前 现在 如今 搞 弄 做 干 办 干什么 干嘛 做什么 用来 是干什么的 缩写 简称 全称 全名 英文 英文名 中文名
-	咋 咋样 咋办 咋整 咋弄 啥样 时候 由 所 除了 要是 如果 假如 假设 倘若 真 真的 等到 接下来
+	咋 咋样 咋办 咋整 咋弄 啥样 时候 由 所 除了 自己 一个 要是 如果 假如 假设 倘若 真 真的 等到 接下来
 	何时 何处 何种 何地 何人 何方 何以 哪边 哪一 哪国 哪方 后来 然后 接着`) {
 		scaffoldWords[w] = true
 	}
@@ -78,8 +78,10 @@ type question struct {
 	periods []string
 	places  []string
 	names   []string
-	// rare are unknown two-character words ("鸿蒙"): too often a verb or a word the dictionary
-	// lacks to constrain the evidence, but a name the documents lack when they never hold it.
+	// rare are two-character names the segmenter cut into single characters, one a proper noun
+	// (鸿/蒙): too short to constrain the evidence, but a name the documents lack when they never
+	// hold it. A two-character word it reads whole but does not know (赛道, 写进, 获批) is more
+	// often a word its dictionary lacks, and is judged on the evidence.
 	rare []string
 	// parts are, for a name glued from several words the dictionary knows ("东德" + "中央政治局"),
 	// those words, and for one glued from unknown pieces (小灰头稚冠雉 + 成鸟), the name without
@@ -125,6 +127,10 @@ func readQuestion(q string) question {
 			w := words[i]
 			if r := []rune(w.Text); out.figure == wantQuantity && len(r) == 2 && r[0] == '几' && strings.ContainsRune(measureWords, r[1]) {
 				out.unit = r[1] // 几个, 几家: counted in that unit, as 多少个 is
+			}
+			if i+1 < len(words) && words[i+1].Text == "不"+w.Text {
+				i++ // 能/不能: an A-not-A question the segmenter cut in two
+				continue
 			}
 			if scaffoldWords[w.Text] || isAnotA(w.Text) || isDemonstrative(w.Text) || aboutTheText(words, i) {
 				continue
@@ -179,7 +185,8 @@ func readQuestion(q string) question {
 			// Question words and numbers ("哪种", "四篇") end a name too.
 			for j < len(words) && isNamePiece(words[j]) && !scaffoldWords[words[j].Text] &&
 				!isQuestionWord(words[j].Text) && words[j].Tag != "m" && !isCount(words[j].Text) && !isDemonstrative(words[j].Text) &&
-				(j == i || !isEdgeParticle(words[j].Text)) { // "射球/为/彼得", "俞敏洪/让/新东方": a particle parts names
+				(j == i || !isEdgeParticle(words[j].Text)) && // "射球/为/彼得", "俞敏洪/让/新东方": a particle parts names
+				!(j > i && endsName(words[i:j], words[j])) {
 				named = named || isNameWord(words[j])
 				if utf8.RuneCountInString(words[j].Text) == 1 {
 					singles++
@@ -195,7 +202,7 @@ func readQuestion(q string) question {
 			if named {
 				name := trimName(words[i:j])
 				w, known := zh.Lookup(name)
-				if (!known && utf8.RuneCountInString(name) >= minNameRunes) || (known && isNameWord(w)) {
+				if (!known && utf8.RuneCountInString(name) >= minNameRunes && !isPotentialComplement(name)) || (known && isNameWord(w)) {
 					add(&out.names, name)
 					parts := knownParts(words[i:j])
 					if stem := nameStem(words[i:j]); parts == nil && stem != "" && stem != name {
@@ -213,7 +220,7 @@ func readQuestion(q string) question {
 					i = j - 1
 					continue
 				}
-				if !known && utf8.RuneCountInString(name) == 2 && allCJK(name) && !isQuestionWord(name) && !isVerbWithComplement(name) {
+				if !known && utf8.RuneCountInString(name) == 2 && allCJK(name) && singles == j-i {
 					add(&out.rare, name)
 				}
 				if name == "" {
@@ -236,7 +243,11 @@ func readQuestion(q string) question {
 			if w.Freq == 0 {
 				// The hidden Markov model glues particles to unknown words too ("关是" in
 				// "第一关是啥", "却"): the particles are no content.
-				if t := strings.TrimFunc(w.Text, isParticle); t != "" {
+				t := strings.TrimFunc(w.Text, isParticle)
+				if r := []rune(t); len(r) >= 3 && isDemonstrative(string(r[:2])) {
+					t = string(r[2:]) // and demonstratives: 这条赛 is 赛
+				}
+				if t != "" {
 					add(&out.words, t)
 				}
 				continue
@@ -411,7 +422,7 @@ func isDemonstrative(w string) bool {
 	r, n := utf8.DecodeRuneInString(w)
 	rest := w[n:]
 	return strings.ContainsRune("这那此该", r) && rest != "" && utf8.RuneCountInString(rest) == 1 &&
-		strings.ContainsAny(rest, "类种些个项样篇本条次位家")
+		strings.ContainsAny(rest, "类种些个项样篇本条次位家笔套块份批")
 }
 
 // textNouns and sayingVerbs make "作者认为", "文章提到", "文中说": the asker citing the text,
@@ -431,13 +442,6 @@ func aboutTheText(words []zh.Word, i int) bool {
 	return sayingVerbs[words[i].Text] && i > 0 && textNouns[words[i-1].Text]
 }
 
-// isVerbWithComplement reports whether an unknown two-character word is a verb with a
-// directional complement (写进, 搬到, 卖掉): a word the dictionary lacks, not a name.
-func isVerbWithComplement(w string) bool {
-	r := []rune(w)
-	return len(r) == 2 && strings.ContainsRune("进出入到完掉起过来去开住走", r[1])
-}
-
 // undoubleMeasures writes a doubled measure word once: "一批批倒闭" is "一批倒闭", which the
 // segmenter reads as words ("一批批" it cuts into 一批/批倒/闭关).
 func undoubleMeasures(s string) string {
@@ -451,6 +455,24 @@ func undoubleMeasures(s string) string {
 		}
 	}
 	return string(out)
+}
+
+// endsName reports whether next, after the name pieces run, is a verb the name is the subject
+// of rather than a piece of it: a single character the dictionary gives as a verb, after a
+// piece of two characters or more ("方洪波/讲/到"). Single characters alone still make names
+// (鸿/蒙, though 蒙 is also a verb).
+func endsName(run []zh.Word, next zh.Word) bool {
+	if utf8.RuneCountInString(next.Text) != 1 || !strings.HasPrefix(next.Tag, "v") {
+		return false
+	}
+	return slices.ContainsFunc(run, func(w zh.Word) bool { return utf8.RuneCountInString(w.Text) >= 2 })
+}
+
+// isPotentialComplement reports whether an unknown three-character word is a verb with 不 or 得
+// between it and its result (摸不清, 说得清): a word the dictionary lacks, not a name.
+func isPotentialComplement(w string) bool {
+	r := []rune(w)
+	return len(r) == 3 && (r[1] == '不' || r[1] == '得')
 }
 
 func firstRune(s string) string {
@@ -567,6 +589,9 @@ func trimName(pieces []zh.Word) string {
 			continue
 		} else if unknown {
 			texts[0] = strings.TrimLeftFunc(first, edge)
+			if r := []rune(texts[0]); len(r) >= 3 && isDemonstrative(string(r[:2])) {
+				texts[0] = string(r[2:]) // the model glued 这条 to 赛道
+			}
 		}
 		break
 	}
@@ -578,6 +603,9 @@ func trimName(pieces []zh.Word) string {
 			continue
 		} else if unknown {
 			texts[k] = strings.TrimRightFunc(last, edge)
+			if r := []rune(texts[k]); len(r) >= 3 && isDemonstrative(string(r[len(r)-2:])) {
+				texts[k] = string(r[:len(r)-2])
+			}
 		}
 		break
 	}
