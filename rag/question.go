@@ -105,7 +105,7 @@ func readQuestion(q string) question {
 			*list = append(*list, w)
 		}
 	}
-	for _, run := range scriptRuns(folded) {
+	for _, run := range scriptRuns(withoutHedge(folded)) {
 		if !isCJK([]rune(run)[0]) {
 			for _, f := range strings.FieldsFunc(run, func(r rune) bool { return !isWordRune(r) && r != '.' && r != '-' }) {
 				f = strings.Trim(f, ".-")
@@ -356,7 +356,7 @@ var genericPlaces = map[string]bool{}
 
 func init() {
 	for _, w := range strings.Fields(`城市 地区 国家 全国 国内 国外 海外 全球 世界 本地 当地 地方 各地 农村 乡村 城乡 沿海 内地 中央 东部 西部 中部 南方 北方
-	东西 南北 东方 西方 中西 内外 平原 高原 盆地 山区`) {
+	东西 南北 东方 西方 中西 内外 平原 高原 盆地 山区 新区 新城`) {
 		genericPlaces[w] = true
 	}
 }
@@ -440,6 +440,20 @@ func aboutTheText(words []zh.Word, i int) bool {
 		return i+1 < len(words) && sayingVerbs[words[i+1].Text]
 	}
 	return sayingVerbs[words[i].Text] && i > 0 && textNouns[words[i-1].Text]
+}
+
+// hedges end a question politely ("……咋应对比较好?"): they ask nothing of the evidence.
+var hedges = []string{"比较好", "比较合适", "才好", "好一些"}
+
+// withoutHedge returns folded without a hedge at its end.
+func withoutHedge(folded string) string {
+	body := strings.TrimRightFunc(folded, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) })
+	for _, h := range hedges {
+		if t, ok := strings.CutSuffix(body, h); ok && t != "" {
+			return t + folded[len(body):]
+		}
+	}
+	return folded
 }
 
 // undoubleMeasures writes a doubled measure word once: "一批批倒闭" is "一批倒闭", which the

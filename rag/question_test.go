@@ -223,3 +223,18 @@ func TestCJKTyposAreReadWithTheirNeighbour(t *testing.T) {
 		t.Errorf("深远 was corrected: %q", q.words)
 	}
 }
+
+// TestGenericWordsAndHedges: 新区 names no place; "比较好" at the end asks nothing; 咋 before a
+// verb asks how.
+func TestGenericWordsAndHedges(t *testing.T) {
+	if q := readQuestion("宁夏十四五想把自己建成一个什么样的新区？"); !slices.Equal(q.places, []string{"宁夏"}) || !slices.Contains(q.words, "新区") {
+		t.Errorf("places %q, words %q: want 宁夏 alone as a place, 新区 as a word", q.places, q.words)
+	}
+	q := readQuestion("进入现实之退阶段时，企业咋应对比较好？")
+	if slices.Contains(q.words, "比较") || slices.Contains(q.words, "好") || q.kind != kindMethod {
+		t.Errorf("words %q, kind %v: want no hedge and a how-question", q.words, q.kind)
+	}
+	if q := readQuestion("哪种方案比较好"); !slices.Contains(q.words, "方案") {
+		t.Errorf("words %q lack 方案", q.words)
+	}
+}
