@@ -49,6 +49,8 @@ var synonymGroups = [][]string{
 	{"国企", "国有企业"},
 	{"央企", "中央企业"},
 	{"探索", "摸索"},
+	{"新基建", "新型基础设施"},
+	{"模仿", "效仿", "仿效"},
 }
 
 // synonyms maps each grouped word to the others of its group.
