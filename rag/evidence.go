@@ -383,8 +383,11 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 				}
 			}
 			// Only a sentence holding much of the question can restate it; the check builds a
-			// token set, so it waits for the score.
-			if sent.direct >= weakDirect && restates(qset, folded) &&
+			// token set, so it waits for the score. A statement that shares the question's words
+			// is usually what the question was written from ("促进数字经济新业态规范发展" for
+			// "广东打算怎么让数字经济新业态规范发展"): only a sentence that asks as the question
+			// does (a heading without its question mark) restates it.
+			if sent.direct >= weakDirect && asksLikeAQuestion(folded) && restates(qset, folded) &&
 				(q.figure == wantNoFigure || !q.answeredBy(folded)) {
 				continue
 			}
@@ -542,6 +545,12 @@ func unmetConstraints(q question, sent, prev, about, chunk string) []string {
 		}
 	}
 	return unmet
+}
+
+// asksLikeAQuestion reports whether a sentence holds a question word, as a question's heading
+// does when it lacks its question mark ("数字化转型为什么这么难").
+func asksLikeAQuestion(folded string) bool {
+	return containsAny(folded, []string{"什么", "为何", "如何", "怎么", "怎样", "哪", "谁", "吗", "多少", "是否"})
 }
 
 // restates reports whether a sentence mostly repeats the question: at least 60% of its distinct

@@ -32,7 +32,7 @@ var kindCues = cueTable[questionKind]{
 	{kindReason, []string{"为什么", "为何", "为啥", "咋这么", "咋会", "什么原因", "原因是", "原因有", "难在", "why "}},
 	{kindList, []string{"哪些", "哪几", "分别是", "分别有", "分别为", "有什么", "包括什么", "包含什么", "都有", "列举", "几个方面", "几点", "which ", "what are"}},
 	{kindMethod, []string{"如何", "怎么做", "怎样做", "怎么办", "怎么才能", "怎样才能", "怎么", "怎样", "咋办", "咋整", "咋弄", "咋做", "咋搞", "咋才能", "咋", "how to ", "how do ", "how can ", "how does "}},
-	{kindDefinition, []string{"的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "什么是", "是什么意思", "什么意思", "是指什么", "指的是什么", "指什么", "的定义", "的含义", "是什么", "是啥意思", "啥意思", "是啥", "啥是", "what is ", "what's ", "what are ", "define "}},
+	{kindDefinition, []string{"的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "什么是", "是什么意思", "什么意思", "是指什么", "指的是什么", "指什么", "的定义", "的含义", "是什么", "是啥意思", "啥意思", "是个啥", "是个什么", "是啥", "啥是", "what is ", "what's ", "what are ", "define "}},
 }
 
 // scaffoldWords say how something is asked, not what about: they are neither evidence nor terms
@@ -46,7 +46,7 @@ func init() {
 	就 又 还 再 才 到底 究竟 具体 具体来说 主要 一些 有 有关 关于 相关 情况 方面 问题 一下子 告诉 告诉我 我 我们 你 你们 说说 讲讲 谈谈 介绍
 	介绍一下 知道 想 想知道 了解 觉得 认为 看 看法 意思 含义 定义 指 是指 叫 叫做 称为 所谓 原因 理由 为了 因为 所以 呢 分别 都有 包括 包含 列举
 	总共 一共 一般 通常 往往 常常 中 大概 大约 左右 目前 现在 如今 搞 弄 做 干 办 干什么 干嘛 做什么 用来 是干什么的 缩写 简称 全称 全名 英文 英文名 中文名
-	咋 咋样 咋办 咋整 咋弄 啥样 时候 由 所 除了 自己 一个 要是 如果 假如 假设 倘若 真 真的 等到 接下来
+	咋 咋样 咋办 咋整 咋弄 啥样 时候 由 所 除了 自己 一个 打算 那边 这边 要是 如果 假如 假设 倘若 真 真的 等到 接下来
 	何时 何处 何种 何地 何人 何方 何以 哪边 哪一 哪国 哪方 后来 然后 接着`) {
 		scaffoldWords[w] = true
 	}
@@ -132,7 +132,7 @@ func readQuestion(q string) question {
 				i++ // 能/不能: an A-not-A question the segmenter cut in two
 				continue
 			}
-			if scaffoldWords[w.Text] || isAnotA(w.Text) || isDemonstrative(w.Text) || aboutTheText(words, i) {
+			if scaffoldWords[w.Text] || isAnotA(w.Text) || isDemonstrative(w.Text) || isVerbAndMeasure(w) || aboutTheText(words, i) {
 				continue
 			}
 			// gse cuts 十三五 into 十三/五, and 十四五快 into 十四/五快.
@@ -295,7 +295,7 @@ func backgroundWords(folded string, words []string) map[string]bool {
 }
 
 // definitionFrames are the words around the term in a definition question.
-var definitionFrames = []string{"是什么的缩写", "的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "是什么意思", "什么意思", "指的是什么", "是指什么", "指什么", "的定义", "的含义", "是什么", "什么是", "是啥意思", "啥意思", "是啥", "啥是",
+var definitionFrames = []string{"是什么的缩写", "的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "是什么意思", "什么意思", "指的是什么", "是指什么", "指什么", "的定义", "的含义", "是什么", "什么是", "是啥意思", "啥意思", "是个啥", "是个什么", "是啥", "啥是",
 	"请问", "解释一下", "解释", "介绍一下", "what is", "what's", "what are", "define", "meaning of", "the "}
 
 // definiendum is the term a definition question asks about: the question without its frame
@@ -482,6 +482,17 @@ func endsName(run []zh.Word, next zh.Word) bool {
 	return slices.ContainsFunc(run, func(w zh.Word) bool { return utf8.RuneCountInString(w.Text) >= 2 })
 }
 
+// isVerbAndMeasure reports whether w is an unknown word the hidden Markov model glued from a
+// one-character verb and a measure word ("弄个交易所": 弄个), which begins no name.
+func isVerbAndMeasure(w zh.Word) bool {
+	r := []rune(w.Text)
+	if w.Freq != 0 || len(r) != 2 || !strings.ContainsRune("个套块", r[1]) {
+		return false
+	}
+	v, _ := zh.Lookup(string(r[0]))
+	return strings.HasPrefix(v.Tag, "v")
+}
+
 // isPotentialComplement reports whether an unknown three-character word is a verb with 不 or 得
 // between it and its result (摸不清, 说得清): a word the dictionary lacks, not a name.
 func isPotentialComplement(w string) bool {
@@ -664,6 +675,9 @@ const commonNameFreq = 1000
 // isNamePiece reports whether w may be part of a name: a name word, a proper noun of any kind,
 // or a single character (the segmenter cuts unknown names into them: 鸿/蒙, 马/斯克).
 func isNamePiece(w zh.Word) bool {
+	if isVerbAndMeasure(w) {
+		return false
+	}
 	if isNameWord(w) {
 		return true
 	}

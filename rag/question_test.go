@@ -2,6 +2,7 @@ package rag
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -236,5 +237,35 @@ func TestGenericWordsAndHedges(t *testing.T) {
 	}
 	if q := readQuestion("哪种方案比较好"); !slices.Contains(q.words, "方案") {
 		t.Errorf("words %q lack 方案", q.words)
+	}
+}
+
+// TestStatementsThatShareTheQuestionAnswerIt: a statement holding the question's words is what
+// the question was written from and answers it; a heading that asks it, without its question
+// mark, does not.
+func TestStatementsThatShareTheQuestionAnswerIt(t *testing.T) {
+	s := openTest(t, t.TempDir())
+	put(t, s, testDoc("plan",
+		"数字化转型为什么这么难\n综上,数字化转型难在技术、模式、变革与容错四重难点的叠加。",
+		"广东推进数字经济地方立法,促进数字经济新业态规范发展。"))
+	e := &Engine{Store: s, Retriever: Searcher{Store: s}}
+	ans, err := e.Ask(t.Context(), AskRequest{Question: "广东要怎样让数字经济新业态规范发展"})
+	if err != nil || ans.Abstained || !strings.Contains(ans.Text, "地方立法") {
+		t.Errorf("the statement the question was written from is not the answer (err %v):\n%s", err, ans.Text)
+	}
+	ans, err = e.Ask(t.Context(), AskRequest{Question: "数字化转型为什么这么难？"})
+	if err != nil || ans.Abstained || !strings.Contains(ans.Text, "四重难点") || strings.Contains(ans.Text, "为什么这么难") {
+		t.Errorf("the heading that asks the question was quoted, or the reason missed (err %v):\n%s", err, ans.Text)
+	}
+}
+
+// TestVerbAndMeasureIsNoName: 弄个 glued before 交易所 begins no name; 获批 (批 a verb here) stays
+// a word.
+func TestVerbAndMeasureIsNoName(t *testing.T) {
+	if q := readQuestion("北京那边搞数据交易，是打算弄个交易所吗"); slices.ContainsFunc(q.names, func(n string) bool { return strings.Contains(n, "弄") }) || slices.Contains(q.words, "弄个") {
+		t.Errorf("names %q, words %q: 弄个 is read as part of a name or as content", q.names, q.words)
+	}
+	if q := readQuestion("韩国有几款数字疗法产品获批"); !slices.Contains(q.words, "获批") {
+		t.Errorf("words %q lack 获批", q.words)
 	}
 }
