@@ -356,7 +356,7 @@ var genericPlaces = map[string]bool{}
 
 func init() {
 	for _, w := range strings.Fields(`城市 地区 国家 全国 国内 国外 海外 全球 世界 本地 当地 地方 各地 农村 乡村 城乡 沿海 内地 中央 东部 西部 中部 南方 北方
-	东西 南北 东方 西方 中西 内外 平原 高原 盆地 山区 新区 新城`) {
+	东西 南北 东方 西方 中西 内外 平原 高原 盆地 山区 新区 新城 重镇 古城 都市 大都市 城镇 旧城`) {
 		genericPlaces[w] = true
 	}
 }

@@ -231,6 +231,9 @@ func TestGenericWordsAndHedges(t *testing.T) {
 	if q := readQuestion("宁夏十四五想把自己建成一个什么样的新区？"); !slices.Equal(q.places, []string{"宁夏"}) || !slices.Contains(q.words, "新区") {
 		t.Errorf("places %q, words %q: want 宁夏 alone as a place, 新区 as a word", q.places, q.words)
 	}
+	if q := readQuestion("正对大西洋的布里斯托是哪种贸易的重镇"); slices.Contains(q.places, "重镇") {
+		t.Errorf("places %q hold 重镇", q.places)
+	}
 	q := readQuestion("进入现实之退阶段时，企业咋应对比较好？")
 	if slices.Contains(q.words, "比较") || slices.Contains(q.words, "好") || q.kind != kindMethod {
 		t.Errorf("words %q, kind %v: want no hedge and a how-question", q.words, q.kind)
