@@ -277,8 +277,9 @@ func testPublicNearMisses(t *testing.T) {
 		// cost one DRCD answer.
 		"cmrc2018": {accuracy: 0.79, maxFalseAbstentions: 13, abstained: map[string]int{"near_miss_public": 49}},
 		// The fifth round: a statement that shares the question's words is no longer dropped as
-		// a restatement of it (only a sentence that asks does restate): 0.69 → 0.75, 24 → 18.
-		"drcd": {accuracy: 0.75, maxFalseAbstentions: 18, abstained: map[string]int{"near_miss_public": 94}},
+		// a restatement of it (only a sentence that asks does restate): 0.69 → 0.75, 24 → 18;
+		// 重镇 and 古城 name no place: 0.76, 17.
+		"drcd": {accuracy: 0.76, maxFalseAbstentions: 17, abstained: map[string]int{"near_miss_public": 94}},
 	}
 	// With a model, the model judges what the extractive answerer cannot: every near miss
 	// abstains, and what is left is how many answerable questions reach it with the evidence.
