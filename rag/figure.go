@@ -116,7 +116,24 @@ func hasDate(folded string) bool {
 			return true
 		}
 	}
-	return len(yearsIn(folded)) > 0
+	if len(yearsIn(folded)) > 0 || strings.Contains(folded, "公元") {
+		return true
+	}
+	// A century, a decade or a time ago: "19世纪", "1970年代", "5500万年前", "三世纪".
+	for _, era := range []string{"世纪", "年代", "年前", "万年"} {
+		for at := 0; ; {
+			i := strings.Index(folded[at:], era)
+			if i < 0 {
+				break
+			}
+			i += at
+			at = i + len(era)
+			if r, _ := utf8.DecodeLastRuneInString(folded[:i]); unicode.IsDigit(r) || strings.ContainsRune(cjkNumerals, r) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // clauses splits a folded sentence at commas and semicolons.

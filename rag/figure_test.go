@@ -243,3 +243,21 @@ func TestQuantityInAUnitWord(t *testing.T) {
 		t.Error("a figure in another unit answers")
 	}
 }
+
+// TestDatesIncludeErasAndSpansAgo: "什么时候" is answered by a century, a decade or a time ago
+// too; a span of time alone dates nothing.
+func TestDatesIncludeErasAndSpansAgo(t *testing.T) {
+	for text, want := range map[string]bool{
+		"原蹄兽生存于5500万年前的晚古新世至中始新世。": true,
+		"这种风格流行于19世纪。":             true,
+		"1970年代起开始普及。":             true,
+		"公元前221年秦统一六国。":            true,
+		"2015年成立。":                 true,
+		"经过十年的发展,规模扩大。":            false,
+		"世纪之交的变革。":                 false,
+	} {
+		if got := hasDate(FoldText(text)); got != want {
+			t.Errorf("hasDate(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
