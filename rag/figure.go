@@ -245,7 +245,15 @@ const countingUnits = "个家款项人次名位种座所条部件台辆只户本
 // it names a counting one.
 func (q question) answeredBy(folded string) bool {
 	if q.figure == wantQuantity && q.unitWord != "" {
-		return countsInWord(folded, q.unitWord)
+		if countsInWord(folded, q.unitWord) {
+			return true
+		}
+		for _, u := range sameUnits[q.unitWord] {
+			if countsInWord(folded, u) {
+				return true
+			}
+		}
+		return false
 	}
 	if q.figure == wantQuantity && q.unit == durationUnit {
 		return statesDuration(folded) // 多久 is answered by a span of time: "5年以上", "3个月"
@@ -326,6 +334,13 @@ func init() {
 
 // countsInWord reports whether a folded sentence states a figure in unit: "1.2万平方公里" for
 // 平方公里.
+// sameUnits are other names of a unit: a distance asked in 公里 is answered in 千米.
+var sameUnits = map[string][]string{
+	"公里": {"千米", "km"}, "千米": {"公里", "km"}, "米": {"公尺"}, "公尺": {"米"},
+	"公斤": {"千克", "kg"}, "千克": {"公斤", "kg"}, "平方公里": {"平方千米"}, "平方千米": {"平方公里"},
+	"厘米": {"公分", "cm"}, "公分": {"厘米", "cm"}, "小时": {"个小时", "钟头"},
+}
+
 func countsInWord(folded, unit string) bool {
 	for rest := folded; ; {
 		i := strings.Index(rest, unit)

@@ -261,3 +261,17 @@ func TestDatesIncludeErasAndSpansAgo(t *testing.T) {
 		}
 	}
 }
+
+// TestUnitsGoByTheirOtherNames: a distance asked in 公里 is answered in 千米.
+func TestUnitsGoByTheirOtherNames(t *testing.T) {
+	q := readQuestion("绕地球一圈有多少公里")
+	if q.unitWord != "公里" {
+		t.Fatalf("unit word %q, want 公里", q.unitWord)
+	}
+	if !q.answeredBy(FoldText("地球的周长为40009.88千米。")) {
+		t.Error("40009.88千米 does not answer 多少公里")
+	}
+	if q.answeredBy(FoldText("地球的周长约为四万。")) {
+		t.Error("a figure without the unit answers 多少公里")
+	}
+}
