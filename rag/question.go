@@ -351,12 +351,18 @@ func (q question) asWritten(w string) string {
 	return w
 }
 
-// genericPlaces are tagged as places by the dictionary but name no particular one.
+// genericPlaces are tagged as places by the dictionary but name no particular one: kinds of
+// place (平原, 重镇), and common words jieba's dictionary tags as places by mistake (上市, 英雄,
+// 深度, 入口), read off its place words used 500 times or more.
 var genericPlaces = map[string]bool{}
 
 func init() {
 	for _, w := range strings.Fields(`城市 地区 国家 全国 国内 国外 海外 全球 世界 本地 当地 地方 各地 农村 乡村 城乡 沿海 内地 中央 东部 西部 中部 南方 北方
-	东西 南北 东方 西方 中西 内外 平原 高原 盆地 山区 新区 新城 重镇 古城 都市 大都市 城镇 旧城`) {
+	东西 南北 东方 西方 中西 内外 平原 高原 盆地 山区 新区 新城 重镇 古城 都市 大都市 城镇 旧城 京城 都城 大都 故城 古都 诸国 大国 王国 共和国
+	自治州 自治县 湖泊 海洋 大海 大洋 河水 湖水 江山 山河 山水 高山 大山 深山 山脉 山峰 山坡 山洞 山口 河谷 冰川 海峡 海湾 三角洲 内河
+	大桥 石桥 路桥 大街 南路 中路 南门 北门 入口 城堡 内城 商城 山寨 新港 海关 桥头堡 琉璃瓦 江湖 朝廷
+	上市 入市 爱国 开国 建国 回国 英雄 太阳 哥哥 二哥 阿哥 美丽 新鲜 古典 神圣 青春 千古 太平 福利 治安 庆典 日志 契约 关联 广义 阴阳
+	深度 长度 中密度 长大 普及 广布 云集 中断 新建 上马 上山 下山 上台 上半场 舞美 白马 金牙 中道 莫非 英特尔`) {
 		genericPlaces[w] = true
 	}
 }

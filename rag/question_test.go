@@ -234,6 +234,10 @@ func TestGenericWordsAndHedges(t *testing.T) {
 	if q := readQuestion("正对大西洋的布里斯托是哪种贸易的重镇"); slices.Contains(q.places, "重镇") {
 		t.Errorf("places %q hold 重镇", q.places)
 	}
+	// jieba tags 上市 as a place.
+	if q := readQuestion("oppor11什么时候上市"); len(q.places) != 0 || !slices.Contains(q.words, "上市") {
+		t.Errorf("places %q, words %q: 上市 is no place", q.places, q.words)
+	}
 	q := readQuestion("进入现实之退阶段时，企业咋应对比较好？")
 	if slices.Contains(q.words, "比较") || slices.Contains(q.words, "好") || q.kind != kindMethod {
 		t.Errorf("words %q, kind %v: want no hedge and a how-question", q.words, q.kind)

@@ -278,8 +278,9 @@ func testPublicNearMisses(t *testing.T) {
 		"cmrc2018": {accuracy: 0.8, maxFalseAbstentions: 11, abstained: map[string]int{"near_miss_public": 49}},
 		// The fifth round: a statement that shares the question's words is no longer dropped as
 		// a restatement of it (only a sentence that asks does restate): 0.69 → 0.75, 24 → 18;
-		// 重镇 and 古城 name no place: 0.76, 17.
-		"drcd": {accuracy: 0.76, maxFalseAbstentions: 17, abstained: map[string]int{"near_miss_public": 94}},
+		// 重镇 and 古城 name no place: 0.76, 17; nor does 王国, which lost the lucky abstention
+		// of "愛爾蘭王國的成立和哪一法律有關" (its evidence says 愛爾蘭議會): 93.
+		"drcd": {accuracy: 0.76, maxFalseAbstentions: 17, abstained: map[string]int{"near_miss_public": 93}},
 	}
 	// With a model, the model judges what the extractive answerer cannot: every near miss
 	// abstains, and what is left is how many answerable questions reach it with the evidence.
