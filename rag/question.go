@@ -532,7 +532,7 @@ func isQuestionWord(w string) bool {
 		switch {
 		case strings.ContainsRune("哪几多少什么怎样啥谁", r):
 			q = true
-		case strings.ContainsRune("类种个项条款家次年月日天号周位名件样些", r):
+		case strings.ContainsRune("类种个项条款家次年月日天号周位名件样些楼层集期届岁倍", r):
 		default:
 			return false
 		}
@@ -589,7 +589,7 @@ func isCount(w string) bool {
 }
 
 // nameEdgeChars are particles and verbs that begin or end no name.
-const nameEdgeChars = "是对让把被给在和与及或的了地得着过将向从由为以于有会能要也都就还又才再很最更曾后不没却仍而且亦竟已便说"
+const nameEdgeChars = "是对让把被给在和与及或的了地得着过将向从由为以于有会能要也都就还又才再很最更曾后不没却仍而且亦竟已便说比"
 
 // particles are the name edges that carry no meaning of their own: an unknown word glued from
 // one keeps its sense without it (关是 is 关), unlike 最热 or 没涨.

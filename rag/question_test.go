@@ -276,3 +276,13 @@ func TestVerbAndMeasureIsNoName(t *testing.T) {
 		t.Errorf("words %q lack 获批", q.words)
 	}
 }
+
+// TestMoreCountedQuestionWords: 几楼, 几集, 几岁 ask; 比 parts what it compares.
+func TestMoreCountedQuestionWords(t *testing.T) {
+	if q := readQuestion("楼间距50米几楼不挡光"); len(q.names) != 0 || slices.Contains(q.words, "米几楼") {
+		t.Errorf("names %q, words %q: 几楼 is a question word", q.names, q.words)
+	}
+	if q := readQuestion("比九号风球低一级的是什么？"); slices.ContainsFunc(q.names, func(n string) bool { return strings.HasPrefix(n, "比") }) {
+		t.Errorf("names %q begin with 比", q.names)
+	}
+}

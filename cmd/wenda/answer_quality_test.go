@@ -275,7 +275,9 @@ func testPublicNearMisses(t *testing.T) {
 		// a near miss; places, years and periods weighing half in the evidence of a fact
 		// question (they are checked as constraints anyway) caught two DRCD near misses and
 		// cost one DRCD answer.
-		"cmrc2018": {accuracy: 0.8, maxFalseAbstentions: 11, abstained: map[string]int{"near_miss_public": 49}},
+		// 比 beside a name is no part of it: "比九号风球低一级的是什么" lost its lucky refusal of
+		// “比九号风球低” as an absent name (48).
+		"cmrc2018": {accuracy: 0.8, maxFalseAbstentions: 11, abstained: map[string]int{"near_miss_public": 48}},
 		// The fifth round: a statement that shares the question's words is no longer dropped as
 		// a restatement of it (only a sentence that asks does restate): 0.69 → 0.75, 24 → 18;
 		// 重镇 and 古城 name no place: 0.76, 17; nor does 王国, which lost the lucky abstention
