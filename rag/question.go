@@ -262,7 +262,7 @@ func readQuestion(q string) question {
 			add(&out.names, FoldText(f))
 		}
 	}
-	out.years = dropRangeEnds(folded, out.years)
+	out.years = dropAmounts(folded, dropRangeEnds(folded, out.years))
 	out.background = backgroundWords(folded, out.words)
 	return out
 }
@@ -589,7 +589,7 @@ func isCount(w string) bool {
 }
 
 // nameEdgeChars are particles and verbs that begin or end no name.
-const nameEdgeChars = "是对让把被给在和与及或的了地得着过将向从由为以于有会能要也都就还又才再很最更曾后不没却仍而且亦竟已便说比"
+const nameEdgeChars = "是对让把被给在和与及或的了地得着过将向从由为以于有会能要也都就还又才再很最更曾后不没却仍而且亦竟已便说比去到"
 
 // particles are the name edges that carry no meaning of their own: an unknown word glued from
 // one keeps its sense without it (关是 is 关), unlike 最热 or 没涨.
@@ -736,6 +736,25 @@ func dropRangeEnds(folded string, years []string) []string {
 		years = slices.DeleteFunc(years, func(y string) bool { return y == m[2] })
 	}
 	return years
+}
+
+// dropAmounts drops the "years" that are amounts: "2000左右的山地车", "1999元".
+func dropAmounts(folded string, years []string) []string {
+	return slices.DeleteFunc(years, func(y string) bool {
+		for rest := folded; ; {
+			i := strings.Index(rest, y)
+			if i < 0 {
+				return true // every mention an amount
+			}
+			after := rest[i+len(y):]
+			r, _ := utf8.DecodeRuneInString(after)
+			if !strings.HasPrefix(after, "左右") && !strings.HasPrefix(after, "以上") && !strings.HasPrefix(after, "以下") &&
+				!strings.ContainsRune("多元块米克人台个万千次件辆", r) {
+				return false // one mention as a year is enough
+			}
+			rest = after
+		}
+	})
 }
 
 // isPeriod reports whether s names a five-year plan, 十一五 to 十五五.

@@ -286,3 +286,15 @@ func TestMoreCountedQuestionWords(t *testing.T) {
 		t.Errorf("names %q begin with 比", q.names)
 	}
 }
+
+// TestAmountsAreNoYears: 2000 before 左右 or 元 is an amount; 2017 before 年 or a name is a year.
+func TestAmountsAreNoYears(t *testing.T) {
+	for q, want := range map[string]int{"2000左右的山地车": 0, "1999元的手机哪款好": 0, "2017上海厨卫展时间": 1, "2019年底的资产负债率": 1} {
+		if got := readQuestion(q); len(got.years) != want {
+			t.Errorf("%s: years %q, want %d", q, got.years, want)
+		}
+	}
+	if q := readQuestion("个人到税务局开票税率"); slices.ContainsFunc(q.names, func(n string) bool { return strings.HasPrefix(n, "到") }) {
+		t.Errorf("names %q begin with 到", q.names)
+	}
+}
