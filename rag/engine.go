@@ -522,7 +522,7 @@ func continueTopic(topic, own question) question {
 	// A follow-up that puts its own term in place of the topic's quoted one ("忧伤之谷呢?" after
 	// a question about “现实之退”), or its own ordinal in place of the topic's ("那第四个阶段呢?"
 	// after 第三阶段), asks the topic's question of it.
-	asked := strings.TrimSuffix(topic.folded, own.folded) // the topic is often asked with the follow-up
+	asked := strings.TrimSuffix(topic.folded, own.folded) // the topic as asked, without the follow-up
 	if ownOrd := ordinals(own.words); len(ownOrd) == 1 {
 		for _, w := range ordinals(topic.words) {
 			replaced[w] = replaced[w] || w != ownOrd[0]
@@ -563,11 +563,17 @@ func followUpLead(folded string) string {
 func ordinals(ws []string) []string {
 	var out []string
 	for _, w := range ws {
-		if rest, ok := strings.CutPrefix(w, "第"); ok && rest != "" && strings.Trim(rest, cjkNumerals+"0123456789") == "" {
+		if isOrdinal(w) {
 			out = append(out, w)
 		}
 	}
 	return out
+}
+
+// isOrdinal reports whether w is 第 and a number: 第三, 第12.
+func isOrdinal(w string) bool {
+	rest, ok := strings.CutPrefix(w, "第")
+	return ok && rest != "" && strings.Trim(rest, cjkNumerals+"0123456789") == ""
 }
 
 // rerankByWords reorders passages by how much of q's weighted words each holds, keeping the

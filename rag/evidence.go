@@ -236,8 +236,9 @@ func matchWord(w weightedWord, folded string) float64 {
 }
 
 // fuzzyContains reports whether text holds word with exactly one character changed (or, for
-// four characters or more, two neighbours swapped), for CJK words of two to six characters. With sameHead, and always for a two-character word (half of
-// two characters matches too much), the first character must not be the one changed.
+// four characters or more, two neighbours swapped), for CJK words of two to six characters.
+// With sameHead, and always for a two-character word (half of two characters matches too
+// much), the first character must not be the one changed.
 func fuzzyContains(text string, word []rune, sameHead bool) bool {
 	n := len(word)
 	sameHead = sameHead || n == 2
@@ -636,22 +637,42 @@ func (s *Store) nearTypo(name string) bool {
 		if s.lex.df(t) == 0 {
 			continue
 		}
-		checked := 0
-		for _, p := range s.lex.entry(t).postings {
-			if !s.lex.alive[p.slot] {
-				continue
-			}
-			if checked++; checked > statedCheckLimit {
-				break
-			}
-			ref := s.slots[p.slot]
-			if fuzzyContains(FoldText(ref.doc.Chunks[ref.chunk].Text), runes, known) {
-				return true
-			}
-		}
-		return false // the rarest anchors come first: one scan decides
+		// The rarest anchors come first: one scan decides.
+		return s.someChunk(t, func(ref slotRef) bool {
+			return fuzzyContains(FoldText(ref.doc.Chunks[ref.chunk].Text), runes, known)
+		})
 	}
 	return false
+}
+
+// someChunk reports whether f holds for one of the first statedCheckLimit live chunks that
+// hold t, calling it on each in turn until it does. The caller holds s.mu.
+func (s *Store) someChunk(t Token, f func(ref slotRef) bool) bool {
+	checked := 0
+	for _, p := range s.lex.entry(t).postings {
+		if !s.lex.alive[p.slot] {
+			continue
+		}
+		if checked++; checked > statedCheckLimit {
+			return false
+		}
+		if f(s.slots[p.slot]) {
+			return true
+		}
+	}
+	return false
+}
+
+// rarestToken returns the token of toks that the fewest chunks hold, and how many do.
+// The caller holds s.mu.
+func (s *Store) rarestToken(toks []Token) (Token, int) {
+	rare, rareDF := toks[0], s.lex.df(toks[0])
+	for _, t := range toks[1:] {
+		if df := s.lex.df(t); df < rareDF {
+			rare, rareDF = t, df
+		}
+	}
+	return rare, rareDF
 }
 
 // statedCheckLimit bounds how many chunks statedLiteral reads: a literal whose rarest token is
@@ -666,12 +687,7 @@ func (s *Store) statedLiteral(lit string) bool {
 		return true
 	}
 	latin := !strings.ContainsFunc(lit, isCJK)
-	rare, rareDF := toks[0], s.lex.df(toks[0])
-	for _, t := range toks[1:] {
-		if df := s.lex.df(t); df < rareDF {
-			rare, rareDF = t, df
-		}
-	}
+	rare, rareDF := s.rarestToken(toks)
 	if rareDF == 0 {
 		return false
 	}
@@ -684,11 +700,7 @@ func (s *Store) statedLiteral(lit string) bool {
 		}
 		return strings.Contains(text, lit)
 	}
-	for _, p := range s.lex.entry(rare).postings {
-		if !s.lex.alive[p.slot] {
-			continue
-		}
-		ref := s.slots[p.slot]
+	return s.someChunk(rare, func(ref slotRef) bool {
 		if holds(FoldText(ref.doc.Title)) {
 			return true
 		}
@@ -699,8 +711,8 @@ func (s *Store) statedLiteral(lit string) bool {
 				return true
 			}
 		}
-	}
-	return false
+		return false
+	})
 }
 
 // minLatinTypoRunes: a Latin name shorter than this is not corrected; "GE" with one letter
@@ -812,54 +824,40 @@ func (s *Store) neighbourReading(w, neighbour string, before bool) string {
 	if len(nr) < 2 || !allCJK(neighbour) {
 		return ""
 	}
-	var rare Token
-	rareDF := -1
+	pairs := make([]Token, 0, len(nr)-1)
 	for i := 0; i+1 < len(nr); i++ {
-		t := bigramToken(nr[i], nr[i+1])
-		if df := s.lex.df(t); rareDF < 0 || df < rareDF {
-			rare, rareDF = t, df
-		}
+		pairs = append(pairs, bigramToken(nr[i], nr[i+1]))
 	}
-	if rareDF <= 0 {
+	rare, rareDF := s.rarestToken(pairs)
+	if rareDF == 0 {
 		return ""
 	}
 	wr := []rune(w)
 	found := ""
-	checked := 0
-	for _, p := range s.lex.entry(rare).postings {
-		if !s.lex.alive[p.slot] {
-			continue
-		}
-		if checked++; checked > statedCheckLimit {
-			break
-		}
-		ref := s.slots[p.slot]
+	ambiguous := s.someChunk(rare, func(ref slotRef) bool {
 		text := FoldText(ref.doc.Chunks[ref.chunk].Text)
-		for at := 0; ; {
-			j := strings.Index(text[at:], neighbour)
-			if j < 0 {
-				break
-			}
-			j += at
-			at = j + len(neighbour)
+		for j := range occurrences(text, neighbour) {
 			var cand []rune
 			if before {
 				cand = []rune(text[:j])
 				cand = cand[max(0, len(cand)-2):]
 			} else {
-				cand = []rune(text[at:])
+				cand = []rune(text[j+len(neighbour):])
 				cand = cand[:min(2, len(cand))]
 			}
 			if len(cand) != 2 || !allCJK(string(cand)) || (cand[0] != wr[0]) == (cand[1] != wr[1]) {
 				continue // not one character away (or the same)
 			}
-			switch c := string(cand); {
-			case found == "":
+			if c := string(cand); found == "" {
 				found = c
-			case found != c:
-				return "" // two readings: the typo is not clear
+			} else if found != c {
+				return true // two readings: the typo is not clear
 			}
 		}
+		return false
+	})
+	if ambiguous {
+		return ""
 	}
 	return found
 }

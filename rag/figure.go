@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -121,13 +122,7 @@ func hasDate(folded string) bool {
 	}
 	// A century, a decade or a time ago: "19世纪", "1970年代", "5500万年前", "三世纪".
 	for _, era := range []string{"世纪", "年代", "年前", "万年"} {
-		for at := 0; ; {
-			i := strings.Index(folded[at:], era)
-			if i < 0 {
-				break
-			}
-			i += at
-			at = i + len(era)
+		for i := range occurrences(folded, era) {
 			if r, _ := utf8.DecodeLastRuneInString(folded[:i]); unicode.IsDigit(r) || strings.ContainsRune(cjkNumerals, r) {
 				return true
 			}
@@ -245,15 +240,7 @@ const countingUnits = "个家款项人次名位种座所条部件台辆只户本
 // it names a counting one.
 func (q question) answeredBy(folded string) bool {
 	if q.figure == wantQuantity && q.unitWord != "" {
-		if countsInWord(folded, q.unitWord) {
-			return true
-		}
-		for _, u := range sameUnits[q.unitWord] {
-			if countsInWord(folded, u) {
-				return true
-			}
-		}
-		return false
+		return slices.ContainsFunc(append([]string{q.unitWord}, sameUnits[q.unitWord]...), func(u string) bool { return countsInWord(folded, u) })
 	}
 	if q.figure == wantQuantity && q.unit == durationUnit {
 		return statesDuration(folded) // 多久 is answered by a span of time: "5年以上", "3个月"
@@ -332,8 +319,6 @@ func init() {
 	}
 }
 
-// countsInWord reports whether a folded sentence states a figure in unit: "1.2万平方公里" for
-// 平方公里.
 // sameUnits are other names of a unit: a distance asked in 公里 is answered in 千米.
 var sameUnits = map[string][]string{
 	"公里": {"千米", "km"}, "千米": {"公里", "km"}, "米": {"公尺"}, "公尺": {"米"},
@@ -341,13 +326,11 @@ var sameUnits = map[string][]string{
 	"厘米": {"公分", "cm"}, "公分": {"厘米", "cm"}, "小时": {"个小时", "钟头"},
 }
 
+// countsInWord reports whether a folded sentence states a figure in unit: "1.2万平方公里" for
+// 平方公里.
 func countsInWord(folded, unit string) bool {
-	for rest := folded; ; {
-		i := strings.Index(rest, unit)
-		if i < 0 {
-			return false
-		}
-		before := []rune(rest[:i])
+	for i := range occurrences(folded, unit) {
+		before := []rune(folded[:i])
 		j := len(before) - 1
 		for j >= 0 && strings.ContainsRune("多余万亿千百 ", before[j]) {
 			j--
@@ -355,6 +338,6 @@ func countsInWord(folded, unit string) bool {
 		if j >= 0 && (unicode.IsDigit(before[j]) || strings.ContainsRune(cjkNumerals, before[j])) {
 			return true
 		}
-		rest = rest[i+len(unit):]
 	}
+	return false
 }

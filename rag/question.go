@@ -121,8 +121,8 @@ func readQuestion(q string) question {
 		}
 		words := splitQuestionWords(zh.Segment(undoubleMeasures(run)))
 		for i := 0; i < len(words); i++ {
-			if t := words[i].Text; strings.HasPrefix(t, "第") && strings.HasSuffix(t, "个") && len(ordinals([]string{strings.TrimSuffix(t, "个")})) == 1 {
-				words[i] = zh.Word{Text: strings.TrimSuffix(t, "个"), Tag: "m"} // 第四个 is 第四, as documents write it
+			if t, ok := strings.CutSuffix(words[i].Text, "个"); ok && isOrdinal(t) {
+				words[i] = zh.Word{Text: t, Tag: "m"} // 第四个 is 第四, as documents write it
 			}
 			w := words[i]
 			if r := []rune(w.Text); out.figure == wantQuantity && len(r) == 2 && r[0] == '几' && strings.ContainsRune(measureWords, r[1]) {
@@ -738,22 +738,21 @@ func dropRangeEnds(folded string, years []string) []string {
 	return years
 }
 
-// dropAmounts drops the "years" that are amounts: "2000左右的山地车", "1999元".
+// dropAmounts drops the "years" the question states only as amounts: "2000左右的山地车",
+// "1999元".
 func dropAmounts(folded string, years []string) []string {
+	isAmount := func(after string) bool {
+		r, _ := utf8.DecodeRuneInString(after)
+		return strings.ContainsRune("多元块米克人台个万千次件辆", r) ||
+			strings.HasPrefix(after, "左右") || strings.HasPrefix(after, "以上") || strings.HasPrefix(after, "以下")
+	}
 	return slices.DeleteFunc(years, func(y string) bool {
-		for rest := folded; ; {
-			i := strings.Index(rest, y)
-			if i < 0 {
-				return true // every mention an amount
-			}
-			after := rest[i+len(y):]
-			r, _ := utf8.DecodeRuneInString(after)
-			if !strings.HasPrefix(after, "左右") && !strings.HasPrefix(after, "以上") && !strings.HasPrefix(after, "以下") &&
-				!strings.ContainsRune("多元块米克人台个万千次件辆", r) {
+		for i := range occurrences(folded, y) {
+			if !isAmount(folded[i+len(y):]) {
 				return false // one mention as a year is enough
 			}
-			rest = after
 		}
+		return true
 	})
 }
 

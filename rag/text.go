@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"iter"
 	"strings"
 	"unicode"
 )
@@ -119,6 +120,20 @@ func brokenLine(runes []rune, i int) bool {
 func isLatinLetter(r rune) bool { return r < 0x80 && unicode.IsLetter(r) }
 
 // containsAny reports whether s contains one of subs.
+// occurrences yields the byte offset of every occurrence of sub in s, left to right and not
+// overlapping.
+func occurrences(s, sub string) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for at := 0; sub != ""; {
+			i := strings.Index(s[at:], sub)
+			if i < 0 || !yield(at+i) {
+				return
+			}
+			at += i + len(sub)
+		}
+	}
+}
+
 func containsAny(s string, subs []string) bool {
 	for _, sub := range subs {
 		if strings.Contains(s, sub) {

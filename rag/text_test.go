@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -57,4 +58,20 @@ func spanTexts(runes []rune, spans []Span) []string {
 		out = append(out, string(runes[sp.Start:sp.End]))
 	}
 	return out
+}
+
+func TestOccurrences(t *testing.T) {
+	for _, tt := range []struct {
+		s, sub string
+		want   []int
+	}{
+		{"公里,千米,公里", "公里", []int{0, 14}}, // byte offsets
+		{"aaaa", "aa", []int{0, 2}},      // not overlapping
+		{"abc", "x", nil},
+		{"abc", "", nil},
+	} {
+		if got := slices.Collect(occurrences(tt.s, tt.sub)); !slices.Equal(got, tt.want) {
+			t.Errorf("occurrences(%q, %q) = %v, want %v", tt.s, tt.sub, got, tt.want)
+		}
+	}
 }
