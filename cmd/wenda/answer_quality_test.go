@@ -305,12 +305,45 @@ func testPublicNearMisses(t *testing.T) {
 func publicNearMisses(t *testing.T, set string, offset bool, corpus, queries, data string) {
 	t.Helper()
 	nearMissSet(t, filepath.Join("../../testdata/eval", set), 200, set == "cmrc2018", offset, corpus, queries)
+	if *nearMissOut != "" {
+		keepNearMissSet(t, set, offset, corpus, queries)
+	}
 	if _, errOut, err := wenda(t, nil, "--data", data, "ingest", corpus); err != nil {
 		t.Fatalf("ingest %s: %v\n%s", set, err, errOut)
 	}
 }
 
 var unseen = flag.Bool("unseen", false, "run TestUnseenNearMisses, which measures and holds no floor")
+
+// nearMissOut, when set, is where the public near-miss sets are written (DIR/cmrc2018/,
+// DIR/drcd/, and DIR/unseen-… for TestUnseenNearMisses), each a corpus.jsonl and a
+// queries.jsonl, so that their answers can be read with `wenda eval --answers -v`:
+//
+//	go test ./cmd/wenda -run 'TestAnswerQuality/public|TestUnseenNearMisses' -unseen -nearmiss-out /tmp/pub
+//	wenda --data /tmp/pubd ingest /tmp/pub/cmrc2018/corpus.jsonl
+//	wenda --data /tmp/pubd eval --answers --queries /tmp/pub/cmrc2018/queries.jsonl -v
+var nearMissOut = flag.String("nearmiss-out", "", "write the public near-miss sets under this directory")
+
+// keepNearMissSet copies a near-miss set's files under *nearMissOut.
+func keepNearMissSet(t *testing.T, set string, offset bool, corpus, queries string) {
+	t.Helper()
+	dir := filepath.Join(*nearMissOut, set)
+	if offset {
+		dir = filepath.Join(*nearMissOut, "unseen-"+set)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{corpus, queries} {
+		b, err := os.ReadFile(f)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
 
 // TestUnseenNearMisses reports the extractive answerer on the public near-miss sets started half
 // a step later than the gate's: questions nobody tuned on, for docs/answering.md. It is a
