@@ -130,6 +130,10 @@ func testSampleAnswers(t *testing.T) {
 		// Written by a fourth such helper at the end of the fifth round and run blind once on
 		// its code: 0.750, five false abstentions, all near misses and absent names abstained.
 		"sample-blind8.jsonl": {accuracy: 0.82, maxFalseAbstentions: 3, abstained: map[string]int{"near_miss": 3, "absent": 2}},
+		// Written by a fifth such helper after every change of the fifth round and run once on
+		// its final code, to measure the round on questions nothing was tuned on: 0.759, five
+		// false abstentions, 2 of 3 near misses. Nothing has been changed for it yet.
+		"sample-blind9.jsonl": {accuracy: 0.75, maxFalseAbstentions: 5, abstained: map[string]int{"near_miss": 2, "absent": 2}},
 	}
 	for _, file := range slices.Sorted(maps.Keys(floors)) {
 		rep := evalAnswers(t, nil, data, sampleDir, filepath.Join(answersDir, file))
@@ -174,6 +178,9 @@ func testPerfectReader(t *testing.T) {
 		// passages sent do not hold.
 		"sample-blind8.jsonl": {evidence: 27, answerFloor: answerFloor{
 			accuracy: 0.96, maxFalseAbstentions: 1, abstained: map[string]int{"near_miss": 3, "absent": 2},
+		}},
+		"sample-blind9.jsonl": {evidence: 29, answerFloor: answerFloor{
+			accuracy: 1, maxFalseAbstentions: 0, abstained: map[string]int{"near_miss": 3, "absent": 2},
 		}},
 		"sample-blind6.jsonl": {evidence: 28, answerFloor: answerFloor{
 			accuracy: 1, maxFalseAbstentions: 0, abstained: map[string]int{"near_miss": 3, "absent": 2},
