@@ -465,10 +465,10 @@ const weakAnswer = 0.7
 // definitionDepth is how many times k passages a definition question searches.
 const definitionDepth = 3
 
-// swapSubject is the topic a follow-up leaves for the next one: the topic with its place, year
-// or name replaced by the one the follow-up asked about ("广东省的规划是什么?" + "那四川呢?" →
-// "四川省的规划是什么?"), so that "具体有哪些措施?" then asks about 四川. A follow-up that swaps
-// nothing, or more than one of a kind, leaves the topic as it was.
+// swapSubject is the topic a follow-up leaves for the next one: the topic with its place, year,
+// name, quoted term or ordinal replaced by the one the follow-up asked about ("广东省的规划是什么?"
+// + "那四川呢?" → "四川省的规划是什么?"), so that "具体有哪些措施?" then asks about 四川. A
+// follow-up that swaps nothing, or more than one of a kind, leaves the topic as it was.
 func swapSubject(topic string, own question) string {
 	t := readQuestion(topic)
 	out := t.folded
@@ -480,6 +480,12 @@ func swapSubject(topic string, own question) string {
 	swap(t.places, own.places)
 	swap(t.years, own.years)
 	swap(t.names, own.names)
+	// The term and ordinal swaps of continueTopic, for the follow-up after this one.
+	if ord := ordinals(own.words); len(ord) == 1 {
+		swap(ordinals(t.words), ord)
+	} else if term, lead := quotedTerm(t.folded), followUpLead(own.folded); term != "" && lead != "" {
+		swap([]string{term}, []string{lead})
+	}
 	if out == t.folded {
 		return topic
 	}

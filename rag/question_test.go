@@ -193,6 +193,16 @@ func TestFollowUpsSwapTermsAndOrdinals(t *testing.T) {
 	}
 }
 
+// TestSwappedTopicsCarryOn: the topic a term or ordinal follow-up leaves for the next one.
+func TestSwappedTopicsCarryOn(t *testing.T) {
+	if got := swapSubject("组织数智化第三阶段说的“数智化组织雏形”是什么意思？", readQuestion("那第四个阶段呢？")); !strings.Contains(got, "第四") || strings.Contains(got, "第三") {
+		t.Errorf("after 那第四个阶段呢: topic %q", got)
+	}
+	if got := swapSubject("转型进入“现实之退”的时候，企业应该怎么应对？", readQuestion("忧伤之谷呢，又该咋办？")); !strings.Contains(got, "忧伤之谷") || strings.Contains(got, "现实之退") {
+		t.Errorf("after 忧伤之谷呢: topic %q", got)
+	}
+}
+
 // TestGivenClausesAreBackground: what 除了 or 在……的同时 gives is not what is asked.
 func TestGivenClausesAreBackground(t *testing.T) {
 	q := readQuestion("除了销售模式，数字疗法还有什么模式在探索？")
