@@ -599,9 +599,7 @@ func (s *Store) absentNames(q question) []string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var absent []string
-	// A two-character name with one character changed is another name (鸿蒙 is no typo of
-	// 鸿沟), as nearTypo holds for the two-character words the dictionary knows.
-	stated := func(n string) bool { return s.statedLiteral(n) || (utf8.RuneCountInString(n) > 2 && s.nearTypo(n)) }
+	stated := func(n string) bool { return s.statedLiteral(n) || s.nearTypo(n) }
 	for _, n := range slices.Concat(q.places, q.names, q.rare) {
 		if parts := q.parts[n]; !stated(n) && (len(parts) == 0 || !all(parts, stated)) {
 			absent = append(absent, n)
@@ -614,16 +612,14 @@ func (s *Store) absentNames(q question) []string {
 // is 数字化 mistyped, not a name the documents lack. The caller holds s.mu.
 func (s *Store) nearTypo(name string) bool {
 	runes := []rune(name)
-	if len(runes) < 2 || !allCJK(name) {
+	// A two-character name with one character changed is another name: 小米 is not 小微
+	// mistyped, nor 鸿蒙 鸿沟.
+	if len(runes) < 3 || !allCJK(name) {
 		return false
 	}
 	// A name the dictionary knows differs from its neighbours by more than a slip where it
-	// starts (京东方 is not 新东方 mistyped, but 迪斯尼 is 迪士尼 spelled another way), and
-	// a known two-character one by more than any slip.
+	// starts (京东方 is not 新东方 mistyped, but 迪斯尼 is 迪士尼 spelled another way).
 	_, known := zh.Lookup(name)
-	if known && len(runes) == 2 {
-		return false // 小米 is not 小微 mistyped
-	}
 	// Any character pair of the name, else any character, anchors the search; fuzzyContains
 	// then tries every one-character change (keeping the first for a known name).
 	var anchors []Token
