@@ -141,6 +141,10 @@ var shapedQuestions = []answerCase{
 	// The quotes mark the term; "X,即……" defines it.
 	{"数智化组织的“在线应用”阶段指的是什么？", false, []string{"主要的业务和管理活动是在线的"}},
 	{"平安好医生有哪些数字疗法产品获批上市？", true, []string{"没有关于“平安好医生”"}},
+	// The goal asked for is the plan's headline, which never says 目标.
+	{"广西的总体目标是什么", false, []string{"加快数字广西建设"}},
+	// A sentence under 天津市's lead names 天津 as surely as the lead does, and says more.
+	{"天津要建什么样的智能制造城市", false, []string{"国家智能制造中心城市"}},
 	// 民企 is 民营企业 shortened.
 	{"民企融资难吗", false, []string{"民营企业融资难问题依旧突出"}},
 }

@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
@@ -191,11 +192,27 @@ func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
 			}
 		}
 	}
+	for i := range out {
+		if q.framing[out[i].text] {
+			out[i].weight *= framingWeight // seen or not: 定位 may be in no passage
+		}
+	}
 	if last := len(out) - 1; q.yesNo && last > 0 && isPredicate(out[last].text) {
 		// What a yes-or-no question asks of its subject comes last ("销售模式成熟了吗?"), and the
 		// answer says yes or no in its own words ("处于探索阶段"): that word weighs half. A thing
 		// asked about ("要发展数字农业吗?") is not: the answer names it.
 		out[last].weight *= 0.5
+	}
+	return out
+}
+
+// wordWeights returns "word=weight" for each of q's content words, for the debug log.
+func (s *Store) wordWeights(q question) []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []string
+	for _, w := range s.weighWords(q, nil) {
+		out = append(out, fmt.Sprintf("%s=%.1f", w.text, w.weight))
 	}
 	return out
 }
@@ -368,6 +385,11 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 				for _, w := range words {
 					m := matchWord(w, folded)
 					direct += w.weight * m
+					if p, ok := placeName(w.text); ok && m < 1 && strings.HasPrefix(sent.subject, p) {
+						// The sentence's subject is the place asked about: it says so as
+						// surely as the lead sentence that named it ("全省……" under 天津市).
+						m = 1
+					}
 					if m < 1 {
 						m = max(m, contextCredit*matchWord(w, ctx))
 					}
@@ -904,6 +926,9 @@ const constraintWeight = 0.5
 // backgroundWeight is the weight of a word the question says only as a given (除了X, 在X的同时):
 // the sentence that repeats the given is not the answer.
 const backgroundWeight = 0.5
+
+// framingWeight is the weight of a noun that names the kind of answer asked for (framingNouns).
+const framingWeight = 0.5
 
 func isPlaceOrTime(q question, w string) bool {
 	if p, ok := placeName(w); ok && slices.Contains(q.places, p) {

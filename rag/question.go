@@ -47,7 +47,7 @@ func init() {
 	介绍一下 知道 想 想知道 了解 觉得 认为 看 看法 意思 含义 定义 指 是指 叫 叫做 称为 所谓 原因 理由 为了 因为 所以 呢 分别 都有 包括 包含 列举
 	总共 一共 一般 通常 往往 常常 中 大概 大约 左右 目前 现在 如今 搞 弄 做 干 办 干什么 干嘛 做什么 用来 是干什么的 缩写 简称 全称 全名 英文 英文名 中文名
 	咋 咋样 咋办 咋整 咋弄 啥样 时候 由 所 除了 自己 一个 打算 那边 这边 要是 如果 假如 假设 倘若 真 真的 等到 接下来
-	何时 何处 何种 何地 何人 何方 何以 哪边 哪一 哪国 哪方 后来 然后 接着`) {
+	何时 何处 何种 何地 何人 何方 何以 哪边 哪一 哪国 哪方 后来 然后 接着 已经 曾经 正在 仍然 依然`) {
 		scaffoldWords[w] = true
 	}
 }
@@ -90,6 +90,8 @@ type question struct {
 	// background are the words said only as a given: "除了商业模式还有啥模式", "在加快建设大数据
 	// 中心的同时,……要做哪几件事". The answer is about the rest.
 	background map[string]bool
+	// framing are the nouns that name the kind of answer asked for (framingNouns).
+	framing map[string]bool
 }
 
 // readQuestion analyses q.
@@ -251,6 +253,18 @@ func readQuestion(q string) question {
 					add(&out.words, t)
 				}
 				continue
+			}
+			if framingModifiers[w.Text] && i+1 < len(words) && framingNouns[words[i+1].Text] && nextToQuestionWord(words, i+1) {
+				continue // 总体目标是什么: the modifier says no more than the frame
+			}
+			if (framingNouns[w.Text] && nextToQuestionWord(words, i)) ||
+				// 哪两个产业: the count helps find the sentence that says 两个, and most that
+				// list two items do not.
+				(i > 0 && words[i-1].Text == "哪" && w.Tag == "m") {
+				if out.framing == nil {
+					out.framing = map[string]bool{}
+				}
+				out.framing[w.Text] = true
 			}
 			add(&out.words, w.Text)
 		}
@@ -518,6 +532,37 @@ var aspectNouns = map[string]bool{"方面": true, "领域": true, "层面": true
 // askedNouns stand for whatever is asked when a question word comes before them ("包括哪些内容",
 // "有什么东西", "属于哪种类型"): they say that the question asks, not what about.
 var askedNouns = map[string]bool{"内容": true, "东西": true, "事情": true, "事儿": true, "事": true, "事项": true, "类型": true, "种类": true, "类别": true, "名字": true, "名称": true}
+
+// framingNouns name the kind of answer asked for when a question word stands beside them
+// ("定了什么目标", "提了什么要求", "定位是什么"): the answer states the goal itself and
+// seldom calls it one ("建成全国大数据中心重要基地").
+var framingNouns = map[string]bool{"目标": true, "要求": true, "任务": true, "措施": true, "举措": true, "定位": true, "作用": true,
+	"意义": true, "特点": true, "重点": true, "方向": true, "思路": true, "路径": true, "办法": true, "手段": true, "表现": true, "好处": true}
+
+// framingModifiers qualify a framing noun without saying what is asked about (总体目标).
+var framingModifiers = map[string]bool{"总体": true, "整体": true, "基本": true, "总": true}
+
+// nextToQuestionWord reports whether a question word comes right before words[i] or right
+// after it (with 是, 有 or 为 between).
+func nextToQuestionWord(words []zh.Word, i int) bool {
+	asks := func(w string) bool { return isQuestionWord(w) || w == "啥" || w == "怎样" || w == "如何" }
+	if i > 0 && asks(words[i-1].Text) {
+		return true
+	}
+	if i == len(words)-1 {
+		// The noun ends the question and a question word asks for it: "定了什么数字化目标".
+		for k := i - 1; k >= 0 && k >= i-3; k-- {
+			if asks(words[k].Text) {
+				return true
+			}
+		}
+	}
+	j := i + 1
+	if j < len(words) && (words[j].Text == "是" || words[j].Text == "有" || words[j].Text == "为") {
+		j++
+	}
+	return j < len(words) && (asks(words[j].Text) || strings.HasPrefix(words[j].Text, "是啥"))
+}
 
 // askedNoun reports whether words[i] is an asked noun after a question word.
 func askedNoun(words []zh.Word, i int) bool {

@@ -308,3 +308,40 @@ func TestAmountsAreNoYears(t *testing.T) {
 		t.Errorf("names %q begin with 到", q.names)
 	}
 }
+
+// TestFramingNouns: a noun that names the kind of answer asked for (目标, 要求, 定位) weighs half
+// beside a question word, and so does the count of 哪两个; the answer states the goal itself.
+func TestFramingNouns(t *testing.T) {
+	tests := []struct {
+		question string
+		framed   []string // exactly these
+		notW     []string // not among the content words
+	}{
+		{"广西的总体目标是什么", []string{"目标"}, []string{"总体"}},
+		{"河南对数据提了什么要求", []string{"要求"}, nil},
+		{"四川定了什么数字化目标", []string{"目标"}, nil},
+		{"北京十四五的定位是啥", []string{"定位"}, nil},
+		{"内蒙古要发展哪两个产业", []string{"两个"}, nil},
+		// Asked about, not asked for: 目标 is what the question is about.
+		{"设定目标过高会怎样", nil, nil},
+		// Aspect adverbs say when, not what.
+		{"GE是不是已经放弃Predix了", nil, []string{"已经"}},
+	}
+	for _, tt := range tests {
+		q := readQuestion(tt.question)
+		var framed []string
+		for _, w := range q.words {
+			if q.framing[w] {
+				framed = append(framed, w)
+			}
+		}
+		if !slices.Equal(framed, tt.framed) {
+			t.Errorf("%s: framing %q, want %q (words %q)", tt.question, framed, tt.framed, q.words)
+		}
+		for _, w := range tt.notW {
+			if slices.Contains(q.words, w) {
+				t.Errorf("%s: words %q hold %q", tt.question, q.words, w)
+			}
+		}
+	}
+}
