@@ -141,6 +141,9 @@ var shapedQuestions = []answerCase{
 	// The quotes mark the term; "X,即……" defines it.
 	{"数智化组织的“在线应用”阶段指的是什么？", false, []string{"主要的业务和管理活动是在线的"}},
 	{"平安好医生有哪些数字疗法产品获批上市？", true, []string{"没有关于“平安好医生”"}},
+	// "A的B" asks what B is, in a passage about A: the text defines 容错难点 and labels 数字药品.
+	{"企业的容错难点是什么", false, []string{"四是容错难点,就是"}},
+	{"数字疗法里的数字药品是什么意思", false, []string{"治疗类产品"}},
 	// The goal asked for is the plan's headline, which never says 目标.
 	{"广西的总体目标是什么", false, []string{"加快数字广西建设"}},
 	// A sentence under 天津市's lead names 天津 as surely as the lead does, and says more.

@@ -136,8 +136,21 @@ func (e *Engine) definition(q question, passages []Passage, sents []sentence, la
 // 模式创新、长期主义定义为数字化转型三要素", "……被称为数字药").
 var namingCues = []string{"定义为", "称为", "称之为", "叫做", "叫作", "统称为"}
 
+// termHead returns what a term of the form A的B names, B, when it is a word of two characters
+// or more, else "": "数字化转型的变革难点" is defined as 变革难点, in a passage about the rest.
+func termHead(term string) string {
+	_, head, ok := strings.Cut(term, "的")
+	if !ok || utf8.RuneCountInString(head) < 2 {
+		return ""
+	}
+	return head
+}
+
 // defines reports whether sentence defines term.
 func defines(sentence, term string) bool {
+	if head := termHead(term); head != "" && !strings.Contains(sentence, term) {
+		term = head
+	}
 	for off := 0; ; {
 		i := strings.Index(sentence[off:], term)
 		if i < 0 {
@@ -606,6 +619,11 @@ const maxLabelRunes = 20
 func labelled(passages []Passage, term string) (label, def sentence, ok bool) {
 	if term == "" {
 		return sentence{}, sentence{}, false
+	}
+	if head := termHead(term); head != "" {
+		if l, d, ok := labelled(passages, head); ok {
+			return l, d, ok
+		}
 	}
 	for pi, p := range passages {
 		runes := []rune(p.Chunk.Text)
