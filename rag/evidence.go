@@ -414,7 +414,7 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 				(q.figure == wantNoFigure || !q.answeredBy(folded)) {
 				continue
 			}
-			if chunkFolded == "" && len(q.names)+len(q.periods) > 0 {
+			if chunkFolded == "" && len(q.names)+len(q.periods)+len(q.places) > 0 {
 				chunkFolded = statedText(runes, spans)
 			}
 			sent.unmet = unmetConstraints(q, folded, context, about, chunkFolded)
@@ -549,6 +549,11 @@ func unmetConstraints(q question, sent, prev, about, chunk string) []string {
 	}
 	for _, p := range q.places {
 		if mentionsPlace(sent, p) || mentionsPlace(ctx, p) {
+			continue
+		}
+		if p != "全球" && mentionsPlace(chunk, p) && !namesRegion(sent+" "+ctx, func(r string) bool { return r != p }) {
+			// The passage names the place and the sentence, with its subject, no other: a
+			// passage about Taiwan's industrial parks need not repeat 台湾 in each sentence.
 			continue
 		}
 		if p == "中国" && !namesAnotherCountry(sent) && !namesAnotherCountry(ctx) {

@@ -17,13 +17,14 @@ import (
 var regions = strings.Fields(`北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南
 	广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门`)
 
-// countries are the countries and unions documents in Chinese most often write about: a
+// countries are the countries and unions documents in Chinese most often write about (with
+// the names Taiwan and older texts use: 义大利, 纽西兰, 俄国): a
 // paragraph opening "(1)美国致力于……" is about the United States until the next one opens.
 // 中国 is not one: documents written in China name it in passing everywhere ("武汉中国软件特色
 // 名城" is in Hubei's plan), and placeAliases handles a question about it.
 var countries = strings.Fields(`美国 英国 法国 德国 日本 韩国 朝鲜 俄罗斯 印度 加拿大 澳大利亚 新西兰 意大利 西班牙 葡萄牙
 	荷兰 比利时 瑞士 瑞典 挪威 丹麦 芬兰 爱尔兰 奥地利 波兰 希腊 土耳其 以色列 沙特 阿联酋 伊朗 埃及 南非 巴西 阿根廷 墨西哥
-	智利 新加坡 马来西亚 泰国 越南 印度尼西亚 印尼 菲律宾 巴基斯坦 欧盟`)
+	智利 新加坡 马来西亚 泰国 越南 印度尼西亚 印尼 菲律宾 巴基斯坦 欧盟 俄国 苏联 澳洲 义大利 纽西兰`)
 
 // regionsByRune indexes regions by their first character, for finding them in a sentence in
 // one pass.
