@@ -13,11 +13,25 @@ import (
 // TestPlaceNamedByThePassage: a passage that names a place once speaks of it in its other
 // sentences too, unless a sentence or its subject names another region.
 func TestPlaceNamedByThePassage(t *testing.T) {
-	dir := t.TempDir()
-	docs := map[string]string{
+	store := storeOf(t, map[string]string{
 		"工业区.txt": "瑞芳工业区与树林工业区均位于新北市,由政府开发。新北市是台湾人口最多的城市。\n",
 		"规划.txt":  "广东省“十四五”期间,推进数字产业化发展。到2025年,全省灯塔工厂超过5家。江苏省也在推进智能制造。\n",
+	})
+	e := extractiveEngine(store)
+	for _, c := range []answerCase{
+		{"瑞芳工业区位于台湾哪个县市", false, []string{"新北市"}},
+		// The passage names 江苏, but the sentence's subject is 广东.
+		{"江苏到2025年灯塔工厂有多少家", true, nil},
+	} {
+		ans, _ := ask(t, e, rag.AskRequest{Question: c.question}, false)
+		checkAnswer(t, c, ans)
 	}
+}
+
+// storeOf indexes docs (file name → text) in a new store.
+func storeOf(t *testing.T, docs map[string]string) *rag.Store {
+	t.Helper()
+	dir := t.TempDir()
 	for name, text := range docs {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 			t.Fatal(err)
@@ -30,13 +44,5 @@ func TestPlaceNamedByThePassage(t *testing.T) {
 	if rep, err := (&ingest.Ingester{Store: store}).Sync(context.Background(), dir); err != nil || rep.Err() != nil {
 		t.Fatalf("sync: %v %v", err, rep.Err())
 	}
-	e := extractiveEngine(store)
-	for _, c := range []answerCase{
-		{"瑞芳工业区位于台湾哪个县市", false, []string{"新北市"}},
-		// The passage names 江苏, but the sentence's subject is 广东.
-		{"江苏到2025年灯塔工厂有多少家", true, nil},
-	} {
-		ans, _ := ask(t, e, rag.AskRequest{Question: c.question}, false)
-		checkAnswer(t, c, ans)
-	}
+	return store
 }

@@ -345,3 +345,12 @@ func TestFramingNouns(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstIsFirst: 首任 is 第一任, 首位 第一位: a sentence holding one earns credit for the other.
+func TestFirstIsFirst(t *testing.T) {
+	for q, text := range map[string]string{"第一任": "首任校长为郭沫若", "第一位": "首位女性院士", "首届": "第一届全运会"} {
+		if m := matchWord(weightedWord{text: q}, text); m == 0 {
+			t.Errorf("%s in %q: no credit", q, text)
+		}
+	}
+}
