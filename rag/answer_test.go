@@ -379,3 +379,29 @@ func TestSubjectFollowsAReplacedDocument(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswersStayOnTopic: what follows the sentence that answers a how or list question is
+// quoted only while it carries on or speaks of what is asked; a province's next measure, or
+// the next section of the document, is not part of the answer.
+func TestAnswersStayOnTopic(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	for _, c := range []struct {
+		question string
+		want     string
+		not      []string
+	}{
+		{"新疆网络安全这块打算咋弄", "网络安全防护能力", []string{"失败率"}},
+		{"北京的十百千工程在哪些地方建示范应用场景", "大兴国际机场", []string{"线上教育", "平台经济"}},
+		{"湖北推进企业上云工程要加快哪些方面", "设备联网上云", []string{"数据中台"}},
+	} {
+		ans, _ := ask(t, e, rag.AskRequest{Question: c.question}, false)
+		if ans.Abstained || !strings.Contains(ans.Text, c.want) {
+			t.Errorf("%s: want an answer with %q:\n%s", c.question, c.want, ans.Text)
+		}
+		for _, n := range c.not {
+			if strings.Contains(ans.Text, n) {
+				t.Errorf("%s: the answer runs on into %q:\n%s", c.question, n, ans.Text)
+			}
+		}
+	}
+}

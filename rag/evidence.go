@@ -206,6 +206,18 @@ func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
 	return out
 }
 
+// askedWeights returns q's weighted content words other than its constraints (places, years,
+// names): what a sentence must speak of to say more about what is asked.
+func (s *Store) askedWeights(q question) []weightedWord {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	words := s.weighWords(q, nil)
+	if asked := slices.DeleteFunc(slices.Clone(words), func(w weightedWord) bool { return q.constrains(w.text) }); len(asked) > 0 {
+		return asked
+	}
+	return words // "新疆在网络安全上有什么打算": the names are what is asked about
+}
+
 // wordWeights returns "word=weight" for each of q's content words, for the debug log.
 func (s *Store) wordWeights(q question) []string {
 	s.mu.RLock()

@@ -31,6 +31,10 @@ const (
 	maxFollowing = 5
 	// maxExplainRunes bounds a why or how answer: reasons take more room than a fact.
 	maxExplainRunes = 500
+	// minFollowShare is the least share of the question's asked-about weight a sentence after
+	// the answer must hold to be quoted with it, unless it carries on from it (carriesOn).
+	// 0.1, 0.2 and 0.3 measured alike on every set.
+	minFollowShare = 0.2
 )
 
 // extractive answers q from the evidence: sents[0] fits the question and scores at least
@@ -39,17 +43,17 @@ func (e *Engine) extractive(q question, passages []Passage, sents []sentence, la
 	if q.figure == wantNoFigure && utf8.RuneCountInString(sents[0].text) < maxHeadlineRunes && leadOf(sents[0].text).region != "" {
 		// "广东省“十四五”期间,推进数字产业化发展。" heads the province's plan: what the plan
 		// does is in the sentences after it.
-		return e.explain(q.kind, passages, sents, lang)
+		return e.explain(q, passages, sents, lang)
 	}
 	if q.kind == kindDefinition {
 		return e.definition(q, passages, sents, lang)
 	}
 	if utf8.RuneCountInString(sents[0].text) < minStatementRunes {
-		return e.explain(q.kind, passages, sents, lang)
+		return e.explain(q, passages, sents, lang)
 	}
 	switch q.kind {
 	case kindReason, kindMethod:
-		return e.explain(q.kind, passages, sents, lang)
+		return e.explain(q, passages, sents, lang)
 	case kindList:
 		return e.list(q, passages, sents, lang)
 	}
@@ -127,7 +131,7 @@ func (e *Engine) definition(q question, passages []Passage, sents []sentence, la
 		return quoted(passages, []sentence{lead, def}, lang)
 	}
 	if utf8.RuneCountInString(sents[0].text) < minStatementRunes {
-		return e.explain(q.kind, passages, sents, lang) // a label ("治疗类:数字药品。"): what follows says what it is
+		return e.explain(q, passages, sents, lang) // a label ("治疗类:数字药品。"): what follows says what it is
 	}
 	return fact(passages, sents, lang)
 }
@@ -187,7 +191,8 @@ func defines(sentence, term string) bool {
 
 // explain answers why and how: the topic sentence, then the sentences after it that give the
 // reasons or steps ("GE数字化转型还谈不上失败,但绝称不上成功" is followed by why).
-func (e *Engine) explain(kind questionKind, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
+func (e *Engine) explain(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
+	kind := q.kind
 	if introducesList(sents[0].text) {
 		if ps, items := e.enumeration(passages, sents[0]); len(items) > 0 {
 			return itemized(ps, sents[0], items, lang)
@@ -204,15 +209,24 @@ func (e *Engine) explain(kind questionKind, passages []Passage, sents []sentence
 		}
 	}
 	seen := map[string]bool{sents[0].folded: true}
+	// A statement that answers is followed by what explains it, or by what the text says next
+	// about something else ("【新疆】提高网络安全防护能力……。据全球多家研究机构数据,……"): a
+	// sentence after it is quoted only while it carries on (a connective, a pointer back) or
+	// holds enough of what is asked. A headline or a label is followed by what it heads.
+	onTopic := func(sentence) bool { return true }
+	if n := utf8.RuneCountInString(sents[0].text); kind != kindReason && n >= minStatementRunes && !(n < maxHeadlineRunes && leadOf(sents[0].text).region != "") && !introducesList(sents[0].text) {
+		words := e.Store.askedWeights(q)
+		onTopic = func(s sentence) bool { return carriesOn(s.folded) || heldShare(words, s.folded) >= minFollowShare }
+	}
 	passages, after := e.following(passages, sents[0])
-	for _, s := range after {
+	for i, s := range after {
 		n := utf8.RuneCountInString(s.text)
-		if len(picked) > maxFollowing || runes+n > maxExplainRunes || opensSection(s.text) || opensNextItem(s.text) ||
+		if i >= maxFollowing || runes+n > maxExplainRunes || opensSection(s.text) || opensNextItem(s.text) ||
 			leadOf(s.text).region != "" {
 			break // "二是模式难点……", "3、……" or "辽宁省“十四五”期间,……" starts another topic
 		}
-		if seen[s.folded] {
-			continue // the document says it twice
+		if seen[s.folded] || !onTopic(s) {
+			continue // the document says it twice, or speaks of something else
 		}
 		seen[s.folded] = true
 		picked = append(picked, s)
@@ -235,6 +249,34 @@ func (e *Engine) explain(kind questionKind, passages []Passage, sents []sentence
 	return quoted(passages, picked, lang)
 }
 
+// continuationCues open a sentence that carries on from the one before.
+var continuationCues = []string{"一是", "首先", "其次", "再次", "最后", "第一", "此外", "另外", "同时", "而且", "并且", "因此", "所以", "因而", "从而",
+	"这", "此", "其", "该", "它", "由于", "因为", "但", "然而", "不过", "可见", "总之", "综上", "例如", "比如", "如", "即", "也", "还", "更", "即使", "尤其", "特别是", "具体"}
+
+// carriesOn reports whether a folded sentence opens by carrying on from the one before.
+func carriesOn(folded string) bool {
+	s := strings.TrimLeftFunc(folded, func(r rune) bool { return !isCJK(r) && !unicode.IsLetter(r) })
+	for _, c := range continuationCues {
+		if strings.HasPrefix(s, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// heldShare is the share of words' weight a folded sentence holds.
+func heldShare(words []weightedWord, folded string) float64 {
+	var got, total float64
+	for _, w := range words {
+		total += w.weight
+		got += w.weight * matchWord(w, folded)
+	}
+	if total == 0 {
+		return 1
+	}
+	return got / total
+}
+
 // reasonRatio: a sentence that gives a reason is quoted beside a better one that gives none when
 // it scores at least this share of it.
 const reasonRatio = 0.5
@@ -245,10 +287,10 @@ const reasonRatio = 0.5
 func (e *Engine) list(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
 	lead := sents[0]
 	if introducesList(lead.text) {
-		return e.explain(q.kind, passages, sents, lang)
+		return e.explain(q, passages, sents, lang)
 	}
 	if !q.asksForEntities() {
-		return e.explain(q.kind, passages, sents, lang)
+		return e.explain(q, passages, sents, lang)
 	}
 	var items []sentence
 	seen := map[string]bool{}
@@ -264,7 +306,7 @@ func (e *Engine) list(q question, passages []Passage, sents []sentence, lang pro
 		items = append(items, s)
 	}
 	if len(items) < 2 {
-		return e.explain(q.kind, passages, sents, lang)
+		return e.explain(q, passages, sents, lang)
 	}
 	cites := newCitations(passages)
 	var b strings.Builder

@@ -188,6 +188,7 @@ func readQuestion(q string) question {
 			for j < len(words) && isNamePiece(words[j]) && !scaffoldWords[words[j].Text] &&
 				!isQuestionWord(words[j].Text) && words[j].Tag != "m" && !isCount(words[j].Text) && !isDemonstrative(words[j].Text) &&
 				(j == i || !isEdgeParticle(words[j].Text)) && // "射球/为/彼得", "俞敏洪/让/新东方": a particle parts names
+				!(j > i && words[j].Tag == "f" && utf8.RuneCountInString(words[j].Text) == 1) && // "网络安全/上": a locative ends one
 				!(j > i && endsName(words[i:j], words[j])) {
 				named = named || isNameWord(words[j])
 				if utf8.RuneCountInString(words[j].Text) == 1 {

@@ -354,3 +354,10 @@ func TestFirstIsFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestLocativesEndNames: 上 after a name (网络安全上) is where, not part of the name.
+func TestLocativesEndNames(t *testing.T) {
+	if q := readQuestion("新疆在网络安全上有什么打算"); slices.Contains(q.names, "网络安全上") || slices.Contains(q.words, "网络安全上") {
+		t.Errorf("names %q, words %q hold 网络安全上", q.names, q.words)
+	}
+}
