@@ -129,11 +129,16 @@ func testSampleAnswers(t *testing.T) {
 		"sample-blind7.jsonl": {accuracy: 0.85, maxFalseAbstentions: 4, abstained: map[string]int{"near_miss": 3, "absent": 2}},
 		// Written by a fourth such helper at the end of the fifth round and run blind once on
 		// its code: 0.750, five false abstentions, all near misses and absent names abstained.
-		"sample-blind8.jsonl": {accuracy: 0.82, maxFalseAbstentions: 3, abstained: map[string]int{"near_miss": 3, "absent": 2}},
+		"sample-blind8.jsonl": {accuracy: 0.85, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 3, "absent": 2}},
 		// Written by a fifth such helper after every change of the fifth round and run once on
 		// its final code, to measure the round on questions nothing was tuned on: 0.759, five
-		// false abstentions, 2 of 3 near misses. Nothing has been changed for it yet.
-		"sample-blind9.jsonl": {accuracy: 0.75, maxFalseAbstentions: 5, abstained: map[string]int{"near_miss": 2, "absent": 2}},
+		// false abstentions, 2 of 3 near misses. The sixth round's framing nouns, aspect
+		// adverbs and subject rule answer three of them.
+		"sample-blind9.jsonl": {accuracy: 0.89, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 2, "absent": 2}},
+		// Written by a sixth such helper at the start of issue 9's sixth round and run blind once
+		// before any of its changes, on 3e99080: 0.706, eight false abstentions (one English),
+		// 2 of 3 near misses, 2 of 2 absent names.
+		"sample-blind10.jsonl": {accuracy: 0.82, maxFalseAbstentions: 5, abstained: map[string]int{"near_miss": 2, "absent": 2}},
 	}
 	for _, file := range slices.Sorted(maps.Keys(floors)) {
 		rep := evalAnswers(t, nil, data, sampleDir, filepath.Join(answersDir, file))
@@ -181,6 +186,11 @@ func testPerfectReader(t *testing.T) {
 		}},
 		"sample-blind9.jsonl": {evidence: 29, answerFloor: answerFloor{
 			accuracy: 1, maxFalseAbstentions: 0, abstained: map[string]int{"near_miss": 3, "absent": 2},
+		}},
+		// b10-01's answer (大数据分析, 人工智能) is stated only in the visitor's question that
+		// opens the sample page, which is not evidence; the helper drew that sentence.
+		"sample-blind10.jsonl": {evidence: 33, answerFloor: answerFloor{
+			accuracy: 0.97, maxFalseAbstentions: 1, abstained: map[string]int{"near_miss": 3, "absent": 2},
 		}},
 		"sample-blind6.jsonl": {evidence: 28, answerFloor: answerFloor{
 			accuracy: 1, maxFalseAbstentions: 0, abstained: map[string]int{"near_miss": 3, "absent": 2},
