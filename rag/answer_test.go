@@ -316,6 +316,21 @@ func TestFollowUps(t *testing.T) {
 		t.Errorf("具体要建设什么? after 那四川呢? is not about 四川:\n%s", ans.Text)
 	}
 
+	// A follow-up that names only the kind of answer ("具体有哪些措施", "主要任务是什么") asks the
+	// topic's question again: its framing noun is nothing the answer must add.
+	for _, q := range []string{"广东十四五数字化有什么规划", "那浙江呢"} {
+		ask(t, ce, rag.AskRequest{Question: q, ConversationID: "framing"}, false)
+	}
+	if ans, _ = ask(t, ce, rag.AskRequest{Question: "具体有哪些措施", ConversationID: "framing"}, false); ans.Abstained || !strings.Contains(ans.Text, "浙江") {
+		t.Errorf("具体有哪些措施 after 那浙江呢? is not about 浙江:\n%s", ans.Text)
+	}
+	hb := "湖北十四五有什么规划"
+	ans, _ = ask(t, e, rag.AskRequest{Question: hb}, false)
+	h = []rag.Turn{{Question: hb, Answer: ans.Text, Topic: hb}}
+	if ans, _ = ask(t, e, rag.AskRequest{Question: "主要任务是什么", History: h}, false); ans.Abstained || !strings.Contains(ans.Text, "湖北") {
+		t.Errorf("主要任务是什么 after %s:\n%s", hb, ans.Text)
+	}
+
 	// An aspect ("网络安全方面") is no new subject: the follow-up keeps the topic's province.
 	h = nil
 	xj := "新疆搞工业大数据要大力发展啥技术"

@@ -142,10 +142,12 @@ func (e *Engine) answer(ctx context.Context, question, query, topic string, foll
 		// The follow-up's own content words count double. A follow-up that only swaps the
 		// subject ("那湖南呢?") adds none: its place is a constraint, and the topic's words are
 		// what the answer must hold. Words the topic already asked add nothing either:
-		// "是什么时候批准的?" after "……是哪个国家批准的?" asks the topic's question for a date.
+		// "是什么时候批准的?" after "……是哪个国家批准的?" asks the topic's question for a date,
+		// and "具体有哪些措施?" asks for the topic's answer in detail: a framing noun names the
+		// kind of answer, not something it must add.
 		topicFolded := FoldText(topic)
 		for _, w := range own.words {
-			if own.constrains(w) || strings.Contains(topicFolded, w) {
+			if own.constrains(w) || strings.Contains(topicFolded, w) || own.framing[w] {
 				continue
 			}
 			if ownWords == nil {
@@ -292,8 +294,10 @@ func elliptical(question string, history []Turn) bool {
 	if len(q.places)+len(q.years)+len(q.names) > 0 || utf8.RuneCountInString(question) > 24 {
 		return false
 	}
-	if len(q.words) == 0 {
-		return true // "后来怎么样了?", "为什么呢?": only how it asks, so about the last turn
+	if !slices.ContainsFunc(q.words, func(w string) bool { return !q.framing[w] }) {
+		// "后来怎么样了?", "为什么呢?": only how it asks, so about the last turn; "有什么目标?"
+		// names only the kind of answer.
+		return true
 	}
 	last := history[len(history)-1]
 	prev := FoldText(last.Question + " " + last.Answer)
@@ -543,9 +547,13 @@ func continueTopic(topic, own question) question {
 	}
 	seen := map[string]bool{}
 	q.words = nil
+	q.framing = topic.framing
 	for _, w := range append(slices.Clone(own.words), topic.words...) {
 		if p, ok := placeName(w); ok && replaced[p] {
 			continue
+		}
+		if own.framing[w] && !strings.Contains(asked, w) {
+			continue // "主要任务是什么?": the kind of answer, of the topic's question
 		}
 		if seen[w] || replaced[w] || (len(w) == 4 && replaced[w]) {
 			continue

@@ -212,9 +212,10 @@ func (e *Engine) explain(q question, passages []Passage, sents []sentence, lang 
 	// A statement that answers is followed by what explains it, or by what the text says next
 	// about something else ("【新疆】提高网络安全防护能力……。据全球多家研究机构数据,……"): a
 	// sentence after it is quoted only while it carries on (a connective, a pointer back) or
-	// holds enough of what is asked. A headline or a label is followed by what it heads.
+	// holds enough of what is asked. A region's opening sentence, a label or a sentence that
+	// introduces a list is followed by what it heads.
 	onTopic := func(sentence) bool { return true }
-	if n := utf8.RuneCountInString(sents[0].text); kind != kindReason && n >= minStatementRunes && !(n < maxHeadlineRunes && leadOf(sents[0].text).region != "") && !introducesList(sents[0].text) {
+	if kind != kindReason && utf8.RuneCountInString(sents[0].text) >= minStatementRunes && leadOf(sents[0].text).region == "" && !introducesList(sents[0].text) {
 		words := e.Store.askedWeights(q)
 		onTopic = func(s sentence) bool { return carriesOn(s.folded) || heldShare(words, s.folded) >= minFollowShare }
 	}
