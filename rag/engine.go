@@ -84,7 +84,11 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	if followUp {
 		query = e.followUpQuery(ctx, question, topic, history)
 	}
-	ans, err := e.answer(ctx, question, query, topic, followUp, string(lang), req)
+	prev := ""
+	if followUp && len(history) > 0 {
+		prev = history[len(history)-1].Answer
+	}
+	ans, err := e.answer(ctx, question, query, topic, prev, followUp, string(lang), req)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +117,7 @@ func (e *Engine) logger() *slog.Logger {
 	return e.Logger
 }
 
-func (e *Engine) answer(ctx context.Context, question, query, topic string, followUp bool, lang string, req AskRequest) (*Answer, error) {
+func (e *Engine) answer(ctx context.Context, question, query, topic, prev string, followUp bool, lang string, req AskRequest) (*Answer, error) {
 	l := prompts.Lang(lang)
 	emit := func(a *Answer) *Answer {
 		a.Lang = lang
@@ -232,6 +236,11 @@ func (e *Engine) answer(ctx context.Context, question, query, topic string, foll
 	}
 	answerable := len(absent) == 0 && best >= answerCoverage
 	offline := func() *Answer {
+		if followUp && asksWhatNext(own) {
+			if next := e.whatCameNext(passages, prev, l); next != nil {
+				return next
+			}
+		}
 		switch {
 		case answerable:
 			return e.extractive(q, passages, sents, l)

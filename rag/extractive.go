@@ -278,6 +278,56 @@ func heldShare(words []weightedWord, folded string) float64 {
 	return got / total
 }
 
+// nextCues ask what happened after what was said: "后来怎么样了?", "然后呢?".
+var nextCues = []string{"后来", "然后", "接下来", "之后", "后面", "接着", "再后来"}
+
+// asksWhatNext reports whether a follow-up asks only what came after the last answer.
+func asksWhatNext(q question) bool {
+	return len(q.words) == 0 && containsAny(q.folded, nextCues)
+}
+
+// whatCameNext answers "后来呢?" with the sentences the documents write after the last one the
+// previous answer quoted, or returns nil when that answer quoted none of the passages.
+func (e *Engine) whatCameNext(passages []Passage, prev string, lang prompts.Lang) *Answer {
+	prevFolded := FoldText(prev)
+	last, found := sentence{}, false
+	for pi, p := range passages {
+		runes := []rune(p.Chunk.Text)
+		for _, sp := range evidenceSpans(runes) {
+			text := string(runes[sp.Start:sp.End])
+			if sp.End-sp.Start < minEvidenceRunes || !strings.Contains(prevFolded, FoldText(text)) {
+				continue
+			}
+			at := func(s sentence) int { return passages[s.passage].Chunk.Start + s.end }
+			cand := sentence{passage: pi, start: sp.Start, end: sp.End, text: text, folded: FoldText(text)}
+			if !found || (p.DocID == passages[last.passage].DocID && at(cand) > at(last)) {
+				last, found = cand, true
+			}
+		}
+	}
+	if !found {
+		return nil
+	}
+	passages, after := e.following(passages, last)
+	var picked []sentence
+	runes := 0
+	for _, s := range after {
+		n := utf8.RuneCountInString(s.text)
+		if len(picked) == maxNext || runes+n > maxExplainRunes || opensSection(s.text) || leadOf(s.text).region != "" {
+			break
+		}
+		picked = append(picked, s)
+		runes += n
+	}
+	if len(picked) == 0 {
+		return nil
+	}
+	return quoted(passages, picked, lang)
+}
+
+// maxNext is how many sentences answer "后来呢?".
+const maxNext = 3
+
 // reasonRatio: a sentence that gives a reason is quoted beside a better one that gives none when
 // it scores at least this share of it.
 const reasonRatio = 0.5
