@@ -144,6 +144,9 @@ var shapedQuestions = []answerCase{
 	// "A的B" asks what B is, in a passage about A: the text defines 容错难点 and labels 数字药品.
 	{"企业的容错难点是什么", false, []string{"四是容错难点,就是"}},
 	{"数字疗法里的数字药品是什么意思", false, []string{"治疗类产品"}},
+	// "怎么评价" asks what someone said: the text says 认为 or 说, never 评价.
+	{"郭平怎么评价数字化转型", false, []string{"郭平认为"}},
+	{"方洪波怎么评价美的的数字化投资", false, []string{"方洪波接受采访时说"}},
 	// The goal asked for is the plan's headline, which never says 目标.
 	{"广西的总体目标是什么", false, []string{"加快数字广西建设"}},
 	// A sentence under 天津市's lead names 天津 as surely as the lead does, and says more.

@@ -134,7 +134,7 @@ func readQuestion(q string) question {
 				i++ // 能/不能: an A-not-A question the segmenter cut in two
 				continue
 			}
-			if scaffoldWords[w.Text] || isAnotA(w.Text) || isDemonstrative(w.Text) || isVerbAndMeasure(w) || aboutTheText(words, i) {
+			if scaffoldWords[w.Text] || isAnotA(w.Text) || isDemonstrative(w.Text) || isVerbAndMeasure(w) || aboutTheText(words, i) || asksOpinion(words, i) {
 				continue
 			}
 			// gse cuts 十三五 into 十三/五, and 十四五快 into 十四/五快.
@@ -461,6 +461,16 @@ func aboutTheText(words []zh.Word, i int) bool {
 		return i+1 < len(words) && sayingVerbs[words[i+1].Text]
 	}
 	return sayingVerbs[words[i].Text] && i > 0 && textNouns[words[i-1].Text]
+}
+
+// asksOpinion reports whether words[i] asks what is said of something ("方洪波怎么评价的",
+// "如何看待数字疗法"): the documents state the view without naming it a 评价.
+func asksOpinion(words []zh.Word, i int) bool {
+	switch words[i].Text {
+	case "评价", "看待", "评论":
+		return i > 0 && (words[i-1].Text == "怎么" || words[i-1].Text == "如何" || words[i-1].Text == "怎样" || words[i-1].Text == "咋")
+	}
+	return false
 }
 
 // hedges end a question politely ("……咋应对比较好?"): they ask nothing of the evidence.
