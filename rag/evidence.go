@@ -335,8 +335,12 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 	defer s.mu.RUnlock()
 	words := s.weighWords(q, own)
 	var total float64
-	for _, w := range words {
+	places := make([]string, len(words)) // each word's place name, if it is one
+	for i, w := range words {
 		total += w.weight
+		if p, ok := placeName(w.text); ok {
+			places[i] = p
+		}
 	}
 	qset := tokenSet(q.folded)
 	var out []sentence
@@ -394,10 +398,10 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 			ctx := context + " " + about
 			if total > 0 {
 				var got, direct float64
-				for _, w := range words {
+				for i, w := range words {
 					m := matchWord(w, folded)
 					direct += w.weight * m
-					if p, ok := placeName(w.text); ok && m < 1 && strings.HasPrefix(sent.subject, p) {
+					if p := places[i]; p != "" && m < 1 && strings.HasPrefix(sent.subject, p) {
 						// The sentence's subject is the place asked about: it says so as
 						// surely as the lead sentence that named it ("全省……" under 天津市).
 						m = 1
