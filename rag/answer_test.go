@@ -144,6 +144,10 @@ var shapedQuestions = []answerCase{
 	// "A的B" asks what B is, in a passage about A: the text defines 容错难点 and labels 数字药品.
 	{"企业的容错难点是什么", false, []string{"四是容错难点,就是"}},
 	{"数字疗法里的数字药品是什么意思", false, []string{"治疗类产品"}},
+	// The quoted term is what must be defined, though its sentence shares little else.
+	{"企业组织运营数智化的“在线应用”阶段啥意思", false, []string{"主要的业务和管理活动是在线的"}},
+	// 首先 asks for what comes first: the plan's headline.
+	{"山西首先要推动什么", false, []string{"加快推动数字产业化"}},
 	// "怎么评价" asks what someone said: the text says 认为 or 说, never 评价.
 	{"郭平怎么评价数字化转型", false, []string{"郭平认为"}},
 	{"方洪波怎么评价美的的数字化投资", false, []string{"方洪波接受采访时说"}},

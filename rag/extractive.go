@@ -114,8 +114,14 @@ var definitionCues = []string{"就是", "是指", "指的是", "指", "界定为
 // term, perhaps a bracketed gloss, then 是/指/界定为… ("数字疗法(Digital Therapeutics,DTx)是……").
 func (e *Engine) definition(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
 	term := q.definiendum()
+	// A term the asker quotes ("“在线应用”阶段是什么意思") is what must be defined: the sentence
+	// that defines it may share little else with the question.
+	least := listRatio * sents[0].score
+	if quotedTerm(q.folded) != "" {
+		least = min(least, quotedDefinitionScore)
+	}
 	for _, s := range sents {
-		if !s.fits() || s.score < listRatio*sents[0].score {
+		if !s.fits() || s.score < least {
 			break
 		}
 		if term != "" && defines(s.folded, term) {
@@ -135,6 +141,10 @@ func (e *Engine) definition(q question, passages []Passage, sents []sentence, la
 	}
 	return fact(passages, sents, lang)
 }
+
+// quotedDefinitionScore is the least score of a sentence that defines a quoted term to be
+// quoted for it.
+const quotedDefinitionScore = 0.3
 
 // namingCues come before the term in a sentence that names something with it ("我们把数字技术、
 // 模式创新、长期主义定义为数字化转型三要素", "……被称为数字药").

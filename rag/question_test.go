@@ -360,4 +360,7 @@ func TestLocativesEndNames(t *testing.T) {
 	if q := readQuestion("新疆在网络安全上有什么打算"); slices.Contains(q.names, "网络安全上") || slices.Contains(q.words, "网络安全上") {
 		t.Errorf("names %q, words %q hold 网络安全上", q.names, q.words)
 	}
+	if q := readQuestion("广东在数字经济上有哪些措施"); slices.Contains(q.words, "上") {
+		t.Errorf("words %q hold the locative 上", q.words)
+	}
 }
