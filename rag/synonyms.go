@@ -59,6 +59,11 @@ var synonymGroups = [][]string{
 	{"探索", "摸索"},
 	{"新基建", "新型基础设施"},
 	{"模仿", "效仿", "仿效"},
+	{"扶持", "支持"},
+	{"测试", "检测", "检验"},
+	{"老百姓", "百姓", "群众", "民众"},
+	{"往后", "今后", "以后"},
+	{"升级换代", "升级"},
 }
 
 // synonyms maps each grouped word to the others of its group.
