@@ -33,6 +33,8 @@ type Turn struct {
 	Answer   string `json:"answer"`
 	// Topic is the standalone question this turn continued (itself, when it stood alone).
 	Topic string `json:"topic,omitempty"`
+	// Abstained: the answer said the documents do not answer (what it quotes is only related).
+	Abstained bool `json:"abstained,omitempty"`
 }
 
 // Answer is the pipeline's reply.

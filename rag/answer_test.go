@@ -298,6 +298,12 @@ func TestFollowUps(t *testing.T) {
 		!strings.Contains(ans.Text, "管理层陷入动荡") || strings.Contains(ans.Text, "2015年成立") {
 		t.Errorf("后来怎么样了 after %s does not go on from it:\n%s", ge, ans.Text)
 	}
+	// After a refusal there is nothing to go on from: the related sentences it lists are not
+	// what was answered.
+	refusedTurn := []rag.Turn{{Question: "盛世笔特是哪年成立的", Answer: "知识库中没有关于“盛世笔特”的信息。\n- 2015年成立数字化公司GE Digital,推出对外开放的工业互联网平台——Predix 2.0。[1]", Topic: "盛世笔特是哪年成立的", Abstained: true}}
+	if next, _ := ask(t, e, rag.AskRequest{Question: "后来呢", History: refusedTurn}, false); strings.Contains(next.Text, "管理层陷入动荡") {
+		t.Errorf("后来呢 after a refusal went on from a related sentence:\n%s", next.Text)
+	}
 	h = append(h, rag.Turn{Question: "后来怎么样了", Answer: ans.Text, Topic: ge})
 	if ans, _ = ask(t, e, rag.AskRequest{Question: "为什么会这样", History: h}, false); !strings.Contains(ans.Text, "短期盈利") {
 		t.Errorf("为什么会这样 after GE Digital's decline:\n%s", ans.Text)

@@ -258,7 +258,7 @@ func askChain(ctx context.Context, asker Asker, queries []AnswerQuery, index map
 		if err != nil {
 			return fmt.Errorf("question %s: %w", q.ID, err)
 		}
-		turn := Turn{Question: q.Question, Answer: ans.Text}
+		turn := Turn{Question: q.Question, Answer: ans.Text, Abstained: ans.Abstained}
 		if convs != nil {
 			// The asker stored the turn as it understood it (the topic a follow-up continues).
 			if turns, err := convs.Load(req.ConversationID); err == nil && len(turns) > 0 {

@@ -84,8 +84,8 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	if followUp {
 		query = e.followUpQuery(ctx, question, topic, history)
 	}
-	prev := ""
-	if followUp && len(history) > 0 {
+	prev := "" // what the last answer quoted, for "后来呢?"
+	if followUp && len(history) > 0 && !history[len(history)-1].Abstained {
 		prev = history[len(history)-1].Answer
 	}
 	ans, err := e.answer(ctx, question, query, topic, prev, followUp, string(lang), req)
@@ -102,7 +102,7 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 			// "那四川呢?" after 广东's plan: what follows is about 四川.
 			topic = swapSubject(topic, readQuestion(question))
 		}
-		turn := Turn{Question: question, Answer: ans.Text, Topic: topic}
+		turn := Turn{Question: question, Answer: ans.Text, Topic: topic, Abstained: ans.Abstained}
 		if err := e.Conversations.Append(req.ConversationID, turn); err != nil {
 			e.logger().Warn("could not save conversation", "conversation", req.ConversationID, "err", err)
 		}
