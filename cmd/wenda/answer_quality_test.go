@@ -119,7 +119,7 @@ func testSampleAnswers(t *testing.T) {
 		// Written by a helper who never saw wenda's answers or code, after the fourth round's
 		// first changes, and run blind once: 0.667, five false abstentions (two paraphrases, one
 		// English question answered wrongly), 3 of 3 near misses and 1 of 2 absent names.
-		"sample-blind5.jsonl": {accuracy: 0.85, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 3, "absent": 2}},
+		"sample-blind5.jsonl": {accuracy: 0.88, maxFalseAbstentions: 1, abstained: map[string]int{"near_miss": 3, "absent": 2}},
 		// Written by another such helper at the start of the fifth round and run blind once:
 		// 0.571, nine false abstentions (one English), 2 of 3 near misses, 2 of 2 absent names.
 		"sample-blind6.jsonl": {accuracy: 0.85, maxFalseAbstentions: 3, abstained: map[string]int{"near_miss": 3, "absent": 2}},
