@@ -148,6 +148,11 @@ var shapedQuestions = []answerCase{
 	{"企业组织运营数智化的“在线应用”阶段啥意思", false, []string{"主要的业务和管理活动是在线的"}},
 	// 首先 asks for what comes first: the plan's headline.
 	{"山西首先要推动什么", false, []string{"加快推动数字产业化"}},
+	// The sentences of a quotation are its speaker's words: the one that opened it, naming
+	// 方洪波 and 美的, is their context.
+	// Quoted with the sentence that says whose words they are.
+	{"美的董事长为啥2017年不知道投资对不对", false, []string{"方洪波接受采访时说", "因为看不见"}},
+	{"方洪波为什么觉得数字化投资难判断", false, []string{"方洪波接受采访时说", "因为看不见"}},
 	// "怎么评价" asks what someone said: the text says 认为 or 说, never 评价.
 	{"郭平怎么评价数字化转型", false, []string{"郭平认为"}},
 	{"方洪波怎么评价美的的数字化投资", false, []string{"方洪波接受采访时说"}},

@@ -55,6 +55,9 @@ type sentence struct {
 	// figureless: the question asks for a figure (how many, which year) the sentence does not
 	// state.
 	figureless bool
+	// quotedBy is the span of the sentence that opened the quotation the sentence is in, in the
+	// same chunk (its End is 0 when there is none): "……说,“" says whose words these are.
+	quotedBy Span
 }
 
 // fits reports whether the sentence meets every constraint of the question.
@@ -359,10 +362,13 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 		// The subject is looked up once, before the chunk, then carried through its sentences:
 		// looking back from every sentence rebuilt up to 4,000 runes each time.
 		subject, gapFrom := s.subjectBefore(p), 0
+		// speaker is the sentence that opened a quotation still open ("方洪波接受采访时说,“……"):
+		// the quoted sentences after it are its speaker's words, and it is their context.
+		speaker, speakerSpan := "", Span{}
 		for _, sp := range spans {
 			text := string(runes[sp.Start:sp.End])
 			if slices.Contains(runes[gapFrom:sp.Start], '\n') {
-				subject = lead{} // a subject holds within its paragraph
+				subject, speaker = lead{}, "" // a subject holds within its paragraph, and so does a quotation
 			}
 			gapFrom = sp.End
 			head := ""
@@ -379,7 +385,18 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 			} else if leadsWithCountry(head + text) {
 				subject, cur = lead{}, lead{} // about the whole country, and so is what follows
 			}
-			context := prev
+			context, quotedBy := prev, Span{}
+			if speaker != "" {
+				quotedBy = speakerSpan
+				if speaker != prev {
+					context += " " + speaker
+				}
+			}
+			if opens, closes := strings.Count(text, "“"), strings.Count(text, "”"); opens > closes {
+				speaker, speakerSpan = folded, sp
+			} else if closes > opens {
+				speaker = ""
+			}
 			if isQuestionSentence(text) {
 				prev = ""
 				continue
@@ -388,7 +405,7 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 			if sp.End-sp.Start < minEvidenceRunes || isCaption(text) {
 				continue
 			}
-			sent := sentence{passage: pi, start: sp.Start, end: sp.End, text: text, folded: folded}
+			sent := sentence{passage: pi, start: sp.Start, end: sp.End, text: text, folded: folded, quotedBy: quotedBy}
 			sent.text = head + text
 			about := meta // what the sentence is about
 			if !namesSubject(folded) && cur.region != "" {

@@ -478,6 +478,15 @@ func (s *Store) nextChunk(p Passage) (Passage, bool) {
 
 // quoted writes the picked sentences as the answer, each followed by its [n].
 func quoted(passages []Passage, picked []sentence, lang prompts.Lang) *Answer {
+	if first := picked[0]; first.quotedBy.End > 0 && !slices.ContainsFunc(picked, func(s sentence) bool {
+		return s.passage == first.passage && s.start == first.quotedBy.Start
+	}) {
+		// Quoted words are quoted with who says them: "方洪波接受采访时说,“……".
+		runes := []rune(passages[first.passage].Chunk.Text)
+		t := string(runes[first.quotedBy.Start:first.quotedBy.End])
+		opener := sentence{passage: first.passage, start: first.quotedBy.Start, end: first.quotedBy.End, text: t, folded: FoldText(t), subject: first.subject}
+		picked = append([]sentence{opener}, picked...)
+	}
 	cites := newCitations(passages)
 	var b strings.Builder
 	for i, s := range picked {
