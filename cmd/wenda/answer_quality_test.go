@@ -115,7 +115,7 @@ func testSampleAnswers(t *testing.T) {
 		// Written at the start of issue 9's fourth round and run blind once: 0.708, four false
 		// abstentions (one English), every near miss and absent name abstained. Left: the
 		// English question and "为什么心里没底" (the documents say 看不见).
-		"sample-blind4.jsonl": {accuracy: 0.83, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 4, "absent": 2}},
+		"sample-blind4.jsonl": {accuracy: 0.87, maxFalseAbstentions: 1, abstained: map[string]int{"near_miss": 4, "absent": 2}},
 		// Written by a helper who never saw wenda's answers or code, after the fourth round's
 		// first changes, and run blind once: 0.667, five false abstentions (two paraphrases, one
 		// English question answered wrongly), 3 of 3 near misses and 1 of 2 absent names.
@@ -126,7 +126,7 @@ func testSampleAnswers(t *testing.T) {
 		// Written by a third such helper after the fifth round's first changes and run blind
 		// once: 0.679, every miss a false abstention (nine, one English), all near misses and
 		// absent names abstained.
-		"sample-blind7.jsonl": {accuracy: 0.85, maxFalseAbstentions: 4, abstained: map[string]int{"near_miss": 3, "absent": 2}},
+		"sample-blind7.jsonl": {accuracy: 0.89, maxFalseAbstentions: 3, abstained: map[string]int{"near_miss": 3, "absent": 2}},
 		// Written by a fourth such helper at the end of the fifth round and run blind once on
 		// its code: 0.750, five false abstentions, all near misses and absent names abstained.
 		"sample-blind8.jsonl": {accuracy: 0.85, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 3, "absent": 2}},
