@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -79,7 +80,7 @@ func lexicalQuery(query string) []queryTerm {
 					add(t, 1, true)
 				}
 			})
-			for _, part := range modelParts(run) {
+			for _, part := range slices.Concat(modelParts(run), joinedNames(run)) {
 				eachToken(part, func(t Token) {
 					if _, ok := index[t]; !ok {
 						add(t, modelPartWeight, false)
@@ -158,6 +159,22 @@ var englishStopTokens = sync.OnceValue(func() map[Token]bool {
 	}
 	return m
 })
+
+// joinedNames returns each two neighbouring words of a Latin run written together: documents
+// write a name as one word that a question writes as two ("PearTherapeutics" for "Pear
+// Therapeutics"). English stopwords and one-letter words join nothing.
+func joinedNames(run string) []string {
+	words := strings.FieldsFunc(run, func(r rune) bool { return !isWordRune(r) })
+	var out []string
+	for i := 0; i+1 < len(words); i++ {
+		a, b := words[i], words[i+1]
+		if len(a) < 2 || len(b) < 2 || englishStopwords[a] || englishStopwords[b] {
+			continue
+		}
+		out = append(out, a+b)
+	}
+	return out
+}
 
 // modelParts returns the parts of run's model numbers: a word that mixes letters and digits
 // ("hd6100", "360n5s") is cut where letters and digits meet, and every run of its pieces other
