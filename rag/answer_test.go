@@ -148,6 +148,9 @@ var shapedQuestions = []answerCase{
 	{"企业组织运营数智化的“在线应用”阶段啥意思", false, []string{"主要的业务和管理活动是在线的"}},
 	// 首先 asks for what comes first: the plan's headline.
 	{"山西首先要推动什么", false, []string{"加快推动数字产业化"}},
+	// DTx is what the text glosses 数字疗法 as: a chunk that says 数字疗法 holds it.
+	{"FDA批了多少款DTx", false, []string{"52张"}},
+	{"中国有多少DTx产品获批", false, []string{"29项"}},
 	// The text writes the name as one word: "PearTherapeutics".
 	{"Pear Therapeutics有哪些产品", false, []string{"Somryst"}},
 	// The sentences of a quotation are its speaker's words: the one that opened it, naming

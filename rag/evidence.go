@@ -113,6 +113,7 @@ type weightedWord struct {
 	weight float64
 	pairs  []string // a long CJK word's character pairs, for partial matches
 	unseen bool     // the index never holds the word
+	alias  string   // what the documents gloss a Latin abbreviation as ("数字疗法(…,DTx)": 疗法), or ""
 }
 
 // weighWords returns each content word's weight: the BM25 inverse document frequency of its
@@ -238,7 +239,7 @@ func matchWord(w weightedWord, folded string) float64 {
 	if strings.Contains(folded, w.text) {
 		return 1
 	}
-	if holdsSynonym(w.text, folded) {
+	if holdsSynonym(w.text, folded) || (w.alias != "" && strings.Contains(folded, w.alias)) {
 		return synonymCredit
 	}
 	if !allCJK(w.text) && !strings.ContainsFunc(w.text, isCJK) {
@@ -337,6 +338,17 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	words := s.weighWords(q, own)
+	for i, w := range words {
+		if slices.Contains(q.names, w.text) && !strings.ContainsFunc(w.text, isCJK) {
+			if g := s.glossOf(w.text); g != "" {
+				words[i].alias = g
+				if q.glosses == nil {
+					q.glosses = map[string]string{}
+				}
+				q.glosses[w.text] = g
+			}
+		}
+	}
 	var total float64
 	places := make([]string, len(words)) // each word's place name, if it is one
 	for i, w := range words {
@@ -597,7 +609,7 @@ func unmetConstraints(q question, sent, prev, about, chunk string) []string {
 		unmet = append(unmet, p)
 	}
 	held := func(n string) bool {
-		w := weightedWord{text: n}
+		w := weightedWord{text: n, alias: q.glosses[n]} // DTx is held where the text says 数字疗法
 		return matchWord(w, sent) > 0 || matchWord(w, chunk) > 0 || matchWord(w, ctx) > 0
 	}
 	for _, n := range q.names {
@@ -973,4 +985,57 @@ func isPlaceOrTime(q question, w string) bool {
 		return true
 	}
 	return slices.Contains(q.places, w) || slices.Contains(q.years, w) || slices.Contains(q.periods, w)
+}
+
+// glossOf returns the word a Latin abbreviation glosses in the documents, the last word of the
+// Chinese written right before the parenthesis that holds it ("数字疗法(Digital
+// Therapeutics,DTx)" gives 疗法 for dtx), or "". The caller holds s.mu.
+func (s *Store) glossOf(name string) string {
+	key := [3]int{len(s.slots), len(s.free), len(s.docs)}
+	s.glosses.Lock()
+	defer s.glosses.Unlock()
+	if s.glosses.key != key || s.glosses.m == nil {
+		s.glosses.key, s.glosses.m = key, map[string]string{}
+	}
+	if g, ok := s.glosses.m[name]; ok {
+		return g
+	}
+	g := s.findGloss(name)
+	if len(s.glosses.m) < maxCachedGlosses {
+		s.glosses.m[name] = g
+	}
+	return g
+}
+
+// maxCachedGlosses bounds the gloss cache: every Latin word a question names is looked up.
+const maxCachedGlosses = 4096
+
+// findGloss is glossOf without the cache. The caller holds s.mu.
+func (s *Store) findGloss(name string) string {
+	toks := AppendTokens(nil, name)
+	if len(toks) != 1 || s.lex.df(toks[0]) == 0 {
+		return ""
+	}
+	gloss := ""
+	s.someChunk(toks[0], func(ref slotRef) bool {
+		text := FoldText(ref.doc.Chunks[ref.chunk].Text)
+		for i := range occurrences(text, name) {
+			open := strings.LastIndex(text[:i], "(")
+			if open < 0 || strings.Contains(text[open:i], ")") || i-open > 80 {
+				continue
+			}
+			before := []rune(text[:open])
+			start := len(before)
+			for start > 0 && isCJK(before[start-1]) && len(before)-start < 12 {
+				start--
+			}
+			words := zh.Segment(string(before[start:]))
+			if n := len(words); n > 0 && utf8.RuneCountInString(words[n-1].Text) >= 2 {
+				gloss = words[n-1].Text
+				return true
+			}
+		}
+		return false
+	})
+	return gloss
 }

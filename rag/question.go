@@ -92,6 +92,9 @@ type question struct {
 	background map[string]bool
 	// framing are the nouns that name the kind of answer asked for (framingNouns).
 	framing map[string]bool
+	// glosses are what the documents gloss the question's Latin abbreviations as (glossOf),
+	// filled while the evidence is weighed.
+	glosses map[string]string
 }
 
 // readQuestion analyses q.

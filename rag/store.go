@@ -56,6 +56,14 @@ type Store struct {
 		m map[subjectKey]lead
 	}
 
+	// glosses caches glossOf's answers for the index's shape when they were looked up: reading
+	// the chunks that hold an abbreviation on every question was a tenth of an answer.
+	glosses struct {
+		sync.Mutex
+		key [3]int
+		m   map[string]string
+	}
+
 	// lang caches the documents' language (docsLang) for the index's shape when it was
 	// sampled: sampling on every English question was a tenth of an answer.
 	lang struct {
