@@ -275,7 +275,7 @@ func carriesOn(folded string) bool {
 	return false
 }
 
-// heldShare is the share of words' weight a folded sentence holds.
+// heldShare is the share of words' weight a folded sentence holds; 1 when they weigh nothing.
 func heldShare(words []weightedWord, folded string) float64 {
 	var got, total float64
 	for _, w := range words {
@@ -300,6 +300,7 @@ func asksWhatNext(q question) bool {
 // previous answer quoted, or returns nil when that answer quoted none of the passages.
 func (e *Engine) whatCameNext(passages []Passage, prev string, lang prompts.Lang) *Answer {
 	prevFolded := FoldText(prev)
+	at := func(s sentence) int { return passages[s.passage].Chunk.Start + s.end } // offset in its document
 	last, found := sentence{}, false
 	for pi, p := range passages {
 		runes := []rune(p.Chunk.Text)
@@ -308,7 +309,6 @@ func (e *Engine) whatCameNext(passages []Passage, prev string, lang prompts.Lang
 			if sp.End-sp.Start < minEvidenceRunes || !strings.Contains(prevFolded, FoldText(text)) {
 				continue
 			}
-			at := func(s sentence) int { return passages[s.passage].Chunk.Start + s.end }
 			cand := sentence{passage: pi, start: sp.Start, end: sp.End, text: text, folded: FoldText(text)}
 			if !found || (p.DocID == passages[last.passage].DocID && at(cand) > at(last)) {
 				last, found = cand, true
