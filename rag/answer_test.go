@@ -161,6 +161,9 @@ var shapedQuestions = []answerCase{
 	// "怎么评价" asks what someone said: the text says 认为 or 说, never 评价.
 	{"郭平怎么评价数字化转型", false, []string{"郭平认为"}},
 	{"方洪波怎么评价美的的数字化投资", false, []string{"方洪波接受采访时说"}},
+	// The best sentence found first is 山东's opening sentence, which says little of 数字社会:
+	// the wider search finds the plan's heading "建设数字社会。" and what follows it.
+	{"山东的数字社会怎么建设", false, []string{"物理空间深度融合"}},
 	// The goal asked for is the plan's headline, which never says 目标.
 	{"广西的总体目标是什么", false, []string{"加快数字广西建设"}},
 	// A sentence under 天津市's lead names 天津 as surely as the lead does, and says more.

@@ -209,8 +209,10 @@ func (e *Engine) answer(ctx context.Context, question, query, topic, prev string
 		return sents
 	}
 	sents := weigh(passages)
-	if len(absent) == 0 && translated == "" && !followUp && (!answered(sents) || sents[0].score < weakAnswer) {
-		// A follow-up searches with its topic's words already.
+	if len(absent) == 0 && translated == "" && !followUp && (!answered(sents) || sents[0].score < weakAnswer || leadOf(sents[0].text).region != "") {
+		// A follow-up searches with its topic's words already. A region's opening sentence
+		// scores high on the place and any word of its summary; the plan's heading for what
+		// is asked ("建设数字社会。") may be in a chunk that never names the region.
 		passages, sents = e.widen(ctx, q, passages, sents, weigh, depth)
 	}
 	// best is the score of the best sentence that may answer; bestNear of the best that would
