@@ -141,8 +141,9 @@ func testSampleAnswers(t *testing.T) {
 		"sample-blind10.jsonl": {accuracy: 0.82, maxFalseAbstentions: 5, abstained: map[string]int{"near_miss": 2, "absent": 2}},
 		// Written by a seventh such helper after the sixth round's changes and run once on
 		// 0c003cc to measure them: 0.647, five false abstentions (four paraphrases), every near
-		// miss and absent name abstained. Two fixes followed (a quoted term's definition, 首先).
-		"sample-blind11.jsonl": {accuracy: 0.70, maxFalseAbstentions: 4, abstained: map[string]int{"near_miss": 3, "absent": 2}},
+		// miss and absent name abstained. Three fixes followed (a quoted term's definition, 首先,
+		// the wider search after a region's opening sentence).
+		"sample-blind11.jsonl": {accuracy: 0.73, maxFalseAbstentions: 4, abstained: map[string]int{"near_miss": 3, "absent": 2}},
 	}
 	for _, file := range slices.Sorted(maps.Keys(floors)) {
 		rep := evalAnswers(t, nil, data, sampleDir, filepath.Join(answersDir, file))
