@@ -350,7 +350,7 @@ func TestFramingNouns(t *testing.T) {
 // for 测试, 扶持 for 支持): a sentence holding one earns credit for the other.
 func TestFirstIsFirst(t *testing.T) {
 	for q, text := range map[string]string{"第一任": "首任校长为郭沫若", "第一位": "首位女性院士", "首届": "第一届全运会",
-		"检验": "建设通用软硬件适配测试中心", "扶持": "支持本地医疗机构", "老百姓": "惠及广大群众"} {
+		"检验": "建设通用软硬件适配测试中心", "扶持": "支持本地医疗机构", "老百姓": "惠及广大群众", "方式": "推动制造模式升级"} {
 		if m := matchWord(weightedWord{text: q}, text); m == 0 {
 			t.Errorf("%s in %q: no credit", q, text)
 		}

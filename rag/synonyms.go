@@ -64,6 +64,7 @@ var synonymGroups = [][]string{
 	{"老百姓", "百姓", "群众", "民众"},
 	{"往后", "今后", "以后"},
 	{"升级换代", "升级"},
+	{"方式", "模式"},
 }
 
 // synonyms maps each grouped word to the others of its group.
