@@ -585,23 +585,6 @@ func followUpLead(folded string) string {
 	return lead
 }
 
-// ordinals are the words among ws that give a position: 第三, 第四.
-func ordinals(ws []string) []string {
-	var out []string
-	for _, w := range ws {
-		if isOrdinal(w) {
-			out = append(out, w)
-		}
-	}
-	return out
-}
-
-// isOrdinal reports whether w is 第 and a number: 第三, 第12.
-func isOrdinal(w string) bool {
-	rest, ok := strings.CutPrefix(w, "第")
-	return ok && rest != "" && strings.Trim(rest, cjkNumerals+"0123456789") == ""
-}
-
 // rerankByWords reorders passages by how much of q's weighted words each holds, keeping the
 // retrieval order among equals, and keeps the first k.
 func (s *Store) rerankByWords(q question, own map[string]bool, passages []Passage, k int) []Passage {

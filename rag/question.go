@@ -542,6 +542,23 @@ func firstRune(s string) string {
 	return s[:n]
 }
 
+// ordinals are the words among ws that give a position: 第三, 第四.
+func ordinals(ws []string) []string {
+	var out []string
+	for _, w := range ws {
+		if isOrdinal(w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// isOrdinal reports whether w is 第 and a number: 第三, 第12.
+func isOrdinal(w string) bool {
+	rest, ok := strings.CutPrefix(w, "第")
+	return ok && rest != "" && strings.Trim(rest, cjkNumerals+"0123456789") == ""
+}
+
 // aspectNouns after a word make it an aspect of the question's subject ("那网络安全方面呢?"),
 // not a subject of its own.
 var aspectNouns = map[string]bool{"方面": true, "领域": true, "层面": true}
