@@ -230,19 +230,13 @@ func (e *Engine) explain(q question, passages []Passage, sents []sentence, lang 
 		onTopic = func(s sentence) bool { return carriesOn(s.folded) || heldShare(words, s.folded) >= minFollowShare }
 	}
 	passages, after := e.following(passages, sents[0])
-	for i, s := range after {
-		n := utf8.RuneCountInString(s.text)
-		if i >= maxFollowing || runes+n > maxExplainRunes || opensSection(s.text) || opensNextItem(s.text) ||
-			leadOf(s.text).region != "" {
-			break // "二是模式难点……", "3、……" or "辽宁省“十四五”期间,……" starts another topic
-		}
+	picked = append(picked, readOn(after, maxFollowing, runes, true, func(s sentence) bool {
 		if seen[s.folded] || !onTopic(s) {
-			continue // the document says it twice, or speaks of something else
+			return false // the document says it twice, or speaks of something else
 		}
 		seen[s.folded] = true
-		picked = append(picked, s)
-		runes += n
-	}
+		return true
+	})...)
 	if kind == kindReason && !slices.ContainsFunc(picked, func(s sentence) bool { return answersKind(kindReason, s.folded) }) {
 		// "至此,GE数字化转型还谈不上失败,但绝称不上成功。" restates what is asked, and nothing
 		// after it gives a reason: the best sentence that does ("由于GE领导层变更……等原因") is
@@ -258,6 +252,25 @@ func (e *Engine) explain(q question, passages []Passage, sents []sentence, lang 
 		}
 	}
 	return quoted(passages, picked, lang)
+}
+
+// readOn returns, of the sentences after an answer's, those keep takes, reading at most limit
+// of them and stopping where another topic starts ("3、……", another region's "……省“十四五”期间",
+// with items the next point of a list, "二是……") or where they would pass maxExplainRunes with
+// the used runes already quoted.
+func readOn(after []sentence, limit, used int, items bool, keep func(sentence) bool) []sentence {
+	var out []sentence
+	for i, s := range after {
+		n := utf8.RuneCountInString(s.text)
+		if i >= limit || used+n > maxExplainRunes || opensSection(s.text) || (items && opensNextItem(s.text)) || leadOf(s.text).region != "" {
+			break
+		}
+		if keep(s) {
+			out = append(out, s)
+			used += n
+		}
+	}
+	return out
 }
 
 // continuationCues open a sentence that carries on from the one before.
@@ -306,10 +319,11 @@ func (e *Engine) whatCameNext(passages []Passage, prev string, lang prompts.Lang
 		runes := []rune(p.Chunk.Text)
 		for _, sp := range evidenceSpans(runes) {
 			text := string(runes[sp.Start:sp.End])
-			if sp.End-sp.Start < minEvidenceRunes || !strings.Contains(prevFolded, FoldText(text)) {
+			folded := FoldText(text)
+			if sp.End-sp.Start < minEvidenceRunes || !strings.Contains(prevFolded, folded) {
 				continue
 			}
-			cand := sentence{passage: pi, start: sp.Start, end: sp.End, text: text, folded: FoldText(text)}
+			cand := sentence{passage: pi, start: sp.Start, end: sp.End, text: text, folded: folded}
 			if !found || (p.DocID == passages[last.passage].DocID && at(cand) > at(last)) {
 				last, found = cand, true
 			}
@@ -319,16 +333,7 @@ func (e *Engine) whatCameNext(passages []Passage, prev string, lang prompts.Lang
 		return nil
 	}
 	passages, after := e.following(passages, last)
-	var picked []sentence
-	runes := 0
-	for _, s := range after {
-		n := utf8.RuneCountInString(s.text)
-		if len(picked) == maxNext || runes+n > maxExplainRunes || opensSection(s.text) || leadOf(s.text).region != "" {
-			break
-		}
-		picked = append(picked, s)
-		runes += n
-	}
+	picked := readOn(after, maxNext, 0, false, func(sentence) bool { return true })
 	if len(picked) == 0 {
 		return nil
 	}
