@@ -338,16 +338,9 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	words := s.weighWords(q, own)
-	for i, w := range words {
-		if slices.Contains(q.names, w.text) && !strings.ContainsFunc(w.text, isCJK) {
-			if g := s.glossOf(w.text); g != "" {
-				words[i].alias = g
-				if q.glosses == nil {
-					q.glosses = map[string]string{}
-				}
-				q.glosses[w.text] = g
-			}
-		}
+	q.glosses = s.glossesOf(q.names)
+	for i := range words {
+		words[i].alias = q.glosses[words[i].text]
 	}
 	var total float64
 	places := make([]string, len(words)) // each word's place name, if it is one
@@ -987,11 +980,29 @@ func isPlaceOrTime(q question, w string) bool {
 	return slices.Contains(q.places, w) || slices.Contains(q.years, w) || slices.Contains(q.periods, w)
 }
 
+// glossesOf returns what the documents gloss each Latin name of names as (glossOf), nil when
+// they gloss none. The caller holds s.mu.
+func (s *Store) glossesOf(names []string) map[string]string {
+	var out map[string]string
+	for _, n := range names {
+		if strings.ContainsFunc(n, isCJK) {
+			continue
+		}
+		if g := s.glossOf(n); g != "" {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[n] = g
+		}
+	}
+	return out
+}
+
 // glossOf returns the word a Latin abbreviation glosses in the documents, the last word of the
 // Chinese written right before the parenthesis that holds it ("数字疗法(Digital
 // Therapeutics,DTx)" gives 疗法 for dtx), or "". The caller holds s.mu.
 func (s *Store) glossOf(name string) string {
-	key := [3]int{len(s.slots), len(s.free), len(s.docs)}
+	key := s.shape()
 	s.glosses.Lock()
 	defer s.glosses.Unlock()
 	if s.glosses.key != key || s.glosses.m == nil {

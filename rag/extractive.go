@@ -612,7 +612,7 @@ func (e *Engine) docsLang() prompts.Lang {
 	s := e.Store
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	key := [3]int{len(s.slots), len(s.free), len(s.docs)}
+	key := s.shape()
 	s.lang.Lock()
 	defer s.lang.Unlock()
 	if s.lang.key == key && s.lang.value != "" {

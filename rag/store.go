@@ -482,6 +482,10 @@ func (s *Store) evict(doc *Document) {
 	}
 }
 
+// shape tells apart the states of the index for the caches that hold until it changes (the
+// documents' language, glosses): slots, free slots and documents. The caller holds s.mu.
+func (s *Store) shape() [3]int { return [3]int{len(s.slots), len(s.free), len(s.docs)} }
+
 // indexText is what both indexes see of a chunk: the title and section path give every chunk of
 // a document the words that name its subject, which the chunk's own sentences often leave out.
 func indexText(doc *Document, i int) string {
