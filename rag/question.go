@@ -579,7 +579,7 @@ var framingModifiers = map[string]bool{"总体": true, "整体": true, "基本":
 // nextToQuestionWord reports whether a question word comes right before words[i] or right
 // after it (with 是, 有 or 为 between).
 func nextToQuestionWord(words []zh.Word, i int) bool {
-	asks := func(w string) bool { return isQuestionWord(w) || w == "啥" || w == "怎样" || w == "如何" }
+	asks := func(w string) bool { return isQuestionWord(w) || w == "如何" } // isQuestionWord holds 啥, 怎样
 	if i > 0 && asks(words[i-1].Text) {
 		return true
 	}
@@ -600,7 +600,7 @@ func nextToQuestionWord(words []zh.Word, i int) bool {
 
 // askedNoun reports whether words[i] is an asked noun after a question word.
 func askedNoun(words []zh.Word, i int) bool {
-	return askedNouns[words[i].Text] && i > 0 && (isQuestionWord(words[i-1].Text) || words[i-1].Text == "啥")
+	return askedNouns[words[i].Text] && i > 0 && isQuestionWord(words[i-1].Text) // 啥 too
 }
 
 // isQuestionWord reports whether w is made of question characters and a measure word
