@@ -322,6 +322,8 @@ func TestFramingNouns(t *testing.T) {
 		{"四川定了什么数字化目标", []string{"目标"}, nil},
 		{"北京十四五的定位是啥", []string{"定位"}, nil},
 		{"内蒙古要发展哪两个产业", []string{"两个"}, nil},
+		// 叫什么 asks as 是什么 does, and 总 says no more than 总体.
+		{"云南十四五数字化建设的总目标叫什么", []string{"目标"}, []string{"总"}},
 		// Asked about, not asked for: 目标 is what the question is about.
 		{"设定目标过高会怎样", nil, nil},
 		// Aspect adverbs say when, not what.
@@ -364,5 +366,27 @@ func TestLocativesEndNames(t *testing.T) {
 	}
 	if q := readQuestion("广东在数字经济上有哪些措施"); slices.Contains(q.words, "上") {
 		t.Errorf("words %q hold the locative 上", q.words)
+	}
+}
+
+// TestMendedCuts: where the segmenter cuts a question across a word's edge, the question is read
+// as the asker wrote it.
+func TestMendedCuts(t *testing.T) {
+	// 推/广开 made 广开 (a place in the dictionary) a place the documents never name.
+	q := readQuestion("数字疗法要在国内推广开，还有哪些基础工作没做好？")
+	if len(q.places) > 0 || !slices.Contains(q.words, "推广") {
+		t.Errorf("推广开: places %q, words %q; want no place and 推广", q.places, q.words)
+	}
+	// 哪/两方/面 is 哪/两/方面.
+	if q := readQuestion("数字化转型的技术难点主要包括哪两方面？"); slices.Contains(q.words, "两方") || slices.Contains(q.words, "面") {
+		t.Errorf("哪两方面: words %q", q.words)
+	}
+	// A common place stays a place after a single-character word.
+	if q := readQuestion("在广州有哪些数字化项目"); !slices.Equal(q.places, []string{"广州"}) {
+		t.Errorf("在广州: places %q, want 广州", q.places)
+	}
+	// 刚开始 says when: no sentence must hold 开始.
+	if q := readQuestion("数字化转型刚开始处在希望之巅的时候，企业应该注意什么？"); slices.Contains(q.words, "开始") || q.kind != kindMethod {
+		t.Errorf("刚开始: words %q, kind %v; want no 开始, a how question", q.words, q.kind)
 	}
 }
