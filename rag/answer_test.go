@@ -170,6 +170,12 @@ var shapedQuestions = []answerCase{
 	{"天津要建什么样的智能制造城市", false, []string{"国家智能制造中心城市"}},
 	// 民企 is 民营企业 shortened.
 	{"民企融资难吗", false, []string{"民营企业融资难问题依旧突出"}},
+	// "这个阶段,应……" is about the stage the sentence before it opens with; the reply quotes
+	// that sentence first, so the stage is named.
+	{"到了改进之坡这个阶段企业该做什么", false, []string{"改进之坡经过", "训战结合"}},
+	{"忧伤之谷阶段应该注意什么", false, []string{"速赢和小胜"}},
+	// 推广开 is no place 广开 the documents lack.
+	{"数字疗法想在国内推广开难在哪", true, []string{"没有找到"}},
 }
 
 // TestExplanationsStopAtAQuestion: a question the text asks ("数字化转型,到底难在哪里呢?") opens

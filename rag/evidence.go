@@ -91,7 +91,7 @@ const (
 // kindMarkers are words a sentence answering each kind of question tends to use.
 var kindMarkers = map[questionKind][]string{
 	kindReason: {"因为", "由于", "原因", "在于", "难在", "导致", "源于", "因此", "所以", "是因", "不仅", "because", "due to", "reason"},
-	kindMethod: {"通过", "需要", "应该", "应当", "要", "可以", "方法", "措施", "步骤", "首先", "by ", "should", "need"},
+	kindMethod: {"通过", "需要", "应该", "应当", "要", "可以", "方法", "措施", "步骤", "首先", "才能", "只有", ",应", "by ", "should", "need"},
 	kindList:   {"、", "一是", "二是", "第一", "包括", "分别", "以下", "如下"},
 }
 
@@ -391,6 +391,12 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 				subject, cur = lead{}, lead{} // about the whole country, and so is what follows
 			}
 			context, quotedBy := prev, Span{}
+			// "这个阶段,企业需要……" is about the stage the sentence before it named: that
+			// sentence's words are this one's as surely as its own.
+			pointedAt := ""
+			if pointsBack(folded) {
+				pointedAt = prev
+			}
 			if speaker != "" {
 				quotedBy = speakerSpan
 				if speaker != prev {
@@ -428,13 +434,16 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 						// surely as the lead sentence that named it ("全省……" under 天津市).
 						m = 1
 					}
+					if m < 1 && pointedAt != "" {
+						m = max(m, matchWord(w, pointedAt))
+					}
 					if m < 1 {
 						m = max(m, contextCredit*matchWord(w, ctx))
 					}
 					got += w.weight * m
 				}
 				sent.score, sent.direct = got/total, direct/total
-				if sent.direct < weakDirect {
+				if sent.direct < weakDirect && pointedAt == "" {
 					// A sentence that holds little itself and scores on its neighbour's words
 					// ("医保支付方面。") is not the answer; its neighbour is.
 					sent.score = sent.direct + 0.5*(sent.score-sent.direct)

@@ -65,6 +65,8 @@ var synonymGroups = [][]string{
 	{"往后", "今后", "以后"},
 	{"升级换代", "升级"},
 	{"方式", "模式"},
+	{"后期", "末期", "晚期"},
+	{"打法", "模式"},
 }
 
 // synonyms maps each grouped word to the others of its group.
