@@ -144,6 +144,10 @@ func testSampleAnswers(t *testing.T) {
 		// miss and absent name abstained. Four fixes followed (a quoted term's definition, 首先,
 		// the wider search after a region's opening sentence, 方式/模式).
 		"sample-blind11.jsonl": {accuracy: 0.76, maxFalseAbstentions: 3, abstained: map[string]int{"near_miss": 3, "absent": 2}},
+		// Written by an eighth such helper at the start of issue 9's seventh round (seed 59) and
+		// run once on e2d449b before any of its changes: 0.735, five false abstentions (one a
+		// place 广开 cut out of 推广开), every near miss and absent name abstained.
+		"sample-blind12.jsonl": {accuracy: 0.85, maxFalseAbstentions: 3, abstained: map[string]int{"near_miss": 3, "absent": 2}},
 	}
 	for _, file := range slices.Sorted(maps.Keys(floors)) {
 		rep := evalAnswers(t, nil, data, sampleDir, filepath.Join(answersDir, file))
@@ -202,6 +206,10 @@ func testPerfectReader(t *testing.T) {
 		// with them. At the blind run three did; 方式/模式 and the wider search after an opening
 		// sentence found the other two.
 		"sample-blind11.jsonl": {evidence: 33, answerFloor: answerFloor{
+			accuracy: 0.97, maxFalseAbstentions: 1, abstained: map[string]int{"near_miss": 3, "absent": 2},
+		}},
+		// b12-03 asks what "没做好" that the text says "有待建设": no passage found holds its words.
+		"sample-blind12.jsonl": {evidence: 33, answerFloor: answerFloor{
 			accuracy: 0.97, maxFalseAbstentions: 1, abstained: map[string]int{"near_miss": 3, "absent": 2},
 		}},
 		"sample-blind6.jsonl": {evidence: 28, answerFloor: answerFloor{
