@@ -80,6 +80,12 @@ var shapedQuestions = []answerCase{
 	{"GE Digitl是哪年成立的", false, []string{"2015年"}},
 	{"DTx的全称是什么", false, []string{"Digital Therapeutics"}},
 	{"How much did Midea invest in digital transformation?", true, []string{"Try asking in Chinese"}},
+	// Offline, English words the text quotes ("True Digital Transformation Definition") are no
+	// match for what is asked; a name (GE) or a glossed term defined is.
+	{"What is the failure rate of digital transformation?", true, []string{"Try asking in Chinese"}},
+	{"Which countries cover digital therapeutics in health insurance?", true, []string{"Try asking in Chinese"}},
+	{"When was GE Digital founded?", false, []string{"2015"}},
+	{"What is digital therapeutics?", false, []string{"循证医学"}},
 	// A term defined under a label ("治疗类:数字药品。治疗类产品……"), and one defined by
 	// "X,就是……" in a sentence that goes on after an ellipsis.
 	{"数字药品指的是什么", false, []string{"治疗类产品"}},

@@ -237,6 +237,12 @@ func (e *Engine) answer(ctx context.Context, question, query, topic, prev string
 		}
 	}
 	answerable := len(absent) == 0 && best >= answerCoverage
+	if answerable && translated == "" && l == prompts.English && docs() == prompts.Chinese && !anchoredAcross(q, sents[0]) {
+		// Offline, an English question finds Chinese documents only through the English they
+		// quote. Matched on common words ("digital transformation" in an article's title), the
+		// best sentence is a guess: the asker is told to ask in Chinese instead.
+		answerable = false
+	}
 	offline := func() *Answer {
 		if followUp && asksWhatNext(own) {
 			if next := e.whatCameNext(passages, prev, l); next != nil {
@@ -272,6 +278,20 @@ func (e *Engine) answer(ctx context.Context, question, query, topic, prev string
 		})
 	}
 	return emit(offline()), nil
+}
+
+// anchoredAcross reports whether an English question's match with a sentence of Chinese
+// documents holds on what a translation would keep as written: one of the question's names
+// (GE, FDA, Predix), or, for a definition question, the whole term defined ("数字疗法(Digital
+// Therapeutics,DTx)").
+func anchoredAcross(q question, s sentence) bool {
+	for _, n := range q.names {
+		if strings.Contains(s.folded, n) {
+			return true
+		}
+	}
+	d := q.definiendum()
+	return q.kind == kindDefinition && d != "" && strings.Contains(s.folded, d)
 }
 
 // withWhatFollows adds to the passages for the model the chunk after the one that holds the best
