@@ -392,7 +392,8 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 			}
 			context, quotedBy := prev, Span{}
 			// "这个阶段,企业需要……" is about the stage the sentence before it named: that
-			// sentence's words are this one's as surely as its own.
+			// sentence's words are this one's as surely as its own, when it holds some of the
+			// question's words itself ("以上正文结束" says nothing of what came before).
 			pointedAt := ""
 			if pointsBack(folded) {
 				pointedAt = prev
@@ -425,7 +426,7 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 			}
 			ctx := context + " " + about
 			if total > 0 {
-				var got, direct float64
+				var got, gotBack, direct float64
 				for i, w := range words {
 					m := matchWord(w, folded)
 					direct += w.weight * m
@@ -434,13 +435,19 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 						// surely as the lead sentence that named it ("全省……" under 天津市).
 						m = 1
 					}
-					if m < 1 && pointedAt != "" {
-						m = max(m, matchWord(w, pointedAt))
-					}
 					if m < 1 {
 						m = max(m, contextCredit*matchWord(w, ctx))
 					}
 					got += w.weight * m
+					if m < 1 && pointedAt != "" {
+						m = max(m, matchWord(w, pointedAt))
+					}
+					gotBack += w.weight * m
+				}
+				if pointedAt != "" && direct > 0 {
+					got = gotBack
+				} else {
+					pointedAt = ""
 				}
 				sent.score, sent.direct = got/total, direct/total
 				if sent.direct < weakDirect && pointedAt == "" {
@@ -511,6 +518,16 @@ func evidenceSpans(runes []rune) []Span {
 		for n+1 < len(sentences) && inTitle(runes, sp.Start, sp.End-1) {
 			n++
 			sp.End = sentences[n].End
+		}
+		// A caption runs into what follows it with no stop between ("图1 ……的关系来源:火石创造根据
+		// 公开资料整理与传统疗法相比,……"): the statement after it is evidence, the caption not.
+		for {
+			cut := captionEnd(runes[sp.Start:sp.End])
+			if cut == 0 || sp.Start+cut >= sp.End {
+				break
+			}
+			out = append(out, Span{sp.Start, sp.Start + cut})
+			sp.Start += cut
 		}
 		start := sp.Start
 		for i := sp.Start + 1; i < sp.End-1; i++ {
@@ -640,6 +657,29 @@ func restates(question map[Token]struct{}, folded string) bool {
 	}
 	return len(sent) > 0 && len(question) > 0 &&
 		float64(shared) >= 0.6*float64(len(sent)) && float64(shared) >= 0.6*float64(len(question))
+}
+
+// captionEnd returns where a caption's source line ends in s ("来源:……根据公开资料整理"), in
+// runes, or 0 when s has none.
+func captionEnd(s []rune) int {
+	text := string(s)
+	i := strings.Index(text, "来源:")
+	if i < 0 {
+		i = strings.Index(text, "来源：")
+	}
+	if i < 0 {
+		return 0
+	}
+	end := -1
+	for _, w := range []string{"整理", "绘制", "制图", "制作"} {
+		if j := strings.Index(text[i:], w); j >= 0 && (end < 0 || i+j+len(w) < end) {
+			end = i + j + len(w)
+		}
+	}
+	if end < 0 {
+		return 0
+	}
+	return utf8.RuneCountInString(text[:end])
 }
 
 // isCaption reports whether a sentence is a table or figure caption scraped into the text

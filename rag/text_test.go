@@ -36,6 +36,16 @@ func TestEvidenceKeepsABookTitleWhole(t *testing.T) {
 	}
 }
 
+// TestEvidenceSplitsACaptionFromWhatFollows: a scraped caption runs into the next statement with
+// no stop between; the statement is evidence of its own.
+func TestEvidenceSplitsACaptionFromWhatFollows(t *testing.T) {
+	runes := []rune("图1 数字疗法与数字健康的关系来源:火石创造根据公开资料整理与传统疗法相比,数字疗法可有效提高依从性。")
+	got := spanTexts(runes, evidenceSpans(runes))
+	if len(got) != 2 || !strings.HasSuffix(got[0], "整理") || !strings.HasPrefix(got[1], "与传统疗法相比") {
+		t.Errorf("the caption was not cut from the statement: %q", got)
+	}
+}
+
 func TestDefinesByNaming(t *testing.T) {
 	for _, c := range []struct {
 		sentence, term string
