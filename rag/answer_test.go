@@ -180,6 +180,9 @@ var shapedQuestions = []answerCase{
 	// that sentence first, so the stage is named.
 	{"到了改进之坡这个阶段企业该做什么", false, []string{"改进之坡经过", "训战结合"}},
 	{"忧伤之谷阶段应该注意什么", false, []string{"速赢和小胜"}},
+	// The statement after a scraped caption ("……来源:火石创造根据公开资料整理与传统疗法相比,……")
+	// is evidence.
+	{"数字疗法跟传统疗法比好在哪", false, []string{"与传统疗法相比"}},
 	// 推广开 is no place 广开 the documents lack.
 	{"数字疗法想在国内推广开难在哪", true, []string{"没有找到"}},
 }

@@ -108,6 +108,22 @@ func statesFigure(want figureWant, folded, question string) bool {
 	return false
 }
 
+// statesEarlyYear reports whether a folded sentence states a year before 1900 with its 年
+// ("1692年"): isYear keeps to 1900–2099, where bare numbers are years more often than counts.
+func statesEarlyYear(folded string) bool {
+	for i := range occurrences(folded, "年") {
+		digits := folded[:i]
+		j := len(digits)
+		for j > 0 && digits[j-1] >= '0' && digits[j-1] <= '9' {
+			j--
+		}
+		if n := len(digits) - j; n == 4 && (digits[j] == '1' || digits[j] == '2') && (j == 0 || !unicode.IsDigit(rune(digits[j-1]))) {
+			return true
+		}
+	}
+	return false
+}
+
 // hasDate reports whether a folded sentence states a year, a month or a day ("2015年",
 // "12月", "22日"); "十年" is a span of time, not a date.
 func hasDate(folded string) bool {
@@ -117,7 +133,7 @@ func hasDate(folded string) bool {
 			return true
 		}
 	}
-	if len(yearsIn(folded)) > 0 || strings.Contains(folded, "公元") {
+	if len(yearsIn(folded)) > 0 || strings.Contains(folded, "公元") || statesEarlyYear(folded) {
 		return true
 	}
 	// A century, a decade or a time ago: "19世纪", "1970年代", "5500万年前", "三世纪".

@@ -22,7 +22,9 @@ func TestStatesFigure(t *testing.T) {
 		{wantQuantity, "加大5G基站、数据中心建设力度", false},      // 5G is a name
 		{wantQuantity, "建成5G基站3.5万个", true},
 		{wantDate, "2015年成立数字化公司GE Digital", true},
-		{wantDate, "美的十年数字化转型投资100多亿", false}, // 十年 is a span, not a date
+		{wantDate, "美的十年数字化转型投资100多亿", false},    // 十年 is a span, not a date
+		{wantDate, "1692年,约翰·瓦勒普获得该岛的所有权", true}, // a year before 1900
+		{wantDate, "该岛共有1692人", false},
 		{wantPerson, "君士坦丁大帝在公元325年召开会议", true},
 		{wantPerson, "该产品的外包装写有广告性标示", false},
 	}
