@@ -149,6 +149,11 @@ func testSampleAnswers(t *testing.T) {
 		// run once on e2d449b before any of its changes: 0.735, five false abstentions (one a
 		// place 广开 cut out of 推广开), every near miss and absent name abstained.
 		"sample-blind12.jsonl": {accuracy: 0.85, maxFalseAbstentions: 4, abstained: map[string]int{"near_miss": 3, "absent": 2}},
+		// Written by a ninth such helper (seed 61) and run once on 7159cf1, after every change of
+		// the seventh round, to measure it: 0.735, seven false abstentions (four paraphrases),
+		// 1 of 3 near misses (迪士尼's figure is in the clause beside IBM's; 广西's plan opener
+		// answers for 城市大脑), both absent names. Nothing was changed for it.
+		"sample-blind13.jsonl": {accuracy: 0.73, maxFalseAbstentions: 7, abstained: map[string]int{"near_miss": 1, "absent": 2}},
 	}
 	for _, file := range slices.Sorted(maps.Keys(floors)) {
 		rep := evalAnswers(t, nil, data, sampleDir, filepath.Join(answersDir, file))
@@ -211,6 +216,11 @@ func testPerfectReader(t *testing.T) {
 		}},
 		// b12-03 asks what "没做好" that the text says "有待建设": no passage found holds its words.
 		"sample-blind12.jsonl": {evidence: 33, answerFloor: answerFloor{
+			accuracy: 0.97, maxFalseAbstentions: 1, abstained: map[string]int{"near_miss": 3, "absent": 2},
+		}},
+		// b13-13 asks how 山东 means to build "政府的数字化": the passage that says 一朵云 and
+		// 智慧服务型数字政府 is not among those found for it.
+		"sample-blind13.jsonl": {evidence: 33, answerFloor: answerFloor{
 			accuracy: 0.97, maxFalseAbstentions: 1, abstained: map[string]int{"near_miss": 3, "absent": 2},
 		}},
 		"sample-blind6.jsonl": {evidence: 28, answerFloor: answerFloor{
