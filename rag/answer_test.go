@@ -183,6 +183,11 @@ var shapedQuestions = []answerCase{
 	// The statement after a scraped caption ("……来源:火石创造根据公开资料整理与传统疗法相比,……")
 	// is evidence.
 	{"数字疗法跟传统疗法比好在哪", false, []string{"与传统疗法相比"}},
+	// Each clause of "美的……,迪士尼投资开发魔术手环投资10亿美元,IBM为导入设计思维……1亿美元" is
+	// about the name it opens with.
+	{"迪士尼在设计思维上花了多少钱", true, []string{"没有给出“迪士尼”"}},
+	{"迪士尼开发魔术手环花了多少钱", false, []string{"10亿美元"}},
+	{"IBM导入设计思维花了多少钱", false, []string{"1亿美元"}},
 	// 推广开 is no place 广开 the documents lack.
 	{"数字疗法想在国内推广开难在哪", true, []string{"没有找到"}},
 }

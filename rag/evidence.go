@@ -472,6 +472,11 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 				chunkFolded = statedText(runes, spans)
 			}
 			sent.unmet = unmetConstraints(q, folded, context, about, chunkFolded)
+			if len(sent.unmet) == 0 && len(q.names) > 0 {
+				if n := askedOfAnother(q, words, text); n != "" {
+					sent.unmet = append(sent.unmet, n)
+				}
+			}
 			if q.figure != wantNoFigure && sent.score >= relatedCoverage {
 				sent.figureless = !q.answeredBy(folded)
 			}
@@ -657,6 +662,54 @@ func restates(question map[Token]struct{}, folded string) bool {
 	}
 	return len(sent) > 0 && len(question) > 0 &&
 		float64(shared) >= 0.6*float64(len(sent)) && float64(shared) >= 0.6*float64(len(question))
+}
+
+// askedOfAnother returns the question's name that opens a clause of the sentence holding nothing
+// of what is asked, when another clause holds it and opens with another name, or "": in
+// "迪士尼投资开发魔术手环投资10亿美元,IBM为导入设计思维仅培训和招聘费用三年投资1亿美元" each
+// clause is about the name it opens with, and none says what 迪士尼 spent on 设计思维. A clause
+// that names the name again ("科迪亚克最新消息,斯柯达科迪亚克将于……上市") is still about it.
+func askedOfAnother(q question, words []weightedWord, text string) string {
+	clauses := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(",;，；", r) })
+	if len(clauses) < 2 {
+		return ""
+	}
+	folded := make([]string, len(clauses))
+	for i, c := range clauses {
+		folded[i] = strings.TrimSpace(FoldText(c))
+	}
+	asked := func(c string) bool {
+		for _, w := range words {
+			if !q.constrains(w.text) && matchWord(w, c) > 0 {
+				return true
+			}
+		}
+		return false
+	}
+	for _, n := range q.names {
+		k := slices.IndexFunc(folded, func(c string) bool { return strings.HasPrefix(c, n) })
+		if k < 0 || asked(folded[k]) {
+			continue
+		}
+		for j, c := range clauses {
+			if j != k && !strings.Contains(folded[j], n) && asked(folded[j]) && opensWithAnotherName(c, n) {
+				return n
+			}
+		}
+	}
+	return ""
+}
+
+// opensWithAnotherName reports whether a clause opens with a company, person or brand other than
+// name: a capitalised Latin word ("IBM为……") or a proper noun of the dictionary.
+func opensWithAnotherName(clause, name string) bool {
+	clause = strings.TrimSpace(clause)
+	if r, _ := utf8.DecodeRuneInString(clause); unicode.IsUpper(r) {
+		f := strings.FieldsFunc(clause, func(r rune) bool { return !isWordRune(r) || isCJK(r) })
+		return len(f) > 0 && utf8.RuneCountInString(f[0]) > 1 && FoldText(f[0]) != name
+	}
+	ws := zh.Segment(FoldText(clause))
+	return len(ws) > 0 && zh.IsProperTag(ws[0].Tag) && ws[0].Tag != "ns" && ws[0].Text != name
 }
 
 // captionEnd returns where a caption's source line ends in s ("来源:……根据公开资料整理"), in
