@@ -47,7 +47,7 @@ func init() {
 	介绍一下 知道 想 想知道 了解 觉得 认为 看 看法 意思 含义 定义 指 是指 叫 叫做 称为 所谓 原因 理由 为了 因为 所以 呢 分别 都有 包括 包含 列举
 	总共 一共 一般 通常 往往 常常 中 大概 大约 左右 目前 现在 如今 搞 弄 做 干 办 干什么 干嘛 做什么 用来 是干什么的 缩写 简称 全称 全名 英文 英文名 中文名
 	咋 咋样 咋办 咋整 咋弄 啥样 时候 由 所 除了 自己 一个 打算 那边 这边 要是 如果 假如 假设 倘若 真 真的 等到 接下来
-	何时 何处 何种 何地 何人 何方 何以 哪边 哪一 哪国 哪方 后来 然后 接着 已经 曾经 正在 仍然 依然 首先 刚 刚开始 一开始 起初`) {
+	何时 何处 何种 何地 何人 何方 何以 哪边 哪一 哪国 哪方 后来 然后 接着 已经 曾经 正在 仍然 依然 首先 刚 刚开始 一开始 起初 才能 层面`) {
 		scaffoldWords[w] = true
 	}
 }
@@ -184,6 +184,13 @@ func readQuestion(q string) question {
 					}
 				}
 				add(&out.places, p)
+				add(&out.words, w.Text)
+				continue
+			}
+			if r := []rune(w.Text); w.Freq == 0 && len(r) >= 2 && len(r) <= 4 && allCJK(w.Text) &&
+				strings.ContainsRune(townEnds, r[len(r)-1]) && !isDemonstrative(w.Text) {
+				// A word the dictionary lacks that ends as towns end is one: 儋州, 昌吉州.
+				add(&out.places, w.Text)
 				add(&out.words, w.Text)
 				continue
 			}
@@ -410,6 +417,9 @@ func quantityFrame(words []zh.Word, i int) bool {
 	return false
 }
 
+// townEnds end the names of cities and counties.
+const townEnds = "州县市镇"
+
 // mendCuts re-cuts what the segmenter gets wrong at a word's edge in questions, where one
 // wrong cut decides an answer:
 //   - a rare proper noun that takes the last character of a far more common word after a single
@@ -610,7 +620,8 @@ var askedNouns = map[string]bool{"内容": true, "东西": true, "事情": true,
 // ("定了什么目标", "提了什么要求", "定位是什么"): the answer states the goal itself and
 // seldom calls it one ("建成全国大数据中心重要基地").
 var framingNouns = map[string]bool{"目标": true, "要求": true, "任务": true, "措施": true, "举措": true, "定位": true, "作用": true,
-	"意义": true, "特点": true, "重点": true, "方向": true, "思路": true, "路径": true, "办法": true, "手段": true, "表现": true, "好处": true}
+	"意义": true, "特点": true, "重点": true, "方向": true, "思路": true, "路径": true, "办法": true, "手段": true, "表现": true, "好处": true,
+	"规划": true, "计划": true, "安排": true, "部署": true}
 
 // framingModifiers qualify a framing noun without saying what is asked about (总体目标).
 var framingModifiers = map[string]bool{"总体": true, "整体": true, "基本": true, "总": true}
