@@ -473,7 +473,7 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 			}
 			sent.unmet = unmetConstraints(q, folded, context, about, chunkFolded)
 			if len(sent.unmet) == 0 && len(q.names) > 0 {
-				if n := askedOfAnother(q, words, text); n != "" {
+				if n := askedOfAnother(q, words, text, folded); n != "" {
 					sent.unmet = append(sent.unmet, n)
 				}
 			}
@@ -669,14 +669,20 @@ func restates(question map[Token]struct{}, folded string) bool {
 // "迪士尼投资开发魔术手环投资10亿美元,IBM为导入设计思维仅培训和招聘费用三年投资1亿美元" each
 // clause is about the name it opens with, and none says what 迪士尼 spent on 设计思维. A clause
 // that names the name again ("科迪亚克最新消息,斯柯达科迪亚克将于……上市") is still about it.
-func askedOfAnother(q question, words []weightedWord, text string) string {
+func askedOfAnother(q question, words []weightedWord, text, folded string) string {
+	opens := func(n string) bool { // cheap: most sentences open no clause with a name asked about
+		return strings.HasPrefix(folded, n) || strings.Contains(folded, ","+n) || strings.Contains(folded, ";"+n)
+	}
+	if !slices.ContainsFunc(q.names, opens) {
+		return ""
+	}
 	clauses := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(",;，；", r) })
 	if len(clauses) < 2 {
 		return ""
 	}
-	folded := make([]string, len(clauses))
+	cf := make([]string, len(clauses))
 	for i, c := range clauses {
-		folded[i] = strings.TrimSpace(FoldText(c))
+		cf[i] = strings.TrimSpace(FoldText(c))
 	}
 	asked := func(c string) bool {
 		for _, w := range words {
@@ -687,12 +693,12 @@ func askedOfAnother(q question, words []weightedWord, text string) string {
 		return false
 	}
 	for _, n := range q.names {
-		k := slices.IndexFunc(folded, func(c string) bool { return strings.HasPrefix(c, n) })
-		if k < 0 || asked(folded[k]) {
+		k := slices.IndexFunc(cf, func(c string) bool { return strings.HasPrefix(c, n) })
+		if k < 0 || asked(cf[k]) {
 			continue
 		}
 		for j, c := range clauses {
-			if j != k && !strings.Contains(folded[j], n) && asked(folded[j]) && opensWithAnotherName(c, n) {
+			if j != k && !strings.Contains(cf[j], n) && asked(cf[j]) && opensWithAnotherName(c, n) {
 				return n
 			}
 		}
