@@ -268,7 +268,8 @@ func (q question) answeredBy(folded string) bool {
 		if q.unit == '个' {
 			return countsIn(folded, countingUnits) // the general measure word: "114款应用" answers "多少个app"
 		}
-		return countsIn(folded, string(q.unit)+"个")
+		// Only the unit asked: 多少家 is not answered by the 十四个 of "第十四个五年规划".
+		return countsIn(folded, string(q.unit))
 	}
 	return statesFigure(q.figure, folded, q.folded)
 }

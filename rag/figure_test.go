@@ -101,6 +101,9 @@ func TestAnsweredByACountInTheUnitAsked(t *testing.T) {
 	if !readQuestion("国内有多少家企业做数字疗法").answeredBy(FoldText("国内已有近百家企业涉足")) {
 		t.Errorf("近百家 answers 多少家")
 	}
+	if readQuestion("中国有多少家企业在做数字疗法").answeredBy(FoldText("第十四个五年规划将建设数字中国单列成篇")) {
+		t.Errorf("多少家 is answered by a count of 家, not by 十四个")
+	}
 	if q.answeredBy(FoldText("形成一批在全国有影响力的数字技术应用先导区")) || !q.answeredBy(FoldText("建设十一个示范应用场景")) {
 		t.Errorf("一批 is an article, not a count; 十一个 is a count")
 	}
