@@ -83,6 +83,9 @@ const (
 	// kindBonus is added to a sentence shaped as the answer the question asks for: a reason
 	// for why, a method for how, an enumeration for a list.
 	kindBonus = 0.1
+	// minQuestionWeight is the least total weight a question's words are scored against, as a
+	// share of the weight of a word one chunk alone holds.
+	minQuestionWeight = 0.25
 	// fuzzyCredit is what a word found with one character changed counts for: typing 规摸 for
 	// 规模 or 数子化 for 数字化 should not lose the answer.
 	fuzzyCredit = 0.8
@@ -449,7 +452,16 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 				} else {
 					pointedAt = ""
 				}
-				sent.score, sent.direct = got/total, direct/total
+				norm := total
+				if q.kind != kindDefinition && len(q.names)+len(q.places) == 0 {
+					// Words that together weigh next to nothing ("数字疗法怎么收费" in an index
+					// whose every chunk holds its title, 数字化转型与数字疗法) tell no sentence
+					// from another: scored against their own total, any sentence holding 数字
+					// would answer. A definition asks of its term alone, and a name or place
+					// is weighed on its own terms.
+					norm = max(total, minQuestionWeight*s.lex.rareIDF())
+				}
+				sent.score, sent.direct = got/norm, direct/norm
 				if sent.direct < weakDirect && pointedAt == "" {
 					// A sentence that holds little itself and scores on its neighbour's words
 					// ("医保支付方面。") is not the answer; its neighbour is.

@@ -219,6 +219,13 @@ func (x *lexicalIndex) idf(t Token) float64 {
 	return math.Max(math.Log(1+(n-df+0.5)/(df+0.5)), 0.01)
 }
 
+// rareIDF is the inverse document frequency of a token one live chunk holds: the most a word
+// can weigh.
+func (x *lexicalIndex) rareIDF() float64 {
+	n := float64(x.live)
+	return math.Max(math.Log(1+(n-0.5)/1.5), 0.01)
+}
+
 // scored is a slot with its score.
 type scored struct {
 	slot  uint32
