@@ -353,6 +353,14 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 			places[i] = p
 		}
 	}
+	norm := total
+	if q.kind != kindDefinition && len(q.names)+len(q.places) == 0 {
+		// Words that together weigh next to nothing ("数字疗法怎么收费" in an index whose every
+		// chunk holds its title, 数字化转型与数字疗法) tell no sentence from another: scored
+		// against their own total, any sentence holding 数字 would answer. A definition asks of
+		// its term alone, and a name or place is weighed on its own terms.
+		norm = max(total, minQuestionWeight*s.lex.rareIDF())
+	}
 	qset := tokenSet(q.folded)
 	var out []sentence
 	for pi, p := range passages {
@@ -451,15 +459,6 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 					got = gotBack
 				} else {
 					pointedAt = ""
-				}
-				norm := total
-				if q.kind != kindDefinition && len(q.names)+len(q.places) == 0 {
-					// Words that together weigh next to nothing ("数字疗法怎么收费" in an index
-					// whose every chunk holds its title, 数字化转型与数字疗法) tell no sentence
-					// from another: scored against their own total, any sentence holding 数字
-					// would answer. A definition asks of its term alone, and a name or place
-					// is weighed on its own terms.
-					norm = max(total, minQuestionWeight*s.lex.rareIDF())
 				}
 				sent.score, sent.direct = got/norm, direct/norm
 				if sent.direct < weakDirect && pointedAt == "" {
