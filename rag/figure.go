@@ -117,7 +117,7 @@ func statesEarlyYear(folded string) bool {
 		for j > 0 && digits[j-1] >= '0' && digits[j-1] <= '9' {
 			j--
 		}
-		if n := len(digits) - j; n == 4 && (digits[j] == '1' || digits[j] == '2') && (j == 0 || !unicode.IsDigit(rune(digits[j-1]))) {
+		if len(digits)-j == 4 && (digits[j] == '1' || digits[j] == '2') {
 			return true
 		}
 	}

@@ -47,7 +47,7 @@ func init() {
 	介绍一下 知道 想 想知道 了解 觉得 认为 看 看法 意思 含义 定义 指 是指 叫 叫做 称为 所谓 原因 理由 为了 因为 所以 呢 分别 都有 包括 包含 列举
 	总共 一共 一般 通常 往往 常常 中 大概 大约 左右 目前 现在 如今 搞 弄 做 干 办 干什么 干嘛 做什么 用来 是干什么的 缩写 简称 全称 全名 英文 英文名 中文名
 	咋 咋样 咋办 咋整 咋弄 啥样 时候 由 所 除了 自己 一个 打算 那边 这边 要是 如果 假如 假设 倘若 真 真的 等到 接下来
-	何时 何处 何种 何地 何人 何方 何以 哪边 哪一 哪国 哪方 后来 然后 接着 已经 曾经 正在 仍然 依然 首先 刚 刚开始 一开始 起初 才能 层面`) {
+	何时 何处 何种 何地 何人 何方 何以 哪边 哪一 哪国 哪方 后来 然后 接着 已经 曾经 正在 仍然 依然 首先 刚 起初 才能 层面`) {
 		scaffoldWords[w] = true
 	}
 }
@@ -160,7 +160,7 @@ func readQuestion(q string) question {
 				continue // 哪一年, 哪年, 几家: the question word, cut in two
 			}
 			if w.Text == "开始" && i > 0 && (words[i-1].Text == "刚" || words[i-1].Text == "一") {
-				continue // 刚开始, 一开始: when, as 起初 says
+				continue // 刚开始, 一开始 (cut 刚/开始, 一/开始): when, as 起初 says
 			}
 			if w.Text == "人" && i > 0 && (isQuestionWord(words[i-1].Text) || words[i-1].Text == "一个" || words[i-1].Text == "一位") {
 				continue // 哪一个人, 哪个人: who
@@ -189,7 +189,7 @@ func readQuestion(q string) question {
 			}
 			if r := []rune(w.Text); w.Freq == 0 && len(r) >= 2 && len(r) <= 4 && allCJK(w.Text) &&
 				strings.ContainsRune(townEnds, r[len(r)-1]) && !isDemonstrative(w.Text) {
-				// A word the dictionary lacks that ends as towns end is one: 儋州, 昌吉州.
+				// A word the dictionary lacks that ends as towns end is one: 儋州.
 				add(&out.places, w.Text)
 				add(&out.words, w.Text)
 				continue
