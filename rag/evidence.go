@@ -123,10 +123,7 @@ type weightedWord struct {
 // rarest character pair (or of the word, for Latin words and single characters). own, when set, are a follow-up's own words: they count
 // double and the earlier topic's words half. The caller holds s.mu.
 func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
-	// A word the index never holds weighs as much as the rarest word it does hold: now that
-	// questions are cut into words, an unseen word is something asked about that no passage
-	// can speak to (腾讯, 鸿蒙), and a typo still earns fuzzy credit.
-	unseen := -1.0
+	unseen := -1.0 // marks a word the index never holds: it is weighed below, once the rest are
 	out := make([]weightedWord, 0, len(q.words))
 	for _, w := range q.words {
 		ww := weightedWord{text: w}
@@ -733,10 +730,7 @@ func opensWithAnotherName(clause, name string) bool {
 // runes, or 0 when s has none.
 func captionEnd(s []rune) int {
 	text := string(s)
-	i := strings.Index(text, "来源:")
-	if i < 0 {
-		i = strings.Index(text, "来源：")
-	}
+	i := sourceLine(text)
 	if i < 0 {
 		return 0
 	}
@@ -764,7 +758,16 @@ func isCaption(s string) bool {
 			}
 		}
 	}
-	return strings.Contains(s, "来源:") || strings.Contains(s, "来源：") || strings.Contains(s, "Source:")
+	return sourceLine(s) >= 0 || strings.Contains(s, "Source:")
+}
+
+// sourceLine returns where a caption's source line ("来源:火石创造根据公开资料整理") starts in
+// s, as written (either colon), or -1.
+func sourceLine(s string) int {
+	if i := strings.Index(s, "来源:"); i >= 0 {
+		return i
+	}
+	return strings.Index(s, "来源：")
 }
 
 // tokenSet returns the distinct tokens of text.

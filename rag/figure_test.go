@@ -22,9 +22,7 @@ func TestStatesFigure(t *testing.T) {
 		{wantQuantity, "加大5G基站、数据中心建设力度", false},      // 5G is a name
 		{wantQuantity, "建成5G基站3.5万个", true},
 		{wantDate, "2015年成立数字化公司GE Digital", true},
-		{wantDate, "美的十年数字化转型投资100多亿", false},    // 十年 is a span, not a date
-		{wantDate, "1692年,约翰·瓦勒普获得该岛的所有权", true}, // a year before 1900
-		{wantDate, "该岛共有1692人", false},
+		{wantDate, "美的十年数字化转型投资100多亿", false}, // 十年 is a span, not a date
 		{wantPerson, "君士坦丁大帝在公元325年召开会议", true},
 		{wantPerson, "该产品的外包装写有广告性标示", false},
 	}
@@ -258,6 +256,8 @@ func TestDatesIncludeErasAndSpansAgo(t *testing.T) {
 		"1970年代起开始普及。":             true,
 		"公元前221年秦统一六国。":            true,
 		"2015年成立。":                 true,
+		"1692年,约翰·瓦勒普获得该岛的所有权。":    true, // a year before 1900, with its 年
+		"该岛共有1692人。":               false,
 		"经过十年的发展,规模扩大。":            false,
 		"世纪之交的变革。":                 false,
 	} {

@@ -626,8 +626,12 @@ var framingNouns = map[string]bool{"目标": true, "要求": true, "任务": tru
 // framingModifiers qualify a framing noun without saying what is asked about (总体目标).
 var framingModifiers = map[string]bool{"总体": true, "整体": true, "基本": true, "总": true}
 
+// copulas may stand between a noun and the question word that asks for it: "定位是什么",
+// "总目标叫什么".
+var copulas = []string{"是", "有", "为", "叫", "叫做", "称为"}
+
 // nextToQuestionWord reports whether a question word comes right before words[i] or right
-// after it (with 是, 有 or 为 between).
+// after it (with one of copulas between).
 func nextToQuestionWord(words []zh.Word, i int) bool {
 	asks := func(w string) bool { return isQuestionWord(w) || w == "如何" } // isQuestionWord holds 啥, 怎样
 	if i > 0 && asks(words[i-1].Text) {
@@ -642,7 +646,7 @@ func nextToQuestionWord(words []zh.Word, i int) bool {
 		}
 	}
 	j := i + 1
-	if j < len(words) && (words[j].Text == "是" || words[j].Text == "有" || words[j].Text == "为" || words[j].Text == "叫" || words[j].Text == "叫做" || words[j].Text == "称为") {
+	if j < len(words) && slices.Contains(copulas, words[j].Text) {
 		j++
 	}
 	return j < len(words) && (asks(words[j].Text) || strings.HasPrefix(words[j].Text, "是啥"))
