@@ -428,11 +428,6 @@ const townEnds = "州县市镇"
 //   - a count that takes the first character of the noun it counts: "哪两方面" came out
 //     哪/两方/面; it is 哪/两/方面.
 func mendCuts(words []zh.Word) []zh.Word {
-	lookup := func(text string) zh.Word {
-		w, _ := zh.Lookup(text)
-		w.Text = text
-		return w
-	}
 	for i := range words {
 		r := []rune(words[i].Text)
 		if len(r) < 2 || !allCJK(words[i].Text) {
@@ -440,7 +435,8 @@ func mendCuts(words []zh.Word) []zh.Word {
 		}
 		if i > 0 && zh.IsProperTag(words[i].Tag) && utf8.RuneCountInString(words[i-1].Text) == 1 {
 			if joined, ok := zh.Lookup(words[i-1].Text + string(r[0])); ok && joined.Freq > 10*words[i].Freq && !zh.IsProperTag(joined.Tag) {
-				words[i-1], words[i] = joined, lookup(string(r[1:]))
+				rest, _ := zh.Lookup(string(r[1:])) // Text is set, known or not
+				words[i-1], words[i] = joined, rest
 				continue
 			}
 		}
