@@ -383,8 +383,8 @@ func (q question) asWritten(w string) string {
 }
 
 // genericPlaces are tagged as places by the dictionary but name no particular one: kinds of
-// place (平原, 重镇), and common words jieba's dictionary tags as places by mistake (上市, 英雄,
-// 深度, 入口), read off its place words used 500 times or more.
+// place (平原, 重镇, 海滩), and common words jieba's dictionary tags as places by mistake (上市,
+// 英雄, 深度, 入口, 加盟, 蓝牙), read off its place words used 150 times or more.
 var genericPlaces = map[string]bool{}
 
 func init() {
@@ -393,7 +393,14 @@ func init() {
 	自治州 自治县 湖泊 海洋 大海 大洋 河水 湖水 江山 山河 山水 高山 大山 深山 山脉 山峰 山坡 山洞 山口 河谷 冰川 海峡 海湾 三角洲 内河
 	大桥 石桥 路桥 大街 南路 中路 南门 北门 入口 城堡 内城 商城 山寨 新港 海关 桥头堡 琉璃瓦 江湖 朝廷
 	上市 入市 爱国 开国 建国 回国 英雄 太阳 哥哥 二哥 阿哥 美丽 新鲜 古典 神圣 青春 千古 太平 福利 治安 庆典 日志 契约 关联 广义 阴阳
-	深度 长度 中密度 长大 普及 广布 云集 中断 新建 上马 上山 下山 上台 上半场 舞美 白马 金牙 中道 莫非 英特尔`) {
+	深度 长度 中密度 长大 普及 广布 云集 中断 新建 上马 上山 下山 上台 上半场 舞美 白马 金牙 中道 莫非 英特尔
+	海滩 海滨 海岛 海港 港湾 河畔 河湾 河沟 河滩 河里 山村 山庄 山林 山川 山丘 山沟 山崖 山野 山岭 山门 后山 古镇 古堡 冰山 池塘 湖畔
+	浅海 深海 远洋 深谷 深渊 密林 余脉 大坝 大洲 大城 新村 大湖 大河 江河 长河 江水 江流 黄沙 泉水 沧海 四壁 郡县 藩镇 诸州
+	加盟 密封 上门 登门 立马 莫大 牡丹 西瓜 南瓜 海鲜 三鲜 汉堡 苏打 香水 贵宾 嘉宾 大伯 赞美 喜庆 兴旺 欢庆 礼拜 恩典 山羊 绵羊
+	白嫩 乌黑 象牙 深水 上铺 入门 旁门 法门 如林 上岗 上楼 上街 上路 夕阳 朝霞 北风 天黑 亚科 波及 长寿 太极 安顿 广度 满口 满嘴
+	美德 开朗 端庄 缅怀 珍藏 深藏 锦旗 黑洞 广为 越野 法度 法典 伦理 虎口 入阁 新旧 滑坡 串联 黑马 美化 长脚 葡萄园 昆曲
+	太阳穴 扎根 阳极 蓝牙 横梁 得意洋洋 满头大汗 大兴土木 回城 归国 渡河 入海 登山 登极 入川 治国 立国 卫国 中和 大门口 庙里
+	上古 远古 伦比 沧桑`) {
 		genericPlaces[w] = true
 	}
 }

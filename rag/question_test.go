@@ -248,6 +248,13 @@ func TestGenericWordsAndHedges(t *testing.T) {
 	if q := readQuestion("oppor11什么时候上市"); len(q.places) != 0 || !slices.Contains(q.words, "上市") {
 		t.Errorf("places %q, words %q: 上市 is no place", q.places, q.words)
 	}
+	// And 加盟, 蓝牙, 海滩 too; the province beside them stays one.
+	for _, question := range []string{"加盟熟食店多少钱", "蓝牙耳机哪个牌子好", "海南哪个海滩人少"} {
+		q := readQuestion(question)
+		if slices.ContainsFunc(q.places, func(p string) bool { return p != "海南" }) {
+			t.Errorf("%s: places %q", question, q.places)
+		}
+	}
 	q := readQuestion("进入现实之退阶段时，企业咋应对比较好？")
 	if slices.Contains(q.words, "比较") || slices.Contains(q.words, "好") || q.kind != kindMethod {
 		t.Errorf("words %q, kind %v: want no hedge and a how-question", q.words, q.kind)
