@@ -82,12 +82,15 @@ func statesFigure(want figureWant, folded, question string) bool {
 			if i > 0 {
 				before = runes[i-1]
 			}
+			start := i
 			i = j - 1
 			switch {
 			case (before == '(' || before == '（') && (next == ')' || next == '）'), next == '、', before == '第':
 				continue // a list marker or an ordinal: "(2)韩国……", "2、", "第3"
 			case isTechName(runes, j):
 				continue // "5G", "3D", "4K": a name, not a count
+			case isVersion(runes, start, j):
+				continue // "Predix 2.0", "iPhone 13": a product's version, not a count
 			case next == '年' && isYear(digits), next == '月', next == '日', next == '号':
 				continue // a date, not a count
 			case isYear(digits) && next != '%' && !strings.ContainsRune(measureWords, next):
@@ -246,6 +249,20 @@ func countsIn(folded string, units string) bool {
 // after them ("5G基站", "3D打印", "4K"); folded text is lower case.
 func isTechName(runes []rune, j int) bool {
 	return j < len(runes) && strings.ContainsRune("gdk", runes[j]) && (j+1 == len(runes) || !isLatinLetter(runes[j+1]))
+}
+
+// isVersion reports whether the number at runes[i:j] of a Chinese sentence is the version or
+// model number of the Latin name just before it ("Predix 2.0", "iPhone 13", "GPT-4"): nothing
+// counted follows it. English text puts numbers after words that count ("reached 28,000").
+func isVersion(runes []rune, i, j int) bool {
+	k := i
+	if k > 0 && (runes[k-1] == ' ' || runes[k-1] == '-') {
+		k--
+	}
+	if k == 0 || !isLatinLetter(runes[k-1]) || !slices.ContainsFunc(runes, isCJK) {
+		return false
+	}
+	return j == len(runes) || !(strings.ContainsRune(measureWords+countingUnits+"%％", runes[j]) || isLatinLetter(runes[j]))
 }
 
 // countingUnits are measure words that count things; a how-many question asked in one is

@@ -21,6 +21,9 @@ func TestStatesFigure(t *testing.T) {
 		{wantQuantity, "一是技术类难点,其本质是一种对标", false},     // 一是, 一种
 		{wantQuantity, "加大5G基站、数据中心建设力度", false},      // 5G is a name
 		{wantQuantity, "建成5G基站3.5万个", true},
+		{wantQuantity, "推出对外开放的工业互联网平台——Predix 2.0", false}, // a version
+		{wantQuantity, "GE Digital人数达到2.8万人", true},
+		{wantQuantity, "FDA 52张医疗器械注册证", true}, // counted in 张
 		{wantDate, "2015年成立数字化公司GE Digital", true},
 		{wantDate, "美的十年数字化转型投资100多亿", false}, // 十年 is a span, not a date
 		{wantPerson, "君士坦丁大帝在公元325年召开会议", true},
