@@ -44,7 +44,29 @@ func figureWanted(kind questionKind, folded string) figureWant {
 		return wantNoFigure
 	}
 	want, _ := figureCues.first(folded) // wantNoFigure when none
+	if want == wantPlace && !asksPlace(folded) {
+		return wantNoFigure
+	}
 	return want
+}
+
+// asksPlace reports whether one of the place cues of a folded question asks where, and is not
+// the start of a word that says at what level ("哪个国家级试验区" asks which zone).
+func asksPlace(folded string) bool {
+	padded := " " + folded + " " // as cueTable.first reads it
+	for _, c := range figureCues {
+		if c.kind != wantPlace {
+			continue
+		}
+		for _, cue := range c.cues {
+			for i := range occurrences(padded, cue) {
+				if next, _ := utf8.DecodeRuneInString(padded[i+len(cue):]); !strings.ContainsRune("级性", next) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // cjkNumerals are the characters of figures written in Chinese: 三家, 近百家, 数十亿, 两成.

@@ -57,8 +57,11 @@ func TestFigureWanted(t *testing.T) {
 		{"美的花了多少钱搞数字化", wantQuantity},
 		{"GE是哪一年推出Predix的", wantDate},
 		{"第一次尼西亚公会议是由谁召开的", wantPerson},
-		{"伊斯兰教在哪一个世纪传入阿富汗", wantNoFigure}, // 在哪 alone is no place question
-		{"有哪些省份提出了智慧城市", wantNoFigure},    // a list
+		{"伊斯兰教在哪一个世纪传入阿富汗", wantNoFigure},  // 在哪 alone is no place question
+		{"有哪些省份提出了智慧城市", wantNoFigure},     // a list
+		{"内蒙古要争取创建哪个国家级试验区", wantNoFigure}, // which zone, not which country
+		{"数字疗法最早在哪个国家获批", wantPlace},
+		{"where is GE based", wantPlace},
 	}
 	for _, tt := range tests {
 		if got := readQuestion(tt.q).figure; got != tt.want {
