@@ -165,6 +165,9 @@ func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
 		if q.background[w] {
 			ww.weight *= backgroundWeight
 		}
+		if q.qualifiers[w] {
+			ww.weight *= qualifierWeight
+		}
 		if own != nil {
 			if own[w] {
 				ww.weight *= 2
@@ -1094,6 +1097,10 @@ const backgroundWeight = 0.5
 
 // framingWeight is the weight of a noun that names the kind of answer asked for (framingNouns).
 const framingWeight = 0.5
+
+// qualifierWeight is the weight of a word that says how the asker puts the question
+// (question.qualifiers) rather than what about.
+const qualifierWeight = 0.5
 
 func isPlaceOrTime(q question, w string) bool {
 	if p, ok := placeName(w); ok && slices.Contains(q.places, p) {

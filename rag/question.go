@@ -92,6 +92,9 @@ type question struct {
 	background map[string]bool
 	// framing are the nouns that name the kind of answer asked for (framingNouns).
 	framing map[string]bool
+	// qualifiers are the adverbs, conjunctions and modal verbs that say how the asker puts the
+	// question (isFunctionWord): "应该怎么做", "直接照搬", "还要套用原来的".
+	qualifiers map[string]bool
 	// glosses are what the documents gloss the question's Latin abbreviations as (glossOf),
 	// filled while the evidence is weighed.
 	glosses map[string]string
@@ -282,6 +285,12 @@ func readQuestion(q string) question {
 					out.framing = map[string]bool{}
 				}
 				out.framing[w.Text] = true
+			}
+			if isFunctionWord(w) && !(i+1 < len(words) && words[i+1].Text == "的") {
+				if out.qualifiers == nil {
+					out.qualifiers = map[string]bool{}
+				}
+				out.qualifiers[w.Text] = true // "应该怎么做", not "真正的数字化转型"
 			}
 			add(&out.words, w.Text)
 		}
@@ -562,10 +571,13 @@ func undoubleMeasures(s string) string {
 
 // endsName reports whether next, after the name pieces run, is a verb the name is the subject
 // of rather than a piece of it: a single character the dictionary gives as a verb, after a
-// piece of two characters or more ("方洪波/讲/到"). Single characters alone still make names
-// (鸿/蒙, though 蒙 is also a verb).
+// piece of two characters or more ("方洪波/讲/到"). Single characters after single characters
+// still make names (鸿/蒙, though 蒙 is also a verb; 华为/鸿/蒙).
 func endsName(run []zh.Word, next zh.Word) bool {
 	if utf8.RuneCountInString(next.Text) != 1 || !strings.HasPrefix(next.Tag, "v") {
+		return false
+	}
+	if utf8.RuneCountInString(run[len(run)-1].Text) == 1 {
 		return false
 	}
 	return slices.ContainsFunc(run, func(w zh.Word) bool { return utf8.RuneCountInString(w.Text) >= 2 })
@@ -985,3 +997,22 @@ func hasAnotA(folded string) bool {
 	}
 	return false
 }
+
+// isFunctionWord reports whether w is an adverb, conjunction, preposition or modal verb that
+// the dictionary's corpus uses often (commonFunctionFreq times or more): the index alone weighs
+// it as a rare word when the documents, written in another register, seldom use it.
+func isFunctionWord(w zh.Word) bool {
+	if w.Freq < commonFunctionFreq {
+		return false
+	}
+	switch w.Tag {
+	case "d", "ad", "c", "p":
+		return true
+	}
+	return modalVerbs[w.Text]
+}
+
+const commonFunctionFreq = 5000
+
+// modalVerbs are the dictionary's verbs that only qualify another verb.
+var modalVerbs = map[string]bool{"应该": true, "应当": true, "能够": true, "必须": true, "愿意": true}

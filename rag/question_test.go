@@ -126,6 +126,10 @@ func TestVerbsAreNoNames(t *testing.T) {
 	if q := readQuestion("鸿蒙系统有哪些新功能"); !slices.Contains(q.rare, "鸿蒙") {
 		t.Errorf("rare %q lack 鸿蒙", q.rare)
 	}
+	// After a name, single characters go on with it even when the last is also a verb (华为/鸿/蒙).
+	if q := readQuestion("华为鸿蒙系统在数字疗法中怎么用？"); !slices.Equal(q.names, []string{"华为鸿蒙"}) {
+		t.Errorf("names %q, want 华为鸿蒙", q.names)
+	}
 	// 能/不能 is one A-not-A question, not two content words.
 	if q := readQuestion("数字疗法能不能直接套用传统医疗的那套商业模式？"); !q.yesNo || slices.Contains(q.words, "不能") || slices.Contains(q.words, "那套") {
 		t.Errorf("yes/no %v, words %q", q.yesNo, q.words)
@@ -404,5 +408,17 @@ func TestMendedCuts(t *testing.T) {
 	// 刚开始 says when: no sentence must hold 开始.
 	if q := readQuestion("数字化转型刚开始处在希望之巅的时候，企业应该注意什么？"); slices.Contains(q.words, "开始") || q.kind != kindMethod {
 		t.Errorf("刚开始: words %q, kind %v; want no 开始, a how question", q.words, q.kind)
+	}
+}
+
+// TestQualifiers: an adverb or modal verb says how the asker puts the question, unless it
+// qualifies a noun (真正的).
+func TestQualifiers(t *testing.T) {
+	q := readQuestion("企业对标最佳实践时应该怎么做？直接照搬行不行？")
+	if !q.qualifiers["应该"] || !q.qualifiers["直接"] || q.qualifiers["照搬"] || q.qualifiers["实践"] {
+		t.Errorf("qualifiers %v, want 应该 and 直接 alone", q.qualifiers)
+	}
+	if q := readQuestion("真正的数字化转型里数字化技术占多少？"); q.qualifiers["真正"] {
+		t.Errorf("真正的 qualifies 数字化转型, not the question: %v", q.qualifiers)
 	}
 }
