@@ -165,9 +165,6 @@ func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
 		if q.background[w] {
 			ww.weight *= backgroundWeight
 		}
-		if q.qualifiers[w] {
-			ww.weight *= qualifierWeight
-		}
 		if own != nil {
 			if own[w] {
 				ww.weight *= 2
@@ -202,6 +199,9 @@ func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
 	for i := range out {
 		if q.framing[out[i].text] {
 			out[i].weight *= framingWeight // seen or not: 定位 may be in no passage
+		}
+		if q.qualifiers[out[i].text] {
+			out[i].weight *= qualifierWeight // seen or not: 还要 may be in no passage
 		}
 	}
 	if last := len(out) - 1; q.yesNo && last > 0 && isPredicate(out[last].text) {

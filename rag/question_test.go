@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestNameRunsLoseTheirParticles holds what a name is when the segmenter leaves particles beside
@@ -420,5 +421,38 @@ func TestQualifiers(t *testing.T) {
 	}
 	if q := readQuestion("真正的数字化转型里数字化技术占多少？"); q.qualifiers["真正"] {
 		t.Errorf("真正的 qualifies 数字化转型, not the question: %v", q.qualifiers)
+	}
+}
+
+// TestQualifiersWeighHalf: a qualifier weighs half, whether the index holds it or not.
+func TestQualifiersWeighHalf(t *testing.T) {
+	store, err := OpenStore(t.Context(), t.TempDir(), LocalEmbedder{Dim: 64}, StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "国内的审批仍然参照原有的医疗器械软件的审批体系。数字疗法的监管政策尚在探索中。"
+	doc := &Document{ID: "a.txt", Source: "a.txt", Title: "a.txt", Hash: Hash([]byte(text)),
+		Chunks: []Chunk{{End: utf8.RuneCountInString(text), Text: text}}}
+	if _, err := store.Put(t.Context(), []*Document{doc}, PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	weights := func(q question) map[string]float64 {
+		store.mu.RLock()
+		defer store.mu.RUnlock()
+		out := map[string]float64{}
+		for _, w := range store.weighWords(q, nil) {
+			out[w.text] = w.weight
+		}
+		return out
+	}
+	q := readQuestion("为什么国内的审批还要套用原来的审批体系")
+	if !q.qualifiers["还要"] {
+		t.Fatalf("qualifiers %v lack 还要", q.qualifiers)
+	}
+	asked := weights(q)
+	q.qualifiers = nil
+	plain := weights(q)
+	if asked["还要"] != plain["还要"]/2 || asked["审批"] != plain["审批"] {
+		t.Errorf("还要 weighs %.2f as a qualifier, %.2f as a word; 审批 %.2f, %.2f", asked["还要"], plain["还要"], asked["审批"], plain["审批"])
 	}
 }
