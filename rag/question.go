@@ -113,6 +113,13 @@ func readQuestion(q string) question {
 			*list = append(*list, w)
 		}
 	}
+	for _, m := range bookTitle.FindAllStringSubmatch(folded, -1) {
+		// A work named in 《》 is a name as surely as a company: "《历史也疯狂》是哪个电视台的节目"
+		// is not answered by another programme's channel. Its words are content words too.
+		if t := strings.TrimSpace(m[1]); t != "" {
+			add(&out.names, t)
+		}
+	}
 	for _, run := range scriptRuns(withoutHedge(folded)) {
 		if !isCJK([]rune(run)[0]) {
 			for _, f := range strings.FieldsFunc(run, func(r rune) bool { return !isWordRune(r) && r != '.' && r != '-' }) {
@@ -306,6 +313,9 @@ func readQuestion(q string) question {
 	out.background = backgroundWords(folded, out.words)
 	return out
 }
+
+// bookTitle matches a title in 《》 (as folded), up to maxTitleRunes long.
+var bookTitle = regexp.MustCompile(`《([^《》]{1,60})》`)
 
 // givenClause matches what a question says as a given before asking: 除了……(之外), 在……的同时.
 var givenClause = regexp.MustCompile(`除了([^,;?!。]+?)(之外|以外|外|还|,)|在([^,;?!。]+?)的同时`)

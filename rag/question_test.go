@@ -456,3 +456,13 @@ func TestQualifiersWeighHalf(t *testing.T) {
 		t.Errorf("还要 weighs %.2f as a qualifier, %.2f as a word; 审批 %.2f, %.2f", asked["还要"], plain["还要"], asked["审批"], plain["审批"])
 	}
 }
+
+// TestBookTitlesAreNames: a work named in 《》 must be stated, as a company must.
+func TestBookTitlesAreNames(t *testing.T) {
+	if q := readQuestion("《历史也疯狂》是哪个电视台的节目？"); !slices.Contains(q.names, "历史也疯狂") || !slices.Contains(q.words, "疯狂") {
+		t.Errorf("names %q, words %q: want the title as a name and its words as words", q.names, q.words)
+	}
+	if q := readQuestion("《拉特朗協定》於何年簽署?"); !slices.Contains(q.names, "拉特朗协定") {
+		t.Errorf("names %q: want the title, folded to Simplified", q.names)
+	}
+}
