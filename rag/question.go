@@ -169,6 +169,9 @@ func readQuestion(q string) question {
 				(strings.HasPrefix(w.Text, "一") || isQuestionWord("哪"+w.Text)) {
 				continue // 哪一年, 哪年, 几家: the question word, cut in two
 			}
+			if i > 0 && words[i-1].Text == "多" && utf8.RuneCountInString(w.Text) == 1 && strings.Contains(howMuchAdjectives, w.Text) {
+				continue // 有多大, 多高 (cut 多/大): how big, as 多大 asks
+			}
 			if w.Text == "开始" && i > 0 && (words[i-1].Text == "刚" || words[i-1].Text == "一") {
 				continue // 刚开始, 一开始 (cut 刚/开始, 一/开始): when, as 起初 says
 			}
@@ -313,6 +316,9 @@ func readQuestion(q string) question {
 	out.background = backgroundWords(folded, out.words)
 	return out
 }
+
+// howMuchAdjectives ask how much after 多 (多大, 多高, 多远), as figureCues reads them.
+const howMuchAdjectives = "大高长远重快久宽深厚"
 
 // bookTitle matches a title in 《》 (as folded), up to maxTitleRunes long.
 var bookTitle = regexp.MustCompile(`《([^《》]{1,60})》`)

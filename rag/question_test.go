@@ -466,3 +466,12 @@ func TestBookTitlesAreNames(t *testing.T) {
 		t.Errorf("names %q: want the title, folded to Simplified", q.names)
 	}
 }
+
+// TestHowMuchCutInTwo: "有多大" cut 有/多/大 asks how big; 大 is no content word.
+func TestHowMuchCutInTwo(t *testing.T) {
+	for _, question := range []string{"中国数字疗法市场有多大", "深圳的面积有多大"} {
+		if q := readQuestion(question); slices.Contains(q.words, "大") || q.figure != wantQuantity {
+			t.Errorf("%s: words %q, figure %d", question, q.words, q.figure)
+		}
+	}
+}
