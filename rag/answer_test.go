@@ -141,6 +141,9 @@ var shapedQuestions = []answerCase{
 	{"广东省的数字化转型规划是什么?", false, []string{"推进数字产业化发展", "集成电路"}},
 	// The best sentence restates what is asked; the reason is told elsewhere, after its cause.
 	{"GE为什么失败", false, []string{"谈不上失败", "偏重短期盈利", "战略短视"}},
+	// Here the search finds no sentence that gives the reason: the text gives it further on,
+	// past a question of its own, in the next chunk.
+	{"GE为啥数字化转型没成功？", false, []string{"谈不上失败", "偏重短期盈利", "战略短视"}},
 	// Hebei's plan builds no 产业集群: its opening sentence, which names little but the
 	// province and the period, does not answer.
 	{"河北要打造什么产业集群", true, []string{"“河北”"}},

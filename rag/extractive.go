@@ -229,7 +229,7 @@ func (e *Engine) explain(q question, passages []Passage, sents []sentence, lang 
 		words := e.Store.askedWeights(q)
 		onTopic = func(s sentence) bool { return carriesOn(s.folded) || heldShare(words, s.folded) >= minFollowShare }
 	}
-	passages, after := e.following(passages, sents[0])
+	passages, after := e.following(passages, sents[0], false)
 	picked = append(picked, readOn(after, maxFollowing, runes, true, func(s sentence) bool {
 		if seen[s.folded] || !onTopic(s) {
 			return false // the document says it twice, or speaks of something else
@@ -251,8 +251,39 @@ func (e *Engine) explain(q question, passages []Passage, sents []sentence, lang 
 			}
 		}
 	}
+	if kind == kindReason && !slices.ContainsFunc(picked, func(s sentence) bool { return answersKind(kindReason, s.folded) }) {
+		// Nor did the search find one: the text may give it further on, past a question of its
+		// own ("……到底难在哪里呢?"), as it does for GE ("战略短视最终导致GE Digital业务乏力收缩").
+		var reason []sentence
+		passages, reason = e.reasonFurtherOn(q, passages, sents[0], seen)
+		picked = append(picked, reason...)
+	}
 	return quoted(passages, picked, lang)
 }
+
+// reasonFurtherOn returns the first sentence among the maxReasonLookahead after s (through the
+// text's own questions and into the next chunk) that gives a reason and names every name q
+// asks about, with the sentence before it when it states a consequence of that one; nothing
+// when there is none. The passages come back with the next chunk added when it was read.
+func (e *Engine) reasonFurtherOn(q question, passages []Passage, s sentence, seen map[string]bool) ([]Passage, []sentence) {
+	if len(q.names) == 0 {
+		return passages, nil // without a name to hold to, a reason further on may be anyone's
+	}
+	more, after := e.following(passages, s, true)
+	for i, r := range after[:min(maxReasonLookahead, len(after))] {
+		if seen[r.folded] || !answersKind(kindReason, r.folded) || !all(q.names, func(n string) bool { return strings.Contains(r.folded, n) }) {
+			continue
+		}
+		if i > 0 && statesConsequence(r.folded) && !seen[after[i-1].folded] {
+			return more, []sentence{after[i-1], r}
+		}
+		return more, []sentence{r}
+	}
+	return passages, nil
+}
+
+// maxReasonLookahead is how many sentences after a topic sentence reasonFurtherOn reads.
+const maxReasonLookahead = 8
 
 // readOn returns, of the sentences after an answer's, those keep takes, reading at most limit
 // of them and stopping where another topic starts ("3、……", another region's "……省“十四五”期间",
@@ -332,7 +363,7 @@ func (e *Engine) whatCameNext(passages []Passage, prev string, lang prompts.Lang
 	if !found {
 		return nil
 	}
-	passages, after := e.following(passages, last)
+	passages, after := e.following(passages, last, false)
 	picked := readOn(after, maxNext, 0, false, func(sentence) bool { return true })
 	if len(picked) == 0 {
 		return nil
@@ -422,8 +453,9 @@ func introducesList(s string) bool {
 // following returns the sentences after s in its passage, continuing into the document's next
 // chunk when s ends its own. When nothing follows s in its chunk, the next chunk is read even if
 // the search did not find it ("加快推动治理数字化。" may end a chunk): it is appended to (a copy
-// of) passages, returned with the sentences, so that it can be cited.
-func (e *Engine) following(passages []Passage, s sentence) ([]Passage, []sentence) {
+// of) passages, returned with the sentences, so that it can be cited. It stops at a question
+// the text asks, unless throughAsked, which also reads the next chunk whatever this one holds.
+func (e *Engine) following(passages []Passage, s sentence, throughAsked bool) ([]Passage, []sentence) {
 	p := passages[s.passage]
 	var out []sentence
 	asked := false // the text asks a question of its own: what follows it answers that one
@@ -435,7 +467,7 @@ func (e *Engine) following(passages []Passage, s sentence) ([]Passage, []sentenc
 			}
 			t := string(runes[sp.Start:sp.End])
 			if isQuestionSentence(t) {
-				asked = true // "……数字化转型,到底难在哪里呢?" opens the next point
+				asked = !throughAsked // "……数字化转型,到底难在哪里呢?" opens the next point
 				continue
 			}
 			if isCaption(t) {
@@ -445,7 +477,7 @@ func (e *Engine) following(passages []Passage, s sentence) ([]Passage, []sentenc
 		}
 	}
 	add(s.passage, p.Chunk.Text, s.end)
-	if len(out) >= 2 || asked {
+	if (len(out) >= 2 || asked) && !throughAsked {
 		return passages, out
 	}
 	next, ok := e.Store.nextChunk(p)
@@ -459,7 +491,7 @@ func (e *Engine) following(passages []Passage, s sentence) ([]Passage, []sentenc
 	}
 	pi := slices.IndexFunc(passages, func(q Passage) bool { return q.ChunkID == next.ChunkID })
 	if pi < 0 {
-		if len(out) > 0 {
+		if len(out) > 0 && !throughAsked {
 			return passages, out // the search did not find the next chunk: it is about something else
 		}
 		passages = append(slices.Clip(passages), next) // s ends its chunk: what it announces is in the next
