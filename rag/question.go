@@ -675,6 +675,11 @@ func nextToQuestionWord(words []zh.Word, i int) bool {
 				return true
 			}
 		}
+		// Or it ends a query typed as into a search box, which asks for it with no question
+		// word at all: "上海十四五数字化转型目标".
+		if !slices.ContainsFunc(words, func(w zh.Word) bool { return asks(w.Text) }) {
+			return true
+		}
 	}
 	j := i + 1
 	if j < len(words) && slices.Contains(copulas, words[j].Text) {

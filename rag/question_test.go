@@ -336,6 +336,8 @@ func TestFramingNouns(t *testing.T) {
 		{"内蒙古要发展哪两个产业", []string{"两个"}, nil},
 		// The plan asked about is stated, not named: "构建数据资源服务体系".
 		{"天津在数据资源这块有什么规划", []string{"规划"}, nil},
+		// A query typed as into a search box asks for the noun it ends with.
+		{"上海十四五数字化转型目标", []string{"目标"}, nil},
 		// 才能 in 怎么才能 and 层面 say how it is asked.
 		{"国家层面的政策有没有支持数字疗法", nil, []string{"层面"}},
 		{"企业要怎么才能过这一关", nil, []string{"才能"}},
