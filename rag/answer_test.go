@@ -329,6 +329,15 @@ func TestFollowUps(t *testing.T) {
 		t.Errorf("是什么时候批准的? after %s:\n%s", approved, ans.Text)
 	}
 
+	// A follow-up of a verb alone, with no subject, asks the topic's subject for what it asks:
+	// how long Midea's investment took ("美的十年数字化转型投资100多亿").
+	invested := "美的数字化转型投了多少钱？"
+	ans, _ = ask(t, e, rag.AskRequest{Question: invested}, false)
+	h = []rag.Turn{{Question: invested, Answer: ans.Text, Topic: invested}}
+	if ans, _ = ask(t, e, rag.AskRequest{Question: "花了多长时间？", History: h}, false); ans.Abstained || !strings.Contains(ans.Text, "美的十年") {
+		t.Errorf("花了多长时间? after %s:\n%s", invested, ans.Text)
+	}
+
 	// Follow-ups people type with no marker at all: only question words, a word that points
 	// back, a continuation.
 	ge := "GE Digital是哪年成立的"

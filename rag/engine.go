@@ -148,10 +148,11 @@ func (e *Engine) answer(ctx context.Context, question, query, topic, prev string
 		// what the answer must hold. Words the topic already asked add nothing either:
 		// "是什么时候批准的?" after "……是哪个国家批准的?" asks the topic's question for a date,
 		// and "具体有哪些措施?" asks for the topic's answer in detail: a framing noun names the
-		// kind of answer, not something it must add.
+		// kind of answer, not something it must add. Nor does a single character or a
+		// qualifier: "花了多长时间?" after what Midea invested asks for the topic's span of time.
 		topicFolded := FoldText(topic)
 		for _, w := range own.words {
-			if own.constrains(w) || strings.Contains(topicFolded, w) || own.framing[w] {
+			if own.constrains(w) || strings.Contains(topicFolded, w) || own.framing[w] || own.qualifiers[w] || utf8.RuneCountInString(w) == 1 {
 				continue
 			}
 			if ownWords == nil {
@@ -325,9 +326,9 @@ func elliptical(question string, history []Turn) bool {
 	if len(q.places)+len(q.years)+len(q.names) > 0 || utf8.RuneCountInString(question) > 24 {
 		return false
 	}
-	if !slices.ContainsFunc(q.words, func(w string) bool { return !q.framing[w] }) {
+	if !slices.ContainsFunc(q.words, func(w string) bool { return !q.framing[w] && !q.qualifiers[w] && utf8.RuneCountInString(w) > 1 }) {
 		// "后来怎么样了?", "为什么呢?": only how it asks, so about the last turn; "有什么目标?"
-		// names only the kind of answer.
+		// names only the kind of answer, and "花了多长时间?" only a verb, without a subject.
 		return true
 	}
 	last := history[len(history)-1]

@@ -172,6 +172,10 @@ func readQuestion(q string) question {
 			if i > 0 && words[i-1].Text == "多" && utf8.RuneCountInString(w.Text) == 1 && strings.Contains(howMuchAdjectives, w.Text) {
 				continue // 有多大, 多高 (cut 多/大): how big, as 多大 asks
 			}
+			if w.Text == "时间" && i > 0 && (words[i-1].Text == "多长" || words[i-1].Text == "多少" ||
+				(i > 1 && words[i-1].Text == "的" && words[i-2].Text == "多长")) {
+				continue // 多长时间, 多少时间: how long, answered by a span ("十年"), not by 时间
+			}
 			if w.Text == "开始" && i > 0 && (words[i-1].Text == "刚" || words[i-1].Text == "一") {
 				continue // 刚开始, 一开始 (cut 刚/开始, 一/开始): when, as 起初 says
 			}
