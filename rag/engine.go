@@ -536,11 +536,10 @@ func continueTopic(topic, own question) question {
 	q := own
 	q.text = topic.text + " " + own.text
 	q.folded = topic.folded + " " + own.folded
-	if own.kind == kindFact {
-		q.kind = topic.kind
-		if own.figure == wantNoFigure {
-			q.figure, q.unit = topic.figure, topic.unit // "那贵州呢?" asks for the same figure
-		}
+	if own.kind == kindFact && own.figure == wantNoFigure {
+		// "那贵州呢?" asks the same kind of question, for the same figure; "它在中国市场多大?"
+		// after what 数字疗法 is asks for a figure, not a definition.
+		q.kind, q.figure, q.unit = topic.kind, topic.figure, topic.unit
 	}
 	replaced := map[string]bool{}
 	inherit := func(ownList, topicList []string) []string {

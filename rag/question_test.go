@@ -477,3 +477,15 @@ func TestHowMuchCutInTwo(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowUpsAskTheirOwnFigure: a follow-up asking for a figure asks a factual question, even
+// after a definition; one that asks nothing of its own asks what its topic asked.
+func TestFollowUpsAskTheirOwnFigure(t *testing.T) {
+	topic := "数字疗法是什么？"
+	if q := continueTopic(readQuestion(topic+" 它在中国市场多大？"), readQuestion("它在中国市场多大？")); q.kind != kindFact || q.figure != wantQuantity {
+		t.Errorf("它在中国市场多大? after a definition: kind %v, figure %v", q.kind, q.figure)
+	}
+	if q := continueTopic(readQuestion(topic+" 那数字药呢？"), readQuestion("那数字药呢？")); q.kind != kindDefinition {
+		t.Errorf("那数字药呢? after a definition: kind %v", q.kind)
+	}
+}
