@@ -291,7 +291,9 @@ func readQuestion(q string) question {
 			if framingModifiers[w.Text] && i+1 < len(words) && framingNouns[words[i+1].Text] && nextToQuestionWord(words, i+1) {
 				continue // 总体目标是什么: the modifier says no more than the frame
 			}
-			if (framingNouns[w.Text] && nextToQuestionWord(words, i)) ||
+			if (framingNouns[w.Text] && (nextToQuestionWord(words, i) ||
+				// "规划重点是啥": a frame before the frame asked for frames too
+				(i+1 < len(words) && framingNouns[words[i+1].Text] && nextToQuestionWord(words, i+1)))) ||
 				// 哪两个产业: the count helps find the sentence that says 两个, and most that
 				// list two items do not.
 				(i > 0 && words[i-1].Text == "哪" && w.Tag == "m") {

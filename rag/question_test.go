@@ -338,6 +338,8 @@ func TestFramingNouns(t *testing.T) {
 		{"天津在数据资源这块有什么规划", []string{"规划"}, nil},
 		// A query typed as into a search box asks for the noun it ends with.
 		{"上海十四五数字化转型目标", []string{"目标"}, nil},
+		// A frame before the frame asked for frames too.
+		{"河南的数字化规划重点是啥", []string{"规划", "重点"}, nil},
 		// 才能 in 怎么才能 and 层面 say how it is asked.
 		{"国家层面的政策有没有支持数字疗法", nil, []string{"层面"}},
 		{"企业要怎么才能过这一关", nil, []string{"才能"}},
