@@ -225,11 +225,15 @@ func namesOther(want figureWant, folded, question string) bool {
 			}
 		case wantPlace:
 			last, _ := utf8.DecodeLastRuneInString(w.Text)
-			// Transliterated places come tagged as other proper nouns, or not at all (喬治亞).
-			if zh.IsProperTag(w.Tag) || (allCJK(w.Text) && (w.Freq == 0 || strings.ContainsRune(placeEnds, last))) {
+			// Transliterated places come tagged as other proper nouns, or not at all (喬治亞);
+			// an organisation (nt) is no place.
+			if (zh.IsProperTag(w.Tag) && w.Tag != "nt" && !genericPlaces[w.Text]) || (allCJK(w.Text) && (w.Freq == 0 || strings.ContainsRune(placeEnds, last))) {
 				return true
 			}
 		}
+	}
+	if want == wantPlace {
+		return false // Latin names are people's and organisations' more often than places' (GE, FDA)
 	}
 	// Names in Latin letters: "FDA", "Pear Therapeutics".
 	for _, f := range strings.Fields(strings.Map(func(r rune) rune {

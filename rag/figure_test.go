@@ -28,6 +28,8 @@ func TestStatesFigure(t *testing.T) {
 		{wantDate, "美的十年数字化转型投资100多亿", false}, // 十年 is a span, not a date
 		{wantPerson, "君士坦丁大帝在公元325年召开会议", true},
 		{wantPerson, "该产品的外包装写有广告性标示", false},
+		{wantPlace, "GE是全球最早启动数字化转型的工业企业之一", false}, // GE is no place, nor 全球
+		{wantPlace, "2017年第一款DTx产品获得美国FDA认证", true},
 	}
 	for _, tt := range tests {
 		if got := statesFigure(tt.want, FoldText(tt.sentence), ""); got != tt.states {
