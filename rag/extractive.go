@@ -165,6 +165,13 @@ func defines(sentence, term string) bool {
 	if head := termHead(term); head != "" && !strings.Contains(sentence, term) {
 		term = head
 	}
+	if opensSection(sentence) {
+		// A scraped heading glued to what it heads: "01、希望之巅企业对数字化转型充满期待……".
+		_, rest, _ := strings.Cut(sentence, "、")
+		if d, ok := strings.CutPrefix(strings.TrimSpace(rest), term); ok && utf8.RuneCountInString(d) >= minStatementRunes {
+			return true
+		}
+	}
 	for off := 0; ; {
 		i := strings.Index(sentence[off:], term)
 		if i < 0 {

@@ -374,8 +374,14 @@ func (q question) definiendum() string {
 	if t == "" || strings.ContainsFunc(t, func(r rune) bool { return !isWordRune(r) && r != ' ' && r != '-' }) {
 		return ""
 	}
+	if term, kind, ok := strings.Cut(t, " "); ok && allCJK(term) && allCJK(kind) && utf8.RuneCountInString(kind) <= maxKindRunes {
+		return term // "希望之巅是什么阶段": the term, then the kind of thing it is
+	}
 	return t
 }
+
+// maxKindRunes bounds the noun after "是什么" that says what kind of thing a term is (阶段, 意思).
+const maxKindRunes = 3
 
 // quotedTerm returns the first term the folded question puts in quotation marks, or "".
 func quotedTerm(folded string) string {

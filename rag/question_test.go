@@ -108,6 +108,10 @@ func TestQuotedTermIsDefined(t *testing.T) {
 	if got := readQuestion("什么是数字疗法").definiendum(); got != "数字疗法" {
 		t.Errorf("term %q, want 数字疗法", got)
 	}
+	// The noun after 是什么 says what kind of thing the term is.
+	if got := readQuestion("希望之巅是什么阶段").definiendum(); got != "希望之巅" {
+		t.Errorf("term %q, want 希望之巅", got)
+	}
 }
 
 // TestVerbsAreNoNames: a verb with its result (摸不清) and a single verb after a name (方洪波讲到)

@@ -54,6 +54,9 @@ func TestDefinesByNaming(t *testing.T) {
 		{"我们把数字技术、模式创新、长期主义定义为数字化转型三要素。", "数字化转型三要素", true},
 		{"业内也将以上三类产品分别称为数字疫苗、数字药、数字医嘱。", "数字疫苗", false},
 		{"数字化转型三要素的说法流传很广。", "数字化转型三要素", false},
+		// A scraped heading glued to what it heads defines its term; a bare heading does not.
+		{"01、希望之巅企业对数字化转型充满期待,设定目标,厘清路径。", "希望之巅", true},
+		{"01、希望之巅", "希望之巅", false},
 	} {
 		if got := defines(c.sentence, c.term); got != c.want {
 			t.Errorf("defines(%q, %q) = %v, want %v", c.sentence, c.term, got, c.want)
