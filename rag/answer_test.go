@@ -200,6 +200,30 @@ var shapedQuestions = []answerCase{
 	{"数字疗法想在国内推广开难在哪", true, []string{"没有找到"}},
 }
 
+// TestListsOfPlacesGoProvinceByProvince: "哪些省份……" gathers the provinces from a wider search
+// (sixteen of the sample's plans mention 区块链), each item a province's, never the national
+// overview.
+func TestListsOfPlacesGoProvinceByProvince(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	for _, q := range []string{"哪些省份提到了区块链", "哪些省份提出了建设智慧城市？"} {
+		ans, _ := ask(t, e, rag.AskRequest{Question: q}, false)
+		var items []string
+		for _, line := range strings.Split(ans.Text, "\n") {
+			if strings.HasPrefix(line, "- ") {
+				items = append(items, line)
+			}
+		}
+		if len(items) < 5 {
+			t.Errorf("%s: %d provinces, want 5 or more:\n%s", q, len(items), ans.Text)
+		}
+		for _, it := range items {
+			if strings.Contains(it, "各省市") || strings.Contains(it, "省市“十四五”数字化转型规划") {
+				t.Errorf("%s: an item is the national overview: %s", q, it)
+			}
+		}
+	}
+}
+
 // TestExplanationsStopAtAQuestion: a question the text asks ("数字化转型,到底难在哪里呢?") opens
 // its next point; the explanation before it ends there.
 func TestExplanationsStopAtAQuestion(t *testing.T) {

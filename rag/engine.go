@@ -162,6 +162,11 @@ func (e *Engine) answer(ctx context.Context, question, query, topic, prev string
 		}
 		depth = 3 * k // the follow-up's own words re-rank a wider net
 	}
+	if q.kind == kindList && q.asksForEntities() {
+		// "哪些省份提到了区块链": each province's plan is its own passage, and the answer
+		// gathers as many of them as it can quote.
+		depth = max(depth, entityListDepth*k)
+	}
 	passages, err := e.retrieve(ctx, query, q, depth)
 	if err != nil {
 		return nil, err
@@ -280,6 +285,10 @@ func (e *Engine) answer(ctx context.Context, question, query, topic, prev string
 	}
 	return emit(offline()), nil
 }
+
+// entityListDepth is how many times k passages a question asking which provinces, companies or
+// products searches for.
+const entityListDepth = 4
 
 // anchoredAcross reports whether an English question's match with a sentence of Chinese
 // documents holds on what a translation would keep as written: one of the question's names

@@ -398,9 +398,13 @@ func (e *Engine) list(q question, passages []Passage, sents []sentence, lang pro
 	}
 	var items []sentence
 	seen := map[string]bool{}
+	places := q.asksForPlaces()
 	for _, s := range sents {
 		if len(items) == maxListItems || !s.fits() || s.score < listRatio*lead.score || s.score < answerCoverage {
 			break
+		}
+		if places && s.subject == "" && !namesSubject(s.folded) {
+			continue // "哪些省份……" is answered province by province, not by the national overview
 		}
 		key := s.subject + "|" + passages[s.passage].ChunkID
 		if seen[s.folded] || seen[key] {
@@ -438,6 +442,21 @@ func (q question) asksForEntities() bool {
 		for _, n := range entityNouns {
 			if strings.HasPrefix(rest, n) {
 				return true
+			}
+		}
+	}
+	return false
+}
+
+// asksForPlaces reports whether a list question asks which places ("哪些省份…", "哪几个城市").
+func (q question) asksForPlaces() bool {
+	for _, cue := range []string{"哪些", "哪几个", "which "} {
+		if i := strings.Index(q.folded, cue); i >= 0 {
+			rest := q.folded[i+len(cue):]
+			for _, n := range []string{"省份", "省", "城市", "地区", "地方", "国家", "provinces", "cities", "countries"} {
+				if strings.HasPrefix(rest, n) {
+					return true
+				}
 			}
 		}
 	}
