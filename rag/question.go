@@ -542,7 +542,7 @@ func isDemonstrative(w string) bool {
 }
 
 // textNouns and sayingVerbs make "作者认为", "文章提到", "文中说": the asker citing the text,
-// which no sentence of it repeats. Alone, 作者 and 文章 are asked about ("这篇文章的作者是谁").
+// which no sentence of it repeats; so do a question word's asked noun and one ("哪些省份提到"). Alone, 作者 and 文章 are asked about ("这篇文章的作者是谁").
 var (
 	textNouns   = map[string]bool{"作者": true, "文章": true, "文中": true, "本文": true, "原文": true, "资料": true, "文档": true, "材料": true, "笔者": true}
 	sayingVerbs = map[string]bool{"认为": true, "预测": true, "提到": true, "提及": true, "说": true, "指出": true, "觉得": true, "建议": true,
@@ -554,6 +554,9 @@ var (
 func aboutTheText(words []zh.Word, i int) bool {
 	if textNouns[words[i].Text] {
 		return i+1 < len(words) && sayingVerbs[words[i+1].Text]
+	}
+	if sayingVerbs[words[i].Text] && i > 1 && askedNouns[words[i-1].Text] && isQuestionWord(words[i-2].Text) {
+		return true // "哪些省份提到了区块链": which plans say it
 	}
 	return sayingVerbs[words[i].Text] && i > 0 && textNouns[words[i-1].Text]
 }
@@ -656,8 +659,10 @@ func isOrdinal(w string) bool {
 var aspectNouns = map[string]bool{"方面": true, "领域": true, "层面": true}
 
 // askedNouns stand for whatever is asked when a question word comes before them ("包括哪些内容",
-// "有什么东西", "属于哪种类型"): they say that the question asks, not what about.
-var askedNouns = map[string]bool{"内容": true, "东西": true, "事情": true, "事儿": true, "事": true, "事项": true, "类型": true, "种类": true, "类别": true, "名字": true, "名称": true}
+// "有什么东西", "属于哪种类型", "哪些省份"): they say that the question asks, not what about. A
+// province's plan never calls itself a 省份.
+var askedNouns = map[string]bool{"内容": true, "东西": true, "事情": true, "事儿": true, "事": true, "事项": true, "类型": true, "种类": true, "类别": true, "名字": true, "名称": true,
+	"省份": true, "省市": true}
 
 // framingNouns name the kind of answer asked for when a question word stands beside them
 // ("定了什么目标", "提了什么要求", "定位是什么"): the answer states the goal itself and

@@ -69,6 +69,14 @@ func TestAskedNouns(t *testing.T) {
 	if q := readQuestion("报告的内容涉及哪些省份"); !slices.Contains(q.words, "内容") {
 		t.Errorf("words %q lack 内容, which this question asks about", q.words)
 	}
+	// A province's plan never calls itself a 省份.
+	if q := readQuestion("哪些省份提出了建设智慧城市？"); slices.Contains(q.words, "省份") {
+		t.Errorf("words %q hold 省份", q.words)
+	}
+	// Nor does it say it "mentions" what it states.
+	if q := readQuestion("哪些省份提到了区块链"); !slices.Equal(q.words, []string{"区块链"}) {
+		t.Errorf("words %q, want 区块链 alone", q.words)
+	}
 }
 
 func TestColloquialDefinitions(t *testing.T) {
