@@ -190,6 +190,7 @@ func TestColloquialQuestionWords(t *testing.T) {
 	for q, want := range map[string]questionKind{
 		"转型陷入停滞了该咋办":     kindMethod,
 		"数字化转型咋这么难":      kindReason,
+		"GE数字化转型失败的原因":   kindReason, // a query typed as into a search box
 		"是什么时候批准的？":      kindFact,
 		"术康APP是什么时候上市的":  kindFact,
 		"数字化转型的五个阶段是什么":  kindList,

@@ -29,7 +29,7 @@ const (
 // kindCues are matched against the folded question in order; the first hit decides.
 var kindCues = cueTable[questionKind]{
 	{kindFact, []string{"什么时候", "什么时间"}}, // "是什么时候批准的" asks for a date, not what something is
-	{kindReason, []string{"为什么", "为何", "为啥", "咋这么", "咋会", "什么原因", "原因是", "原因有", "难在", "why "}},
+	{kindReason, []string{"为什么", "为何", "为啥", "咋这么", "咋会", "什么原因", "原因是", "原因有", "的原因", "难在", "why "}},
 	{kindList, []string{"哪些", "哪几", "分别是", "分别有", "分别为", "有什么", "包括什么", "包含什么", "都有", "列举", "几个方面", "几点", "which ", "what are"}},
 	{kindMethod, []string{"如何", "怎么做", "怎样做", "怎么办", "怎么才能", "怎样才能", "怎么", "怎样", "咋办", "咋整", "咋弄", "咋做", "咋搞", "咋才能", "咋", "注意什么", "要做什么", "该做什么", "应该做什么", "需要做什么", "how to ", "how do ", "how can ", "how does "}},
 	{kindDefinition, []string{"的缩写", "的全称", "的简称", "的英文", "全称是", "缩写是", "简称是", "什么是", "是什么意思", "什么意思", "是指什么", "指的是什么", "指什么", "的定义", "的含义", "是什么", "是啥意思", "啥意思", "是个啥", "是个什么", "是啥", "啥是", "what is ", "what's ", "what are ", "define "}},
