@@ -427,36 +427,27 @@ func (e *Engine) list(q question, passages []Passage, sents []sentence, lang pro
 	return &Answer{Text: b.String(), Sources: cites.sources}
 }
 
-// entityNouns name the things a list question may ask for one by one.
-var entityNouns = []string{"省份", "省", "城市", "地区", "地方", "企业", "公司", "国家", "机构", "部门", "产品", "案例", "which provinces", "which cities", "which companies"}
+// placeNouns and entityNouns name the things a list question may ask for one by one.
+var (
+	placeNouns  = []string{"省份", "省", "城市", "地区", "地方", "国家", "provinces", "cities", "countries"}
+	entityNouns = append([]string{"企业", "公司", "机构", "部门", "产品", "案例", "companies"}, placeNouns...)
+)
 
 // asksForEntities reports whether a list question asks which places, organisations or products
 // ("哪些省份…"), whose items stand in different passages, rather than for the items of one list.
-func (q question) asksForEntities() bool {
-	for _, cue := range []string{"哪些", "哪几个", "which "} {
-		i := strings.Index(q.folded, cue)
-		if i < 0 {
-			continue
-		}
-		rest := q.folded[i+len(cue):]
-		for _, n := range entityNouns {
-			if strings.HasPrefix(rest, n) {
-				return true
-			}
-		}
-	}
-	return false
-}
+func (q question) asksForEntities() bool { return q.asksWhich(entityNouns) }
 
 // asksForPlaces reports whether a list question asks which places ("哪些省份…", "哪几个城市").
-func (q question) asksForPlaces() bool {
+func (q question) asksForPlaces() bool { return q.asksWhich(placeNouns) }
+
+// asksWhich reports whether the question asks which of one of nouns: "哪些", "哪几个" or
+// "which" right before it.
+func (q question) asksWhich(nouns []string) bool {
 	for _, cue := range []string{"哪些", "哪几个", "which "} {
-		if i := strings.Index(q.folded, cue); i >= 0 {
+		for i := range occurrences(q.folded, cue) {
 			rest := q.folded[i+len(cue):]
-			for _, n := range []string{"省份", "省", "城市", "地区", "地方", "国家", "provinces", "cities", "countries"} {
-				if strings.HasPrefix(rest, n) {
-					return true
-				}
+			if slices.ContainsFunc(nouns, func(n string) bool { return strings.HasPrefix(rest, n) }) {
+				return true
 			}
 		}
 	}

@@ -503,3 +503,22 @@ func TestFollowUpsAskTheirOwnFigure(t *testing.T) {
 		t.Errorf("那数字药呢? after a definition: kind %v", q.kind)
 	}
 }
+
+// TestAsksWhich: which provinces, companies or products a list question asks for, in either
+// language.
+func TestAsksWhich(t *testing.T) {
+	for _, c := range []struct {
+		q              string
+		entity, places bool
+	}{
+		{"哪些省份提到了区块链", true, true},
+		{"Which provinces mention blockchain?", true, true},
+		{"哪些企业在做数字疗法", true, false},
+		{"数字化转型有哪些难点", false, false},
+	} {
+		q := readQuestion(c.q)
+		if q.asksForEntities() != c.entity || q.asksForPlaces() != c.places {
+			t.Errorf("%s: entities %v, places %v; want %v, %v", c.q, q.asksForEntities(), q.asksForPlaces(), c.entity, c.places)
+		}
+	}
+}
