@@ -227,7 +227,7 @@ func TestGivenClausesAreBackground(t *testing.T) {
 		t.Errorf("除了销售模式: background %v, want 销售 alone", q.background)
 	}
 	q = readQuestion("云南在加快建设大数据中心的同时，数据安全方面要做哪几件事？")
-	if !q.background["数据中心"] || q.background["安全"] || slices.Contains(q.words, "事") {
+	if !q.background["大数据"] || !q.background["中心"] || q.background["安全"] || slices.Contains(q.words, "事") {
 		t.Errorf("在……的同时: background %v, words %q", q.background, q.words)
 	}
 }

@@ -11,13 +11,15 @@ import (
 )
 
 // dictText is "word frequency tag" per line; namesText the same for the companies and brands
-// the dictionary lacks or takes for common words, whose lines win over dict.txt's (names.txt
-// says why).
+// the dictionary lacks or takes for common words, and termsText for terms of art newer than
+// it, whose lines win over dict.txt's (names.txt and terms.txt say why).
 var (
 	//go:embed dict.txt
 	dictText string
 	//go:embed names.txt
 	namesText string
+	//go:embed terms.txt
+	termsText string
 )
 
 // Word is one word of a segmented text.
@@ -50,7 +52,7 @@ func newDictionary() *dictionary {
 	// cut as jieba cuts it (韩国/有).
 	// gse keeps a word's first tag, so names.txt goes first and dict.txt does not re-add them.
 	names := map[string]bool{}
-	for f := range entries(namesText) {
+	for f := range entries(namesText + termsText) {
 		names[f[0]] = true
 		d.add(f)
 	}

@@ -2,6 +2,7 @@ package zh
 
 import (
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -77,9 +78,9 @@ func TestSingleCharactersKeepTheirFrequency(t *testing.T) {
 }
 
 func TestDictionaryLinesAreWellFormed(t *testing.T) {
-	for file, text := range map[string]string{"dict.txt": dictText, "names.txt": namesText} {
+	for file, text := range map[string]string{"dict.txt": dictText, "names.txt": namesText, "terms.txt": termsText} {
 		for n, line := range strings.Split(strings.TrimSpace(text), "\n") {
-			if strings.HasPrefix(line, "#") && file == "names.txt" {
+			if strings.HasPrefix(line, "#") && file != "dict.txt" {
 				continue
 			}
 			if f := strings.Fields(line); len(f) != 3 {
@@ -97,5 +98,16 @@ func TestCompanyNames(t *testing.T) {
 	}
 	if words := Segment("字节跳动的数字化转型"); words[0].Text != "字节跳动" {
 		t.Errorf("字节跳动 cut as %v", words)
+	}
+}
+
+// TestTermsOfArt: terms newer than the dictionary are common words, cut whole.
+func TestTermsOfArt(t *testing.T) {
+	if w, ok := Lookup("区块链"); !ok || IsProperTag(w.Tag) {
+		t.Errorf("区块链: %+v, want a common noun", w)
+	}
+	words := Segment("贵州要建大数据中心")
+	if !slices.ContainsFunc(words, func(w Word) bool { return w.Text == "大数据" }) {
+		t.Errorf("贵州要建大数据中心 cut as %v", words)
 	}
 }
