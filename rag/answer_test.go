@@ -143,6 +143,8 @@ var shapedQuestions = []answerCase{
 	{"GE为什么失败", false, []string{"谈不上失败", "偏重短期盈利", "战略短视"}},
 	// Here the search finds no sentence that gives the reason: the text gives it further on,
 	// past a question of its own, in the next chunk.
+	// Kinds of something are named "X类": 类型 asks for 类.
+	{"数字疗法产品有哪些类型", false, []string{"数字疫苗"}},
 	// A search-box query: Shanghai's plan never says 目标, its opening sentence states it.
 	{"上海十四五数字化转型目标", false, []string{"上海市“十四五”期间"}},
 	{"GE为啥数字化转型没成功？", false, []string{"谈不上失败", "偏重短期盈利", "战略短视"}},

@@ -268,6 +268,9 @@ func readQuestion(q string) question {
 				if r := []rune(w.Text); out.figure == wantQuantity && i > 0 && len(r) == 1 && (words[i-1].Text == "多少" || words[i-1].Text == "几") {
 					out.unit = r[0]
 				}
+				if askedNoun(words, i) && kindNouns[w.Text] {
+					add(&out.words, "类") // "有哪些类型" is answered "预防类……、治疗类……"
+				}
 				continue
 			}
 			if r := []rune(w.Text); len(r) == 1 && isParticle(r[0]) {
@@ -657,6 +660,9 @@ func isOrdinal(w string) bool {
 // aspectNouns after a word make it an aspect of the question's subject ("那网络安全方面呢?"),
 // not a subject of its own.
 var aspectNouns = map[string]bool{"方面": true, "领域": true, "层面": true}
+
+// kindNouns are the asked nouns that ask for kinds of something, which documents name "X类".
+var kindNouns = map[string]bool{"类型": true, "种类": true, "类别": true}
 
 // askedNouns stand for whatever is asked when a question word comes before them ("包括哪些内容",
 // "有什么东西", "属于哪种类型", "哪些省份"): they say that the question asks, not what about. A
