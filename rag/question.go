@@ -329,7 +329,8 @@ func readQuestion(q string) question {
 // howMuchAdjectives ask how much after 多 (多大, 多高, 多远), as figureCues reads them.
 const howMuchAdjectives = "大高长远重快久宽深厚"
 
-// bookTitle matches a title in 《》 (as folded), up to maxTitleRunes long.
+// bookTitle matches a title in 《》 (as folded), up to 60 characters, as maxTitleRunes bounds a
+// title in the documents.
 var bookTitle = regexp.MustCompile(`《([^《》]{1,60})》`)
 
 // givenClause matches what a question says as a given before asking: 除了……(之外), 在……的同时.
@@ -545,7 +546,8 @@ func isDemonstrative(w string) bool {
 }
 
 // textNouns and sayingVerbs make "作者认为", "文章提到", "文中说": the asker citing the text,
-// which no sentence of it repeats; so do a question word's asked noun and one ("哪些省份提到"). Alone, 作者 and 文章 are asked about ("这篇文章的作者是谁").
+// which no sentence of it repeats; so do a question word's asked noun and one ("哪些省份提到").
+// Alone, 作者 and 文章 are asked about ("这篇文章的作者是谁").
 var (
 	textNouns   = map[string]bool{"作者": true, "文章": true, "文中": true, "本文": true, "原文": true, "资料": true, "文档": true, "材料": true, "笔者": true}
 	sayingVerbs = map[string]bool{"认为": true, "预测": true, "提到": true, "提及": true, "说": true, "指出": true, "觉得": true, "建议": true,
@@ -1056,6 +1058,9 @@ func isFunctionWord(w zh.Word) bool {
 	return modalVerbs[w.Text]
 }
 
+// commonFunctionFreq: an adverb or conjunction this frequent in the dictionary's corpus is a
+// word of how something is said (应该 21,067, 直接 14,906, 还要 6,790); rarer ones carry content
+// more often (照常, 擅自).
 const commonFunctionFreq = 5000
 
 // modalVerbs are the dictionary's verbs that only qualify another verb.
