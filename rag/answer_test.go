@@ -143,6 +143,8 @@ var shapedQuestions = []answerCase{
 	{"GE为什么失败", false, []string{"谈不上失败", "偏重短期盈利", "战略短视"}},
 	// Here the search finds no sentence that gives the reason: the text gives it further on,
 	// past a question of its own, in the next chunk.
+	// "是什么阶段": the stage's own description, which never says 阶段, not the list of stages.
+	{"现实之退是什么阶段", false, []string{"转型成效不及预期"}},
 	// Kinds of something are named "X类": 类型 asks for 类.
 	{"数字疗法产品有哪些类型", false, []string{"数字疫苗"}},
 	// A search-box query: Shanghai's plan never says 目标, its opening sentence states it.

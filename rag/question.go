@@ -321,6 +321,14 @@ func readQuestion(q string) question {
 			add(&out.names, FoldText(f))
 		}
 	}
+	if _, kind := out.definedTerm(); out.kind == kindDefinition && slices.Contains(out.words, kind) {
+		// "现实之退是什么阶段": 阶段 names the kind of answer, and the stage's own description
+		// ("02、现实之退转型成效不及预期……") need not repeat it.
+		if out.framing == nil {
+			out.framing = map[string]bool{}
+		}
+		out.framing[kind] = true
+	}
 	out.years = dropAmounts(folded, dropRangeEnds(folded, out.years))
 	out.background = backgroundWords(folded, out.words)
 	return out
@@ -367,8 +375,15 @@ var definitionFrames = []string{"是什么的缩写", "的缩写", "的全称", 
 // definiendum is the term a definition question asks about: the question without its frame
 // ("什么是数字疗法?" → "数字疗法"), or "" when little else is left.
 func (q question) definiendum() string {
+	term, _ := q.definedTerm()
+	return term
+}
+
+// definedTerm returns the term a definition question asks about and, when the question names
+// what kind of thing it is ("希望之巅是什么阶段"), that kind (阶段), else "".
+func (q question) definedTerm() (term, kind string) {
 	if t := quotedTerm(q.folded); t != "" {
-		return t // "数智化组织的“在线应用”阶段指的是什么": the quotes mark the term
+		return t, "" // "数智化组织的“在线应用”阶段指的是什么": the quotes mark the term
 	}
 	t := q.folded
 	for _, f := range definitionFrames {
@@ -376,12 +391,12 @@ func (q question) definiendum() string {
 	}
 	t = strings.TrimFunc(t, func(r rune) bool { return !isWordRune(r) })
 	if t == "" || strings.ContainsFunc(t, func(r rune) bool { return !isWordRune(r) && r != ' ' && r != '-' }) {
-		return ""
+		return "", ""
 	}
 	if term, kind, ok := strings.Cut(t, " "); ok && allCJK(term) && allCJK(kind) && utf8.RuneCountInString(kind) <= maxKindRunes {
-		return term // "希望之巅是什么阶段": the term, then the kind of thing it is
+		return term, kind // the term, then the kind of thing it is
 	}
-	return t
+	return t, ""
 }
 
 // maxKindRunes bounds the noun after "是什么" that says what kind of thing a term is (阶段, 意思).

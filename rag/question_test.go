@@ -120,6 +120,10 @@ func TestQuotedTermIsDefined(t *testing.T) {
 	if got := readQuestion("希望之巅是什么阶段").definiendum(); got != "希望之巅" {
 		t.Errorf("term %q, want 希望之巅", got)
 	}
+	// That noun names the kind of answer: the description need not repeat it.
+	if q := readQuestion("现实之退是什么阶段"); !q.framing["阶段"] {
+		t.Errorf("framing %v lack 阶段", q.framing)
+	}
 }
 
 // TestVerbsAreNoNames: a verb with its result (摸不清) and a single verb after a name (方洪波讲到)
