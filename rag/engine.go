@@ -152,7 +152,7 @@ func (e *Engine) answer(ctx context.Context, question, query, topic, prev string
 		// qualifier: "花了多长时间?" after what Midea invested asks for the topic's span of time.
 		topicFolded := FoldText(topic)
 		for _, w := range own.words {
-			if own.constrains(w) || strings.Contains(topicFolded, w) || own.framing[w] || own.qualifiers[w] || utf8.RuneCountInString(w) == 1 {
+			if own.constrains(w) || strings.Contains(topicFolded, w) || !own.substantive(w) {
 				continue
 			}
 			if ownWords == nil {
@@ -335,7 +335,7 @@ func elliptical(question string, history []Turn) bool {
 	if len(q.places)+len(q.years)+len(q.names) > 0 || utf8.RuneCountInString(question) > 24 {
 		return false
 	}
-	if !slices.ContainsFunc(q.words, func(w string) bool { return !q.framing[w] && !q.qualifiers[w] && utf8.RuneCountInString(w) > 1 }) {
+	if !slices.ContainsFunc(q.words, q.substantive) {
 		// "后来怎么样了?", "为什么呢?": only how it asks, so about the last turn; "有什么目标?"
 		// names only the kind of answer, and "花了多长时间?" only a verb, without a subject.
 		return true

@@ -1059,6 +1059,12 @@ func hasAnotA(folded string) bool {
 	return false
 }
 
+// substantive reports whether w, one of q's words, says what q is about rather than how it
+// asks: not a framing noun, not a qualifier, not a single character.
+func (q question) substantive(w string) bool {
+	return !q.framing[w] && !q.qualifiers[w] && utf8.RuneCountInString(w) > 1
+}
+
 // isFunctionWord reports whether w is an adverb, conjunction, preposition or modal verb that
 // the dictionary's corpus uses often (commonFunctionFreq times or more): the index alone weighs
 // it as a rare word when the documents, written in another register, seldom use it.
