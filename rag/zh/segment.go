@@ -50,14 +50,15 @@ func newDictionary() *dictionary {
 	// single character the frequency 2, which makes a rare pair beat a common word and a
 	// common character: "韩国有" came out 韩/国有; with the dictionary's frequencies it is
 	// cut as jieba cuts it (韩国/有).
-	// gse keeps a word's first tag, so names.txt goes first and dict.txt does not re-add them.
-	names := map[string]bool{}
+	// gse keeps a word's first tag, so names.txt and terms.txt go first and dict.txt does not
+	// re-add their words.
+	ours := map[string]bool{}
 	for f := range entries(namesText + termsText) {
-		names[f[0]] = true
+		ours[f[0]] = true
 		d.add(f)
 	}
 	for f := range entries(dictText) {
-		if !names[f[0]] {
+		if !ours[f[0]] {
 			d.add(f)
 		}
 	}
