@@ -513,3 +513,20 @@ func TestAnswersStayOnTopic(t *testing.T) {
 		}
 	}
 }
+
+// TestNameGluedToWordsTheDictionaryLacks: the segmenter glues a known name to a word its
+// dictionary lacks (支付宝/提现); documents that state the name, and the word apart, speak of it.
+func TestNameGluedToWordsTheDictionaryLacks(t *testing.T) {
+	e := extractiveEngine(storeOf(t, map[string]string{
+		"支付.txt": "自2016年10月12日起,支付宝将对个人用户超出免费额度的提现收取0.1%的服务费。\n" +
+			"期货交易者买卖期货成交后,按成交合约总价值的一定比例所支付的费用为手续费。\n",
+	}))
+	for _, c := range []answerCase{
+		{"支付宝提现收多少服务费", false, []string{"0.1%"}},
+		// 支付的 is no typo of 支付宝, and the documents never name 微信.
+		{"微信提现收多少服务费", true, []string{"微信提现"}},
+	} {
+		ans, _ := ask(t, e, rag.AskRequest{Question: c.question}, false)
+		checkAnswer(t, c, ans)
+	}
+}

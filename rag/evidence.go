@@ -117,6 +117,7 @@ type weightedWord struct {
 	pairs  []string // a long CJK word's character pairs, for partial matches
 	unseen bool     // the index never holds the word
 	alias  string   // what the documents gloss a Latin abbreviation as ("数字疗法(…,DTx)": 疗法), or ""
+	pieces []string // the words a glued name was made of (question.pieces)
 }
 
 // weighWords returns each content word's weight: the BM25 inverse document frequency of its
@@ -126,7 +127,7 @@ func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
 	unseen := -1.0 // marks a word the index never holds: it is weighed below, once the rest are
 	out := make([]weightedWord, 0, len(q.words))
 	for _, w := range q.words {
-		ww := weightedWord{text: w}
+		ww := weightedWord{text: w, pieces: q.pieces[w]}
 		runes := []rune(w)
 		switch {
 		case len(runes) >= 2 && allCJK(w):
@@ -239,7 +240,7 @@ func (s *Store) wordWeights(q question) []string {
 // matchWord is how much of w text holds: 1 when whole, else partial credit for a long word's
 // character pairs.
 func matchWord(w weightedWord, folded string) float64 {
-	if strings.Contains(folded, w.text) {
+	if strings.Contains(folded, w.text) || (w.pieces != nil && all(w.pieces, func(p string) bool { return strings.Contains(folded, p) })) {
 		return 1
 	}
 	if holdsSynonym(w.text, folded) || (w.alias != "" && strings.Contains(folded, w.alias)) {
@@ -648,11 +649,34 @@ func unmetConstraints(q question, sent, prev, about, chunk string) []string {
 		return matchWord(w, sent) > 0 || matchWord(w, chunk) > 0 || matchWord(w, ctx) > 0
 	}
 	for _, n := range q.names {
-		if parts := q.parts[n]; !held(n) && (len(parts) == 0 || !all(parts, held)) {
-			unmet = append(unmet, n)
+		if pieces := q.pieces[n]; pieces != nil && !held(n) {
+			// 支付宝 and 提现, each as written (支付宝 is no typo of 支付的), or the name is
+			// unmet as a whole: its pieces the dictionary lacks are seldom words to quote.
+			if !all(pieces, func(p string) bool {
+				return strings.Contains(sent, p) || strings.Contains(chunk, p) || strings.Contains(ctx, p)
+			}) {
+				unmet = append(unmet, n)
+			}
+		} else if !held(n) {
+			unmet = append(unmet, missingParts(n, q.parts[n], held)...)
 		}
 	}
 	return unmet
+}
+
+// missingParts returns what a reply names as missing of a name the text does not hold whole:
+// nothing when the text holds each of its parts, the parts it lacks when it holds some of
+// several ("税务局" of "税务局开票"), else the whole name. A stem standing for the name
+// ("煤泥烘" of "煤泥烘干机") is no word to quote.
+func missingParts(name string, parts []string, has func(string) bool) []string {
+	if len(parts) == 0 {
+		return []string{name}
+	}
+	missing := slices.DeleteFunc(slices.Clone(parts), has)
+	if len(missing) > 0 && (len(parts) == 1 || len(missing) == len(parts)) {
+		return []string{name}
+	}
+	return missing
 }
 
 // asksLikeAQuestion reports whether a sentence holds a question word, as a question's heading
@@ -791,8 +815,8 @@ func (s *Store) absentNames(q question) []string {
 	var absent []string
 	stated := func(n string) bool { return s.statedLiteral(n) || s.nearTypo(n) }
 	for _, n := range slices.Concat(q.places, q.names, q.rare) {
-		if parts := q.parts[n]; !stated(n) && (len(parts) == 0 || !all(parts, stated)) {
-			absent = append(absent, n)
+		if !stated(n) {
+			absent = append(absent, missingParts(n, q.parts[n], stated)...)
 		}
 	}
 	return absent

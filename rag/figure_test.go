@@ -131,6 +131,12 @@ func TestQuestionConstraintsFromPublicSets(t *testing.T) {
 	if !slices.Equal(q.parts["东德中央政治局"], []string{"东德", "中央政治局"}) {
 		t.Errorf("a name glued from known words keeps its parts: %v", q.parts)
 	}
+	if u := unmetConstraints(q, FoldText("1983年,中央政治局宣布不再限制青年跳舞。"), "", "", ""); !slices.Equal(u, []string{"东德"}) {
+		t.Errorf("of a name glued from known words, the part the text lacks is unmet: %v", u)
+	}
+	if q := readQuestion("支付宝提现手续费"); !slices.Equal(q.parts["支付宝提现"], []string{"支付宝"}) || !slices.Equal(q.pieces["支付宝提现"], []string{"支付宝", "提现"}) {
+		t.Errorf("a known name glued to a word the dictionary lacks is that name: parts %v, pieces %v", q.parts, q.pieces)
+	}
 	if q := readQuestion("為何網球選手在發球時腳不被允許走或跑？"); slices.ContainsFunc(q.names, func(n string) bool { return strings.Contains(n, "不") }) {
 		t.Errorf("不 ends a name: %v", q.names)
 	}

@@ -87,6 +87,9 @@ type question struct {
 	// those words, and for one glued from unknown pieces (小灰头稚冠雉 + 成鸟), the name without
 	// its last piece: documents that state every part speak about the name.
 	parts map[string][]string
+	// pieces are, for a name glued from a name the dictionary knows and words it lacks
+	// ("支付宝" + "提现"; headedParts), those words: a sentence holding each holds the name.
+	pieces map[string][]string
 	// background are the words said only as a given: "除了商业模式还有啥模式", "在加快建设大数据
 	// 中心的同时,……要做哪几件事". The answer is about the rest.
 	background map[string]bool
@@ -238,6 +241,11 @@ func readQuestion(q string) question {
 				if (!known && utf8.RuneCountInString(name) >= minNameRunes && !isPotentialComplement(name)) || (known && isNameWord(w)) {
 					add(&out.names, name)
 					parts := knownParts(words[i:j])
+					headed := false
+					if parts == nil {
+						parts = headedParts(words[i:j])
+						headed = parts != nil
+					}
 					if stem := nameStem(words[i:j]); parts == nil && stem != "" && stem != name {
 						// The hidden Markov model glues an unknown word to a name as well
 						// (小灰头稚冠雉 + 成鸟): the name without its last piece stands for it.
@@ -248,6 +256,15 @@ func readQuestion(q string) question {
 							out.parts = map[string][]string{}
 						}
 						out.parts[name] = parts
+					}
+					if headed {
+						// 支付宝 is the name the evidence must state; the text may say 支付宝 and
+						// 提现 apart.
+						if out.pieces == nil {
+							out.pieces = map[string][]string{}
+						}
+						out.pieces[name] = parts
+						out.parts[name] = parts[:1]
 					}
 					add(&out.words, name)
 					i = j - 1
@@ -761,6 +778,34 @@ func knownParts(pieces []zh.Word) []string {
 		}
 		if utf8.RuneCountInString(p.Text) >= 2 {
 			parts = append(parts, p.Text)
+		}
+	}
+	if len(parts) < 2 {
+		return nil
+	}
+	return parts
+}
+
+// headedParts returns the pieces a name run was glued from when it opens with an organisation
+// or a listed brand and goes on with words the dictionary lacks: "支付宝/提现" is 支付宝 and
+// the 提现 its dictionary does not list, and each must be stated, not the glued whole
+// ("支付宝提现"). A run opening with a word the dictionary gives a person's tag gets none: the
+// tag marks common words too, and 盛世 must not state 盛世笔特.
+func headedParts(pieces []zh.Word) []string {
+	for len(pieces) > 0 && isEdgeParticle(pieces[0].Text) {
+		pieces = pieces[1:] // "到/税务局/开票"
+	}
+	if len(pieces) < 2 || pieces[0].Freq == 0 || !(pieces[0].Tag == "nt" || zh.IsListedName(pieces[0].Text)) {
+		return nil
+	}
+	parts := []string{pieces[0].Text}
+	for k, p := range pieces[1:] {
+		t := p.Text
+		if p.Freq == 0 && k == len(pieces)-2 {
+			t = strings.TrimRightFunc(t, func(r rune) bool { return strings.ContainsRune(nameEdgeChars, r) }) // 群后: 群
+		}
+		if utf8.RuneCountInString(t) >= 2 {
+			parts = append(parts, t)
 		}
 	}
 	if len(parts) < 2 {

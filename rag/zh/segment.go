@@ -34,14 +34,17 @@ type Word struct {
 }
 
 // dictionary is the segmenter and the word table behind it.
-type dictionary struct{ seg gse.Segmenter }
+type dictionary struct {
+	seg   gse.Segmenter
+	names map[string]bool // names.txt's words
+}
 
 // loaded is the dictionary, read on first use: about 80k words, 0.2–0.3 s and 29–30 MB live
 // (BenchmarkLoad, docs/answering.md).
 var loaded = sync.OnceValue(newDictionary)
 
 func newDictionary() *dictionary {
-	d := &dictionary{}
+	d := &dictionary{names: map[string]bool{}}
 	d.seg.SkipLog = true
 	d.seg.NotStop = true
 	d.seg.Dict = gse.NewDict()
@@ -53,6 +56,9 @@ func newDictionary() *dictionary {
 	// gse keeps a word's first tag, so names.txt and terms.txt go first and dict.txt does not
 	// re-add their words.
 	ours := map[string]bool{}
+	for f := range entries(namesText) {
+		d.names[f[0]] = true
+	}
 	for f := range entries(namesText + termsText) {
 		ours[f[0]] = true
 		d.add(f)
@@ -103,6 +109,10 @@ func Lookup(word string) (Word, bool) {
 	w := loaded().word(word)
 	return w, w.Freq > 0
 }
+
+// IsListedName reports whether word is one of the companies and brands names.txt lists: a
+// name, whatever else the dictionary says of it.
+func IsListedName(word string) bool { return loaded().names[word] }
 
 func (d *dictionary) word(text string) Word {
 	freq, tag, ok := d.seg.Find(text)
