@@ -530,3 +530,21 @@ func TestNameGluedToWordsTheDictionaryLacks(t *testing.T) {
 		checkAnswer(t, c, ans)
 	}
 }
+
+// TestSentenceAboutAnotherLatinName: a passage naming two companies by Latin names speaks of
+// one in each sentence; the other's figure is no answer about it.
+func TestSentenceAboutAnotherLatinName(t *testing.T) {
+	e := extractiveEngine(storeOf(t, map[string]string{
+		"临床.txt": "以SilverCloud Health的数字疗法为例,临床研究显示3个月后,参与者的评价提升了25-45%。" +
+			"Happify数字疗法的临床数据同样支持这一说法,可以改善实验对象25%的焦虑状况。\n",
+	}))
+	for _, c := range []answerCase{
+		{"Happify的临床研究做了几个月", true, nil},
+		{"SilverCloud的临床研究做了几个月", false, []string{"3个月"}},
+		// Asked for a company, the sentence naming another answers.
+		{"哪家公司的临床研究显示3个月后评价提升", false, []string{"SilverCloud"}},
+	} {
+		ans, _ := ask(t, e, rag.AskRequest{Question: c.question}, false)
+		checkAnswer(t, c, ans)
+	}
+}

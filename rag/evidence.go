@@ -487,6 +487,8 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 			if len(sent.unmet) == 0 && len(q.names) > 0 {
 				if n := askedOfAnother(q, words, text, folded); n != "" {
 					sent.unmet = append(sent.unmet, n)
+				} else if n := latinNameForAnother(q, text, folded); n != "" {
+					sent.unmet = append(sent.unmet, n)
 				}
 			}
 			if q.figure != wantNoFigure && sent.score >= relatedCoverage {
@@ -677,6 +679,39 @@ func missingParts(name string, parts []string, has func(string) bool) []string {
 		return []string{name}
 	}
 	return missing
+}
+
+// latinNameForAnother returns the question's Latin name that a sentence leaves out while it
+// names another by a word of mixed case, or "": "以SilverCloud Health的数字疗法为例,临床研究
+// 显示3个月后……" is about SilverCloud, though Happify, asked about, is named beside it in the
+// passage. Capitals alone (FDA, IT, AI) are agencies and terms more often than the company a
+// sentence is about. A question asking for a name ("原计划用什么名字发售") is answered by
+// another.
+func latinNameForAnother(q question, text, folded string) string {
+	if containsAny(q.folded, asksForAName) {
+		return ""
+	}
+	for _, n := range q.names {
+		if strings.ContainsFunc(n, isCJK) || strings.Contains(folded, n) || (q.glosses[n] != "" && strings.Contains(folded, q.glosses[n])) {
+			continue // DTx is there where the text says 数字疗法
+		}
+		for _, f := range strings.FieldsFunc(text, func(r rune) bool { return !isWordRune(r) || isCJK(r) }) {
+			if isMixedCase(f) && !slices.Contains(q.words, FoldText(f)) && !slices.Contains(q.names, FoldText(f)) {
+				return n
+			}
+		}
+	}
+	return ""
+}
+
+// asksForAName are the words that ask for a name or who.
+var asksForAName = []string{"名字", "名称", "叫什么", "叫啥", "称为", "谁", "哪家", "公司", "企业", "品牌", "产品", "name", "who", "which"}
+
+// isMixedCase reports whether a Latin word starts with a capital and holds a small letter, as
+// names are written (Happify, SilverCloud).
+func isMixedCase(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return r < utf8.RuneSelf && unicode.IsUpper(r) && strings.ContainsFunc(w, func(r rune) bool { return r < utf8.RuneSelf && unicode.IsLower(r) })
 }
 
 // asksLikeAQuestion reports whether a sentence holds a question word, as a question's heading
