@@ -27,6 +27,9 @@ func TestSegment(t *testing.T) {
 		{"数字化转型为什么这么难", "数字化/转型/为什么/这么/难"},
 		{"哪些省份提出了建设智慧城市", "哪些/省份/提出/了/建设/智慧/城市"},
 		{"苏宁消费金融2019年底的资产负债率", "苏宁/消费/金融/2019/年底/的/资产负债率"},
+		// gse's dictionary gave 出 and 回 a frequency of 8 and 11 (rag/zh/gen).
+		{"发展出哪些新模式", "发展/出/哪些/新/模式"},
+		{"糖尿病患者才能用", "糖尿病/患者/才能/用"},
 	} {
 		var got []string
 		for _, w := range Segment(c.in) {

@@ -7,6 +7,13 @@
 // TSCharacters table; dict.txt keeps the words of gse's Simplified Chinese dictionary (from
 // jieba) that occur at least -minfreq times, which is what segmenting questions needs at a
 // seventh of the load time and memory of the whole dictionary (docs/answering.md).
+//
+// That dictionary gives a few dozen common words a frequency of a few and the tag zg (出 8,
+// 才 10, 家 2, 回 11, 局 3, 糖尿病 3) where gse's Traditional dictionary, from the same source,
+// gives them tens of thousands (出 85847 v): 发展出 was cut 发/展出, and 出 was dropped. A word
+// written alike in both scripts, rarer than -minfreq or tagged zg, takes the Traditional
+// dictionary's entry when that says it is more than ten times as frequent. (Other words are
+// left alone: that dictionary counts some ten times over, 的 3188252 against 318825.)
 package main
 
 import (
@@ -33,9 +40,42 @@ func main() {
 	if err := chars(filepath.Join(*openccDir, "dictionary", "TSCharacters.txt"), filepath.Join(*out, "tschars.txt")); err != nil {
 		log.Fatal(err)
 	}
-	if err := dict(filepath.Join(*gseDir, "data", "dict", "zh", "s_1.txt"), filepath.Join(*out, "dict.txt"), *minFreq); err != nil {
+	zhDir := filepath.Join(*gseDir, "data", "dict", "zh")
+	traditional, err := entries(filepath.Join(zhDir, "t_1.txt"))
+	if err != nil {
 		log.Fatal(err)
 	}
+	if err := dict(filepath.Join(zhDir, "s_1.txt"), filepath.Join(*out, "dict.txt"), *minFreq, traditional); err != nil {
+		log.Fatal(err)
+	}
+}
+
+type entry struct {
+	freq int
+	tag  string
+}
+
+// entries reads a dictionary's first "word freq tag" line for each word.
+func entries(path string) (map[string]entry, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	out := map[string]entry{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fs := strings.Fields(sc.Text())
+		if len(fs) < 3 {
+			continue
+		}
+		if n, err := strconv.Atoi(fs[1]); err == nil {
+			if _, seen := out[fs[0]]; !seen {
+				out[fs[0]] = entry{n, fs[2]}
+			}
+		}
+	}
+	return out, sc.Err()
 }
 
 // chars writes "T S" lines for every one-rune Traditional form that simplifies to another rune.
@@ -53,19 +93,30 @@ func chars(in, out string) error {
 	})
 }
 
-// dict keeps "word freq tag" lines with freq ≥ minFreq.
-func dict(in, out string, minFreq int) error {
-	return rewrite(in, out, func(line string) (string, bool) {
+// dict keeps "word freq tag" lines with freq ≥ minFreq, a word's entry in the Traditional
+// dictionary standing for a broken one (see the package comment).
+func dict(in, out string, minFreq int, traditional map[string]entry) error {
+	repaired := 0
+	err := rewrite(in, out, func(line string) (string, bool) {
 		f := strings.Fields(line)
 		if len(f) < 3 {
 			return "", false
 		}
 		n, err := strconv.Atoi(f[1])
-		if err != nil || n < minFreq {
+		if err != nil {
 			return "", false
 		}
-		return strings.Join(f[:3], " "), true
+		if t, ok := traditional[f[0]]; ok && t.freq > 10*n && (n < minFreq || f[2] == "zg") {
+			n, f[2] = t.freq, t.tag
+			repaired++
+		}
+		if n < minFreq {
+			return "", false
+		}
+		return f[0] + " " + strconv.Itoa(n) + " " + f[2], true
 	})
+	log.Printf("%s: %d entries from the Traditional dictionary", out, repaired)
+	return err
 }
 
 func rewrite(in, out string, keep func(string) (string, bool)) error {
