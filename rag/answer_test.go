@@ -366,6 +366,15 @@ func TestFollowUps(t *testing.T) {
 		t.Errorf("花了多长时间? after %s:\n%s", invested, ans.Text)
 	}
 
+	// A verb alone, though not a framing word, has no subject either, and the answer may say
+	// the verb as its synonym does: 截至 for 截止.
+	apps := "德国有多少款应用申请了快速审批"
+	ans, _ = ask(t, e, rag.AskRequest{Question: apps}, false)
+	h = []rag.Turn{{Question: apps, Answer: ans.Text, Topic: apps}}
+	if ans, _ = ask(t, e, rag.AskRequest{Question: "截止到什么时候", History: h}, false); ans.Abstained || !strings.Contains(ans.Text, "2021年12月22日") {
+		t.Errorf("截止到什么时候 after %s:\n%s", apps, ans.Text)
+	}
+
 	// Follow-ups people type with no marker at all: only question words, a word that points
 	// back, a continuation.
 	ge := "GE Digital是哪年成立的"

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wenda-dev/wenda/prompts"
+	"github.com/wenda-dev/wenda/rag/zh"
 )
 
 // Engine answers questions: it understands follow-ups, retrieves passages, decides whether the
@@ -202,10 +203,11 @@ func (e *Engine) answer(ctx context.Context, question, query, topic, prev string
 	weigh := func(passages []Passage) []sentence {
 		sents := e.Store.assess(q, passages, ownWords)
 		if len(ownWords) > 0 {
-			// An answer to a follow-up must speak to what it adds.
+			// An answer to a follow-up must speak to what it adds, in its words or their
+			// synonyms ("截止到什么时候" is answered by "截至2021年12月22日").
 			sents = slices.DeleteFunc(sents, func(s sentence) bool {
 				for w := range ownWords {
-					if strings.Contains(s.folded, w) || strings.Contains(FoldText(s.subject), w) {
+					if strings.Contains(s.folded, w) || holdsSynonym(w, s.folded) || strings.Contains(FoldText(s.subject), w) {
 						return false
 					}
 				}
@@ -340,6 +342,10 @@ func elliptical(question string, history []Turn) bool {
 		// names only the kind of answer, and "花了多长时间?" only a verb, without a subject.
 		return true
 	}
+	if !slices.ContainsFunc(q.words, func(w string) bool { return q.substantive(w) && !isVerb(w) }) {
+		// "截止到什么时候?", "最后并到哪了?": a verb and no subject, so the last turn's.
+		return true
+	}
 	last := history[len(history)-1]
 	prev := FoldText(last.Question + " " + last.Answer)
 	shared := 0
@@ -358,6 +364,13 @@ func elliptical(question string, history []Turn) bool {
 	}
 	// "为什么会这样?", "这是怎么回事?": a question that points back and asks little else.
 	return len(q.words) <= 1 && containsAny(q.folded, pointingBack)
+}
+
+// isVerb reports whether the dictionary knows w only as a verb, not as one that names a thing
+// (发展, 管理: vn).
+func isVerb(w string) bool {
+	v, ok := zh.Lookup(w)
+	return ok && (v.Tag == "v" || v.Tag == "vd" || v.Tag == "vi")
 }
 
 // continuationOpeners begin questions that continue the last answer.

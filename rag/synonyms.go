@@ -67,6 +67,7 @@ var synonymGroups = [][]string{
 	{"方式", "模式"},
 	{"后期", "末期", "晚期"},
 	{"打法", "模式"},
+	{"截至", "截止"}, // "截止到什么时候": people write either for "up to"
 }
 
 // synonyms maps each grouped word to the others of its group.
