@@ -705,7 +705,8 @@ func latinNameForAnother(q question, text, folded string) string {
 }
 
 // asksForAName are the words that ask for a name or who.
-var asksForAName = []string{"名字", "名称", "叫什么", "叫啥", "称为", "谁", "哪家", "公司", "企业", "品牌", "产品", "name", "who", "which"}
+var asksForAName = []string{"名字", "名称", "叫什么", "叫啥", "称为", "谁", "哪家", "哪款", "哪个公司", "哪些公司", "什么公司",
+	"哪个企业", "哪些企业", "什么企业", "哪个产品", "哪些产品", "什么产品", "哪个品牌", "什么品牌", "name", "who", "which"}
 
 // isMixedCase reports whether a Latin word starts with a capital and holds a small letter, as
 // names are written (Happify, SilverCloud).

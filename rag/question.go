@@ -84,11 +84,12 @@ type question struct {
 	// often a word its dictionary lacks, and is judged on the evidence.
 	rare []string
 	// parts are, for a name glued from several words the dictionary knows ("东德" + "中央政治局"),
-	// those words, and for one glued from unknown pieces (小灰头稚冠雉 + 成鸟), the name without
-	// its last piece: documents that state every part speak about the name.
+	// those words, for one glued from unknown pieces (小灰头稚冠雉 + 成鸟), the name without its
+	// last piece, and for an organisation or brand glued to words the dictionary lacks
+	// (支付宝 + 提现), the organisation: documents that state every part speak about the name.
 	parts map[string][]string
-	// pieces are, for a name glued from a name the dictionary knows and words it lacks
-	// ("支付宝" + "提现"; headedParts), those words: a sentence holding each holds the name.
+	// pieces are, for the last kind (headedParts), all the words: a passage that writes each
+	// holds the name.
 	pieces map[string][]string
 	// background are the words said only as a given: "除了商业模式还有啥模式", "在加快建设大数据
 	// 中心的同时,……要做哪几件事". The answer is about the rest.
@@ -241,10 +242,15 @@ func readQuestion(q string) question {
 				if (!known && utf8.RuneCountInString(name) >= minNameRunes && !isPotentialComplement(name)) || (known && isNameWord(w)) {
 					add(&out.names, name)
 					parts := knownParts(words[i:j])
-					headed := false
-					if parts == nil {
-						parts = headedParts(words[i:j])
-						headed = parts != nil
+					pieces := headedParts(words[i:j])
+					if parts == nil && pieces != nil {
+						// 支付宝 is the name the evidence must state; the text may say 支付宝
+						// and 提现 apart.
+						parts = pieces[:1]
+						if out.pieces == nil {
+							out.pieces = map[string][]string{}
+						}
+						out.pieces[name] = pieces
 					}
 					if stem := nameStem(words[i:j]); parts == nil && stem != "" && stem != name {
 						// The hidden Markov model glues an unknown word to a name as well
@@ -256,15 +262,6 @@ func readQuestion(q string) question {
 							out.parts = map[string][]string{}
 						}
 						out.parts[name] = parts
-					}
-					if headed {
-						// 支付宝 is the name the evidence must state; the text may say 支付宝 and
-						// 提现 apart.
-						if out.pieces == nil {
-							out.pieces = map[string][]string{}
-						}
-						out.pieces[name] = parts
-						out.parts[name] = parts[:1]
 					}
 					add(&out.words, name)
 					i = j - 1
