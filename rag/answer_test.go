@@ -549,6 +549,7 @@ func TestSentenceAboutAnotherLatinName(t *testing.T) {
 	}))
 	for _, c := range []answerCase{
 		{"Happify的临床研究做了几个月", true, nil},
+		{"Happify公司的临床研究做了几个月", true, nil}, // 公司 names what Happify is, not what is asked
 		{"SilverCloud的临床研究做了几个月", false, []string{"3个月"}},
 		// Asked for a company, the sentence naming another answers.
 		{"哪家公司的临床研究显示3个月后评价提升", false, []string{"SilverCloud"}},
