@@ -223,6 +223,7 @@ func readQuestion(q string) question {
 				!isQuestionWord(words[j].Text) && words[j].Tag != "m" && !isCount(words[j].Text) && !isDemonstrative(words[j].Text) &&
 				(j == i || !isEdgeParticle(words[j].Text)) && // "射球/为/彼得", "俞敏洪/让/新东方": a particle parts names
 				!(j > i && words[j].Tag == "f" && utf8.RuneCountInString(words[j].Text) == 1) && // "网络安全/上": a locative ends one
+				!isCommonFunctionChar(words[j]) && // "日本政府/替", "集成电路/新", nor begins one: "等/人""
 				!(j > i && endsName(words[i:j], words[j])) {
 				named = named || isNameWord(words[j])
 				if utf8.RuneCountInString(words[j].Text) == 1 {
@@ -924,6 +925,27 @@ func isNameWord(w zh.Word) bool {
 	}
 	return false
 }
+
+// isCommonFunctionChar reports whether w is a single character the dictionary gives as a
+// preposition, conjunction or particle, or as a common adjective or adverb: none goes on with a
+// name before it (日本政府/替/本国, 集成电路/新/发展极), as the rarer characters of one cut
+// into pieces do (华为/鸿/蒙).
+func isCommonFunctionChar(w zh.Word) bool {
+	if utf8.RuneCountInString(w.Text) != 1 {
+		return false
+	}
+	switch {
+	case strings.HasPrefix(w.Tag, "p") || strings.HasPrefix(w.Tag, "c") || strings.HasPrefix(w.Tag, "u"):
+		return w.Freq >= commonNameFreq
+	case w.Tag == "a" || w.Tag == "ad" || w.Tag == "d":
+		return w.Freq >= commonCharFreq
+	}
+	return false
+}
+
+// commonCharFreq: an adjective or adverb of one character used this often (新 62,626, 很) is a
+// word of its own after a name, not a piece of it.
+const commonCharFreq = 10000
 
 // commonNameFreq: a word tagged as a proper noun this frequent in the dictionary's corpus is
 // more often a common word than a name.

@@ -35,6 +35,10 @@ func TestNameRunsLoseTheirParticles(t *testing.T) {
 		// 十四五快 is 十四五 and 快; 一批批 is 一批.
 		{"等到十四五快收尾的时候会怎样", nil, []string{"十四五", "收尾"}, []string{"十四", "五快", "等到"}},
 		{"钢铁厂咋就一批批倒闭了", nil, []string{"钢铁厂", "倒闭"}, []string{"批倒"}},
+		// A preposition or a common adjective of one character goes on with no name before it.
+		{"对于美国、日本政府替本国企业掏钱撤离中国的说法作者怎么看", []string{"日本政府"}, nil, []string{"日本政府替"}},
+		{"广东打算把哪个地区建成全国集成电路新发展极", []string{"集成电路"}, nil, []string{"集成电路新"}},
+		{"华为鸿蒙是什么", []string{"华为鸿蒙"}, nil, nil},
 	}
 	for _, tt := range tests {
 		q := readQuestion(tt.question)
