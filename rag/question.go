@@ -575,12 +575,14 @@ func isDemonstrative(w string) bool {
 		strings.ContainsAny(rest, "类种些个项样篇本条次位家笔套块份批")
 }
 
-// textNouns and sayingVerbs make "作者认为", "文章提到", "文中说": the asker citing the text,
-// which no sentence of it repeats; so do a question word's asked noun and one ("哪些省份提到").
+// textNouns and sayingVerbs make "作者认为", "文章提到", "文中说", "规划提出": the asker citing
+// the text, which no sentence of it repeats (a province's plan does not say 规划提出 before each
+// goal); so do a question word's asked noun and one ("哪些省份提到").
 // Alone, 作者 and 文章 are asked about ("这篇文章的作者是谁").
 var (
-	textNouns   = map[string]bool{"作者": true, "文章": true, "文中": true, "本文": true, "原文": true, "资料": true, "文档": true, "材料": true, "笔者": true}
-	sayingVerbs = map[string]bool{"认为": true, "预测": true, "提到": true, "提及": true, "说": true, "指出": true, "觉得": true, "建议": true,
+	textNouns = map[string]bool{"作者": true, "文章": true, "文中": true, "本文": true, "原文": true, "资料": true, "文档": true, "材料": true, "笔者": true,
+		"规划": true, "计划": true, "纲要": true, "报告": true, "方案": true, "文件": true}
+	sayingVerbs = map[string]bool{"认为": true, "预测": true, "提到": true, "提及": true, "提出": true, "说": true, "指出": true, "觉得": true, "建议": true,
 		"用": true, "讲": true, "写": true, "写道": true, "称": true, "判断": true, "估计": true, "强调": true, "里": true, "中": true, "里面": true}
 )
 

@@ -32,6 +32,9 @@ func TestNameRunsLoseTheirParticles(t *testing.T) {
 		// The asker citing the text: no sentence says 作者 or 预测. Asked about, 作者 stays.
 		{"作者预测央企接下来会迎来一波什么潮？", nil, []string{"央企", "潮"}, []string{"作者", "预测", "接下来"}},
 		{"这篇文章的作者是谁", nil, []string{"作者"}, []string{"这篇"}},
+		// So does the asker citing a plan; asked about, 规划 stays.
+		{"浙江的规划里说要加快什么改革", nil, []string{"浙江", "改革"}, []string{"规划"}},
+		{"浙江的数字化规划是什么", nil, []string{"规划"}, nil},
 		// 十四五快 is 十四五 and 快; 一批批 is 一批.
 		{"等到十四五快收尾的时候会怎样", nil, []string{"十四五", "收尾"}, []string{"十四", "五快", "等到"}},
 		{"钢铁厂咋就一批批倒闭了", nil, []string{"钢铁厂", "倒闭"}, []string{"批倒"}},
