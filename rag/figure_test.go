@@ -201,6 +201,9 @@ func TestColloquialQuestionWords(t *testing.T) {
 		"术康APP是什么时候上市的":  kindFact,
 		"数字化转型的五个阶段是什么":  kindList,
 		"数字化转型的第三个阶段是什么": kindDefinition,
+		// A quoted term among counted stages is one stage.
+		"四个阶段里的“资产服务化”指的是什么": kindDefinition,
+		"四个阶段分别是什么":          kindList,
 	} {
 		if got := readQuestion(q); got.kind != want || slices.Contains(got.words, "咋") || slices.Contains(got.words, "时候") {
 			t.Errorf("%s: kind %v, words %v; want kind %v and no question word", q, got.kind, got.words, want)

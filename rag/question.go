@@ -437,6 +437,23 @@ func quotedTerm(folded string) string {
 	return ""
 }
 
+// definesQuotedTerm reports whether a question asks what a quoted term is: "四个阶段里的“资产
+// 服务化”指的是什么" asks for one stage, not the four.
+func definesQuotedTerm(folded string) bool {
+	t := quotedTerm(folded)
+	if t == "" {
+		return false
+	}
+	_, after, _ := strings.Cut(folded, t)
+	after = strings.TrimLeft(after, "”」』\"’ ")
+	for _, f := range []string{"指的是什么", "是指什么", "指什么", "是什么意思", "什么意思", "是什么", "是啥"} {
+		if strings.HasPrefix(after, f) {
+			return true
+		}
+	}
+	return false
+}
+
 // asWritten returns the stretch of the question that folds to w, as the asker wrote it ("Tesla"
 // for "tesla"), or w when there is none.
 func (q question) asWritten(w string) string {
@@ -976,7 +993,7 @@ func allCJK(s string) bool {
 }
 
 func kindOf(folded string) questionKind {
-	if asksForSeveral(folded) && !strings.Contains(folded, "为什么") {
+	if asksForSeveral(folded) && !strings.Contains(folded, "为什么") && !definesQuotedTerm(folded) {
 		return kindList
 	}
 	if kind, ok := kindCues.first(folded); ok {
