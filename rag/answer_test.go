@@ -558,3 +558,19 @@ func TestSentenceAboutAnotherLatinName(t *testing.T) {
 		checkAnswer(t, c, ans)
 	}
 }
+
+// TestQuotesLeftOpenByMistake: scraped text leaves quotation marks open ("“十四五“期间"); the
+// sentences after one are nobody's words, and a quoted term asked of among counted stages is
+// one stage, not the list.
+func TestQuotesLeftOpenByMistake(t *testing.T) {
+	e := extractiveEngine(storeOf(t, map[string]string{
+		"阶段.txt": "3数字化转型“十四五“期间,BAT启动产业互联网向纵深演进。”十四五“末期,生态化演进将是各类企业效仿的战略模式之一。" +
+			"企业数字化转型可以分为四个阶段,总体上是先内后外。首先是业务数据化,即业务数据在线。其次是数据资产化,即数据可用、可视。" +
+			"第三是资产服务化,即通过发掘应用场景,提供内部运营的数据资产服务。第四是服务业务化,即数据赋能新业务。\n",
+	}))
+	ans, _ := ask(t, e, rag.AskRequest{Question: "企业数字化转型四个阶段里的“资产服务化”指的是什么？"}, false)
+	checkAnswer(t, answerCase{"“资产服务化”指的是什么", false, []string{"发掘应用场景"}}, ans)
+	if strings.Contains(ans.Text, "生态化演进") {
+		t.Errorf("the answer is quoted as the words of a sentence that opened no quotation:\n%s", ans.Text)
+	}
+}

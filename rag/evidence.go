@@ -416,7 +416,7 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 					context += " " + speaker
 				}
 			}
-			if opens, closes := strings.Count(text, "“"), strings.Count(text, "”"); opens > closes {
+			if opens, closes := strings.Count(text, "“"), strings.Count(text, "”"); opens > closes && opensSpeech(text) {
 				speaker, speakerSpan = folded, sp
 			} else if closes > opens {
 				speaker = ""
@@ -713,6 +713,17 @@ var asksForAName = []string{"名字", "名称", "叫什么", "叫啥", "称为",
 func isMixedCase(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
 	return r < utf8.RuneSelf && unicode.IsUpper(r) && strings.ContainsFunc(w, func(r rune) bool { return r < utf8.RuneSelf && unicode.IsLower(r) })
+}
+
+// opensSpeech reports whether the quotation a sentence leaves open is someone speaking: a saying
+// verb comes just before its last opening mark ("方洪波接受采访时说,“……"). Scraped text
+// also leaves marks open by mistake ("3数字化转型“十四五“期间"), and the sentences after it
+// are nobody's words.
+func opensSpeech(text string) bool {
+	i := strings.LastIndex(text, "“")
+	before := []rune(text[:i])
+	before = before[max(0, len(before)-6):]
+	return containsAny(string(before), []string{"说", "表示", "认为", "指出", "称", "写道", "强调", "提到", "坦言", "直言", "介绍", "回忆", "问", "道", ":", "："})
 }
 
 // asksLikeAQuestion reports whether a sentence holds a question word, as a question's heading
