@@ -212,6 +212,9 @@ const placeEnds = "省市县区镇乡村州郡国岛洲"
 // namesOther reports whether a folded sentence names a person (want wantPerson) or a place
 // (wantPlace) that question does not: the answer to "X的母亲是谁?" is a name other than X.
 func namesOther(want figureWant, folded, question string) bool {
+	// "哪个城市" asks for a city by name, which no common word ending as places do answers
+	// (智慧城市, 数字乡村); "拆分到哪里" may be answered "到集团公司".
+	namedKind := containsAny(question, []string{"哪个城市", "哪座城市", "哪个省", "哪个国家", "哪国", "哪个地区"})
 	for _, w := range zh.Segment(folded) {
 		n := utf8.RuneCountInString(w.Text)
 		if n < 2 || strings.Contains(question, w.Text) {
@@ -226,8 +229,12 @@ func namesOther(want figureWant, folded, question string) bool {
 		case wantPlace:
 			last, _ := utf8.DecodeLastRuneInString(w.Text)
 			// Transliterated places come tagged as other proper nouns, or not at all (喬治亞);
-			// an organisation (nt) is no place.
-			if (zh.IsProperTag(w.Tag) && w.Tag != "nt" && !genericPlaces[w.Text]) || (allCJK(w.Text) && (w.Freq == 0 || strings.ContainsRune(placeEnds, last))) {
+			// an organisation (nt) is no place, nor a common word the person tag marks too
+			// (智慧, 智能化).
+			if w.Tag == "nr" && !isNameWord(w) {
+				continue
+			}
+			if (zh.IsProperTag(w.Tag) && w.Tag != "nt" && !genericPlaces[w.Text]) || (allCJK(w.Text) && (w.Freq == 0 || (strings.ContainsRune(placeEnds, last) && (w.Freq < commonNameFreq || !namedKind)))) {
 				return true
 			}
 		}

@@ -36,6 +36,15 @@ func TestStatesFigure(t *testing.T) {
 			t.Errorf("statesFigure(%d, %q) = %v, want %v", tt.want, tt.sentence, got, tt.states)
 		}
 	}
+	// Asked for a city, a common word that the dictionary tags as a person (智慧) or that ends
+	// as places do (乡村) names none.
+	city := FoldText("江苏的数字货币试验区打算设在哪个城市")
+	if statesFigure(wantPlace, FoldText("全面建设数字社会,打造新型智慧城市和数字乡村"), city) {
+		t.Errorf("打造新型智慧城市和数字乡村 names no city")
+	}
+	if !statesFigure(wantPlace, FoldText("支持国家级江苏(无锡)车联网先导区建设"), city) {
+		t.Errorf("无锡 is a city")
+	}
 }
 
 func TestYearOfAnotherFigure(t *testing.T) {
