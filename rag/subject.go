@@ -206,12 +206,18 @@ func leadsWithCountry(text string) bool {
 // opensSection reports whether a sentence starts with a section number scraped into the text
 // ("2、国内政策现状", "03、数字疗法产业", "三、"): what came before was another section's.
 func opensSection(text string) bool {
-	runes := []rune(strings.TrimSpace(text))
-	i := 0
-	for i < len(runes) && i < 3 && (unicode.IsDigit(runes[i]) || strings.ContainsRune(cjkNumerals, runes[i])) {
+	text = strings.TrimSpace(text)
+	i := 0 // numerals read, and the rune after them is text's first
+	for i < 3 && text != "" {
+		r, n := utf8.DecodeRuneInString(text)
+		if !unicode.IsDigit(r) && !strings.ContainsRune(cjkNumerals, r) {
+			break
+		}
+		text = text[n:]
 		i++
 	}
-	return i > 0 && i < len(runes) && (runes[i] == '、' || runes[i] == '．')
+	r, _ := utf8.DecodeRuneInString(text)
+	return i > 0 && text != "" && (r == '、' || r == '．')
 }
 
 // textBefore returns up to n runes of doc's text before rune offset end, rebuilt from its
