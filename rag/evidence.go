@@ -282,6 +282,16 @@ func fuzzyContains(text string, word []rune, sameHead bool) bool {
 	if n < 2 || n > 6 || sameHead && !strings.Contains(text, string(word[:1])) {
 		return false
 	}
+	// All but one of the word's characters must be in the text: most sentences fail that
+	// before their runes are decoded.
+	missing := 0
+	for _, r := range word {
+		if !strings.ContainsRune(text, r) {
+			if missing++; missing > 1 {
+				return false
+			}
+		}
+	}
 	runes := []rune(text)
 	for i := 0; i+n <= len(runes); i++ {
 		diff, first := 0, -1
