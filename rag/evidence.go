@@ -118,6 +118,7 @@ type weightedWord struct {
 	unseen bool     // the index never holds the word
 	alias  string   // what the documents gloss a Latin abbreviation as ("数字疗法(…,DTx)": 疗法), or ""
 	pieces []string // the words a glued name was made of (question.pieces)
+	glued  bool     // two words joined (question.glued): matched as written, never fuzzily
 }
 
 // weighWords returns each content word's weight: the BM25 inverse document frequency of its
@@ -127,7 +128,7 @@ func (s *Store) weighWords(q question, own map[string]bool) []weightedWord {
 	unseen := -1.0 // marks a word the index never holds: it is weighed below, once the rest are
 	out := make([]weightedWord, 0, len(q.words))
 	for _, w := range q.words {
-		ww := weightedWord{text: w, pieces: q.pieces[w]}
+		ww := weightedWord{text: w, pieces: q.pieces[w], glued: q.glued[w]}
 		runes := []rune(w)
 		switch {
 		case len(runes) >= 2 && allCJK(w):
@@ -257,7 +258,7 @@ func matchWord(w weightedWord, folded string) float64 {
 	}
 	// Two-character words are matched fuzzily only when the index lacks them (a typo): "投资"
 	// must not half-match "投一".
-	if r := []rune(w.text); (len(r) >= 3 || w.unseen) && fuzzyContains(folded, r, false) {
+	if r := []rune(w.text); (len(r) >= 3 || w.unseen) && !w.glued && fuzzyContains(folded, r, false) {
 		return fuzzyCredit
 	}
 	if len(w.pairs) == 0 {

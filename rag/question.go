@@ -88,6 +88,9 @@ type question struct {
 	// last piece, and for an organisation or brand glued to words the dictionary lacks
 	// (支付宝 + 提现), the organisation: documents that state every part speak about the name.
 	parts map[string][]string
+	// glued are unknown words of two common one-character words (开难 in "推广开难在哪"): two
+	// words the hidden Markov model joined, no typo of a word the documents hold (开展).
+	glued map[string]bool
 	// pieces are, for the last kind (headedParts), all the words: a passage that writes each
 	// holds the name.
 	pieces map[string][]string
@@ -303,6 +306,12 @@ func readQuestion(q string) question {
 				}
 				if t != "" {
 					add(&out.words, t)
+					if gluedSingles(t) {
+						if out.glued == nil {
+							out.glued = map[string]bool{}
+						}
+						out.glued[t] = true
+					}
 				}
 				continue
 			}
@@ -960,6 +969,18 @@ func isCommonFunctionChar(w zh.Word) bool {
 		return w.Freq >= commonCharFreq
 	}
 	return false
+}
+
+// gluedSingles reports whether an unknown word is two characters each used commonly as a word
+// of its own (开 27,900, 难 18,505).
+func gluedSingles(w string) bool {
+	r := []rune(w)
+	if len(r) != 2 {
+		return false
+	}
+	a, aok := zh.Lookup(string(r[0]))
+	b, bok := zh.Lookup(string(r[1]))
+	return aok && bok && a.Freq >= commonCharFreq && b.Freq >= commonCharFreq
 }
 
 // commonCharFreq: an adjective or adverb of one character used this often (新 62,626, 很) is a

@@ -63,6 +63,21 @@ func TestNameRunsLoseTheirParticles(t *testing.T) {
 
 // TestAskedNouns: "内容" or "类型" after a question word says that something is asked, not what
 // about.
+// TestGluedSinglesAreNoTypos: two common one-character words the hidden Markov model glued (开难)
+// are matched as written, not as a typo of a word the documents hold (开展).
+func TestGluedSinglesAreNoTypos(t *testing.T) {
+	q := readQuestion("数字疗法想在国内推广开难在哪")
+	if !q.glued["开难"] {
+		t.Fatalf("开难 not read as glued: words %q, glued %v", q.words, q.glued)
+	}
+	if m := matchWord(weightedWord{text: "开难", unseen: true, glued: true}, "开展智能制造试点示范"); m != 0 {
+		t.Errorf("开难 matched 开展 for %v", m)
+	}
+	if readQuestion("盛世笔特是什么").glued["笔特"] {
+		t.Errorf("笔特 is a piece of a name, not two common words")
+	}
+}
+
 func TestAskedNouns(t *testing.T) {
 	if q := readQuestion("山西推动治理数字化包括哪些内容"); slices.Contains(q.words, "内容") {
 		t.Errorf("words %q hold 内容", q.words)

@@ -138,8 +138,10 @@ func testSampleAnswers(t *testing.T) {
 		"sample-blind9.jsonl": {accuracy: 0.89, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 2, "absent": 2}},
 		// Written by a sixth such helper at the start of issue 9's sixth round and run blind once
 		// before any of its changes, on 3e99080: 0.706, eight false abstentions (one English),
-		// 2 of 3 near misses, 2 of 2 absent names.
-		"sample-blind10.jsonl": {accuracy: 0.82, maxFalseAbstentions: 5, abstained: map[string]int{"near_miss": 2, "absent": 2}},
+		// 2 of 3 near misses, 2 of 2 absent names. b10-17 ("广东在盖房子这一块怎么推进数字化
+		// 升级", 建筑 in the text) was answered while the broken dictionary cut 盖房/子; cut
+		// 盖/房子 since the ninth round, the passage is not found (as for b14-10).
+		"sample-blind10.jsonl": {accuracy: 0.79, maxFalseAbstentions: 6, abstained: map[string]int{"near_miss": 2, "absent": 2}},
 		// Written by a seventh such helper after the sixth round's changes and run once on
 		// 0c003cc to measure them: 0.647, five false abstentions (four paraphrases), every near
 		// miss and absent name abstained. Four fixes followed (a quoted term's definition, 首先,
@@ -221,9 +223,10 @@ func testPerfectReader(t *testing.T) {
 			accuracy: 1, maxFalseAbstentions: 0, abstained: map[string]int{"near_miss": 3, "absent": 2},
 		}},
 		// b10-01's answer (大数据分析, 人工智能) is stated only in the visitor's question that
-		// opens the sample page, which is not evidence; the helper drew that sentence.
-		"sample-blind10.jsonl": {evidence: 33, answerFloor: answerFloor{
-			accuracy: 0.97, maxFalseAbstentions: 1, abstained: map[string]int{"near_miss": 3, "absent": 2},
+		// opens the sample page, which is not evidence; the helper drew that sentence. b10-17's
+		// passage is not found (盖房子 for 建筑; see the extractive floor).
+		"sample-blind10.jsonl": {evidence: 32, answerFloor: answerFloor{
+			accuracy: 0.94, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 3, "absent": 2},
 		}},
 		// One paraphrase finds no passage that holds its answer (医学界的权威意见 for 专家共识, or
 		// 扶持和管理制度 for 产业政策、监管政策): the search matches words, and it shares none

@@ -30,6 +30,8 @@ func TestSegment(t *testing.T) {
 		// gse's dictionary gave 出 and 回 a frequency of 8 and 11 (rag/zh/gen).
 		{"发展出哪些新模式", "发展/出/哪些/新/模式"},
 		{"糖尿病患者才能用", "糖尿病/患者/才能/用"},
+		// and 房 and 盖 (4 and 9), whose Traditional forms it gives too: 盖房/子 came out.
+		{"在盖房子这一块", "在/盖/房子/这/一块"},
 	} {
 		var got []string
 		for _, w := range Segment(c.in) {

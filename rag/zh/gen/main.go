@@ -8,12 +8,12 @@
 // jieba) that occur at least -minfreq times, which is what segmenting questions needs at a
 // seventh of the load time and memory of the whole dictionary (docs/answering.md).
 //
-// That dictionary gives a few dozen common words a frequency of a few and the tag zg (出 8,
-// 才 10, 家 2, 回 11, 局 3, 糖尿病 3) where gse's Traditional dictionary, from the same source,
-// gives them tens of thousands (出 85847 v): 发展出 was cut 发/展出, and 出 was dropped. A word
-// written alike in both scripts, rarer than -minfreq or tagged zg, takes the Traditional
-// dictionary's entry when that says it is more than ten times as frequent. (Other words are
-// left alone: that dictionary counts some ten times over, 的 3188252 against 318825.)
+// That dictionary gives some five hundred common words a frequency of a few and the tag zg
+// (出 8, 为 100, 会 9, 过 6, 糖尿病 3; 国 it lacks) where gse's Traditional dictionary, from the
+// same source, gives them tens of thousands (出 85847 v, 過 97817 ug): 发展出 was cut 发/展出,
+// and 出 was dropped. A word rarer than -minfreq or tagged zg takes the entry of its Traditional
+// form (by tschars.txt) when that says it is more than ten times as frequent. Other words are
+// left alone: that dictionary counts some ten times over (的 3188252 against 318825).
 package main
 
 import (
@@ -40,8 +40,12 @@ func main() {
 	if err := chars(filepath.Join(*openccDir, "dictionary", "TSCharacters.txt"), filepath.Join(*out, "tschars.txt")); err != nil {
 		log.Fatal(err)
 	}
+	simplify, err := simplifier(filepath.Join(*out, "tschars.txt"))
+	if err != nil {
+		log.Fatal(err)
+	}
 	zhDir := filepath.Join(*gseDir, "data", "dict", "zh")
-	traditional, err := entries(filepath.Join(zhDir, "t_1.txt"))
+	traditional, err := entries(filepath.Join(zhDir, "t_1.txt"), simplify)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -55,8 +59,33 @@ type entry struct {
 	tag  string
 }
 
-// entries reads a dictionary's first "word freq tag" line for each word.
-func entries(path string) (map[string]entry, error) {
+// simplifier returns a function writing a word in Simplified characters, by tschars.txt.
+func simplifier(tschars string) (func(string) string, error) {
+	b, err := os.ReadFile(tschars)
+	if err != nil {
+		return nil, err
+	}
+	to := map[rune]rune{}
+	for line := range strings.Lines(string(b)) {
+		if f := strings.Fields(line); len(f) == 2 {
+			from, _ := utf8.DecodeRuneInString(f[0])
+			s, _ := utf8.DecodeRuneInString(f[1])
+			to[from] = s
+		}
+	}
+	return func(w string) string {
+		return strings.Map(func(r rune) rune {
+			if s, ok := to[r]; ok {
+				return s
+			}
+			return r
+		}, w)
+	}, nil
+}
+
+// entries reads a dictionary's "word freq tag" lines, keyed by the word as simplify writes it,
+// keeping the most frequent entry of each.
+func entries(path string, simplify func(string) string) (map[string]entry, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -70,8 +99,8 @@ func entries(path string) (map[string]entry, error) {
 			continue
 		}
 		if n, err := strconv.Atoi(fs[1]); err == nil {
-			if _, seen := out[fs[0]]; !seen {
-				out[fs[0]] = entry{n, fs[2]}
+			if w := simplify(fs[0]); n > out[w].freq {
+				out[w] = entry{n, fs[2]}
 			}
 		}
 	}
