@@ -254,7 +254,7 @@ func testPerfectReader(t *testing.T) {
 		}},
 		// Three questions are refused as being about a name or place the documents never write
 		// as asked, so the model is never asked: 东南亚 (they say 东盟), 日本政府 (美日政府) and
-		// 留足容错, which the segmenter glued from 留足 and 容错.
+		// 留足容, which the segmenter glued out of 留足容错.
 		"sample-blind16.jsonl": {evidence: 31, answerFloor: answerFloor{
 			accuracy: 0.91, maxFalseAbstentions: 3, abstained: map[string]int{"near_miss": 3, "absent": 2},
 		}},
