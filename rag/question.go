@@ -226,7 +226,7 @@ func readQuestion(q string) question {
 				!isQuestionWord(words[j].Text) && words[j].Tag != "m" && !isCount(words[j].Text) && !isDemonstrative(words[j].Text) &&
 				(j == i || !isEdgeParticle(words[j].Text)) && // "射球/为/彼得", "俞敏洪/让/新东方": a particle parts names
 				!(j > i && words[j].Tag == "f" && utf8.RuneCountInString(words[j].Text) == 1) && // "网络安全/上": a locative ends one
-				!isCommonFunctionChar(words[j]) && // "日本政府/替", "集成电路/新", nor begins one: "等/人""
+				!isCommonFunctionChar(words[j]) && // "日本政府/替", "集成电路/新", nor begins one: "等/人"
 				!(j > i && endsName(words[i:j], words[j])) {
 				named = named || isNameWord(words[j])
 				if utf8.RuneCountInString(words[j].Text) == 1 {
@@ -983,8 +983,8 @@ func gluedSingles(w string) bool {
 	return aok && bok && a.Freq >= commonCharFreq && b.Freq >= commonCharFreq
 }
 
-// commonCharFreq: an adjective or adverb of one character used this often (新 62,626, 很) is a
-// word of its own after a name, not a piece of it.
+// commonCharFreq: a one-character word used this often (新 62,626, 开 27,900) is a word of its
+// own: after a name no piece of it, and two of them glued are two words.
 const commonCharFreq = 10000
 
 // commonNameFreq: a word tagged as a proper noun this frequent in the dictionary's corpus is
