@@ -255,7 +255,13 @@ func TestExplanationsStopAtTheNextRegion(t *testing.T) {
 
 func TestShapedQuestions(t *testing.T) {
 	e := extractiveEngine(sharedSample(t))
-	for _, c := range shapedQuestions {
+	checkAnswers(t, e, shapedQuestions)
+}
+
+// checkAnswers asks each case's question of e on its own and checks the reply.
+func checkAnswers(t *testing.T, e *rag.Engine, cases []answerCase) {
+	t.Helper()
+	for _, c := range cases {
 		ans, _ := ask(t, e, rag.AskRequest{Question: c.question}, false)
 		checkAnswer(t, c, ans)
 	}
@@ -283,10 +289,7 @@ func checkAnswer(t *testing.T, c answerCase, ans *rag.Answer) {
 
 func TestNaturalQuestions(t *testing.T) {
 	e := extractiveEngine(sharedSample(t))
-	for _, c := range naturalQuestions {
-		ans, _ := ask(t, e, rag.AskRequest{Question: c.question}, false)
-		checkAnswer(t, c, ans)
-	}
+	checkAnswers(t, e, naturalQuestions)
 }
 
 // TestDecisionsIgnoreUnrelatedDocuments indexes CMRC 2018 and the SQuAD subset beside the
@@ -530,14 +533,11 @@ func TestNameGluedToWordsTheDictionaryLacks(t *testing.T) {
 		"支付.txt": "自2016年10月12日起,支付宝将对个人用户超出免费额度的提现收取0.1%的服务费。\n" +
 			"期货交易者买卖期货成交后,按成交合约总价值的一定比例所支付的费用为手续费。\n",
 	}))
-	for _, c := range []answerCase{
+	checkAnswers(t, e, []answerCase{
 		{"支付宝提现收多少服务费", false, []string{"0.1%"}},
 		// 支付的 is no typo of 支付宝, and the documents never name 微信.
 		{"微信提现收多少服务费", true, []string{"微信提现"}},
-	} {
-		ans, _ := ask(t, e, rag.AskRequest{Question: c.question}, false)
-		checkAnswer(t, c, ans)
-	}
+	})
 }
 
 // TestSentenceAboutAnotherLatinName: a passage naming two companies by Latin names speaks of
@@ -547,16 +547,13 @@ func TestSentenceAboutAnotherLatinName(t *testing.T) {
 		"临床.txt": "以SilverCloud Health的数字疗法为例,临床研究显示3个月后,参与者的评价提升了25-45%。" +
 			"Happify数字疗法的临床数据同样支持这一说法,可以改善实验对象25%的焦虑状况。\n",
 	}))
-	for _, c := range []answerCase{
+	checkAnswers(t, e, []answerCase{
 		{"Happify的临床研究做了几个月", true, nil},
 		{"Happify公司的临床研究做了几个月", true, nil}, // 公司 names what Happify is, not what is asked
 		{"SilverCloud的临床研究做了几个月", false, []string{"3个月"}},
 		// Asked for a company, the sentence naming another answers.
 		{"哪家公司的临床研究显示3个月后评价提升", false, []string{"SilverCloud"}},
-	} {
-		ans, _ := ask(t, e, rag.AskRequest{Question: c.question}, false)
-		checkAnswer(t, c, ans)
-	}
+	})
 }
 
 // TestQuotesLeftOpenByMistake: scraped text leaves quotation marks open ("“十四五“期间"); the
