@@ -679,8 +679,8 @@ func unmetConstraints(q question, sent, prev, about, chunk string) []string {
 
 // missingParts returns what a reply names as missing of a name the text does not hold whole:
 // nothing when the text holds each of its parts, the parts it lacks when it holds some of
-// several ("税务局" of "税务局开票"), else the whole name. A stem standing for the name
-// ("煤泥烘" of "煤泥烘干机") is no word to quote.
+// several ("东德" of "东德中央政治局"), else the whole name. A single part (the stem "煤泥烘"
+// of "煤泥烘干机", the organisation 税务局 of "税务局开票") is no word to quote alone.
 func missingParts(name string, parts []string, has func(string) bool) []string {
 	if len(parts) == 0 {
 		return []string{name}
@@ -734,7 +734,7 @@ func opensSpeech(text string) bool {
 	i := strings.LastIndex(text, "“")
 	before := []rune(text[:i])
 	before = before[max(0, len(before)-6):]
-	return containsAny(string(before), []string{"说", "表示", "认为", "指出", "称", "写道", "强调", "提到", "坦言", "直言", "介绍", "回忆", "问", "道", ":", "："})
+	return containsAny(string(before), []string{"说", "表示", "认为", "指出", "称", "道", "强调", "提到", "坦言", "直言", "介绍", "回忆", "问", ":", "："}) // 道: 写道, 说道
 }
 
 // asksLikeAQuestion reports whether a sentence holds a question word, as a question's heading
@@ -814,7 +814,7 @@ func opensWithAnotherName(clause, name string) bool {
 // captionEnd returns where a caption's source line ends in s ("来源:……根据公开资料整理"), in
 // runes, or 0 when s has none.
 func captionEnd(s []rune) int {
-	if !slices.ContainsFunc(s, func(r rune) bool { return r == '源' }) {
+	if !slices.Contains(s, '源') {
 		return 0 // most sentences: no string built to find that out (a tenth of evidenceSpans)
 	}
 	text := string(s)
