@@ -31,11 +31,14 @@ var figureCues = cueTable[figureWant]{
 	{wantDate, []string{"哪一年", "哪年", "哪一天", "哪天", "什么时候", "什么时间", "何时", "几月", "哪个月", "几号",
 		"what year", "which year", "when "}},
 	{wantPerson, []string{"是谁", "谁是", "由谁", "被谁", "哪位", "who ", "whom "}},
-	{wantPlace, []string{"哪里", "哪儿", "什么地方", "哪个地区", "哪个国家", "哪国", "哪个城市", "哪座城市", "哪个省", "何处", "where "}},
+	{wantPlace, slices.Concat([]string{"哪里", "哪儿", "什么地方", "何处", "where "}, namedPlaceCues)},
 	{wantQuantity, []string{"多少", "多大", "多高", "多长", "多远", "多重", "多快", "多久", "几成", "几倍", "几年", "几个",
 		"几家", "几款", "几项", "几次", "几名", "几位", "几种", "几所", "几座", "几人", "几亿", "几万", "占比", "比例", "百分之几",
 		"how many", "how much", "how long", "how big", "how large", "how old", "what percentage"}},
 }
+
+// namedPlaceCues ask for a place of a named kind: a city, province or country by its name.
+var namedPlaceCues = []string{"哪个地区", "哪个国家", "哪国", "哪个城市", "哪座城市", "哪个省"}
 
 // figureWanted is the figure a question of kind asks for. Lists, reasons, methods and
 // definitions are answered by statements, whatever words they use.
@@ -214,7 +217,7 @@ const placeEnds = "省市县区镇乡村州郡国岛洲"
 func namesOther(want figureWant, folded, question string) bool {
 	// "哪个城市" asks for a city by name, which no common word ending as places do answers
 	// (智慧城市, 数字乡村); "拆分到哪里" may be answered "到集团公司".
-	namedKind := containsAny(question, []string{"哪个城市", "哪座城市", "哪个省", "哪个国家", "哪国", "哪个地区"})
+	namedKind := containsAny(question, namedPlaceCues)
 	for _, w := range zh.Segment(folded) {
 		n := utf8.RuneCountInString(w.Text)
 		if n < 2 || strings.Contains(question, w.Text) {
