@@ -303,6 +303,10 @@ func readQuestion(q string) question {
 				t := strings.TrimFunc(w.Text, isParticle)
 				if r := []rune(t); len(r) >= 3 && isDemonstrative(string(r[:2])) {
 					t = string(r[2:]) // and demonstratives: 这条赛 is 赛
+				} else if len(r) == 2 && strings.ContainsRune(modalChars, r[0]) {
+					if _, ok := zh.Lookup(string(r[1])); ok {
+						t = string(r[1]) // and modal verbs: 要建 is 建, which "需要建立" does not answer
+					}
 				}
 				if t != "" {
 					add(&out.words, t)
@@ -982,6 +986,10 @@ func gluedSingles(w string) bool {
 	b, bok := zh.Lookup(string(r[1]))
 	return aok && bok && a.Freq >= commonCharFreq && b.Freq >= commonCharFreq
 }
+
+// modalChars are the one-character modal verbs the hidden Markov model glues to the verb after
+// them (要建, 想做).
+const modalChars = "要会能想该可"
 
 // commonCharFreq: a one-character word used this often (新 62,626, 开 27,900) is a word of its
 // own: after a name no piece of it, and two of them glued are two words.

@@ -35,6 +35,8 @@ func TestNameRunsLoseTheirParticles(t *testing.T) {
 		// So does the asker citing a plan; asked about, 规划 stays.
 		{"浙江的规划里说要加快什么改革", nil, []string{"浙江", "改革"}, []string{"规划"}},
 		{"浙江的数字化规划是什么", nil, []string{"规划"}, nil},
+		// A modal verb glued to the verb after it: "需要建立" holds 要建, and says nothing of 建.
+		{"宁夏十四五规划提出要建什么", nil, []string{"宁夏", "建"}, []string{"要建"}},
 		// 十四五快 is 十四五 and 快; 一批批 is 一批.
 		{"等到十四五快收尾的时候会怎样", nil, []string{"十四五", "收尾"}, []string{"十四", "五快", "等到"}},
 		{"钢铁厂咋就一批批倒闭了", nil, []string{"钢铁厂", "倒闭"}, []string{"批倒"}},
