@@ -37,6 +37,23 @@ var figureCues = cueTable[figureWant]{
 		"how many", "how much", "how long", "how big", "how large", "how old", "what percentage"}},
 }
 
+// unquoted returns folded without what it quotes in “”.
+func unquoted(folded string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range folded {
+		switch {
+		case r == '“':
+			depth++
+		case r == '”' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
 // namedPlaceCues ask for a place of a named kind: a city, province or country by its name.
 var namedPlaceCues = []string{"哪个地区", "哪个国家", "哪国", "哪个城市", "哪座城市", "哪个省"}
 
@@ -218,6 +235,9 @@ func namesOther(want figureWant, folded, question string) bool {
 	// "哪个城市" asks for a city by name, which no common word ending as places do answers
 	// (智慧城市, 数字乡村); "拆分到哪里" may be answered "到集团公司".
 	namedKind := containsAny(question, namedPlaceCues)
+	if namedKind {
+		folded = unquoted(folded) // "开展“东数西算”工程试点": a quoted programme is no place
+	}
 	for _, w := range zh.Segment(folded) {
 		n := utf8.RuneCountInString(w.Text)
 		if n < 2 || strings.Contains(question, w.Text) {
