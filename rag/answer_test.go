@@ -571,3 +571,14 @@ func TestQuotesLeftOpenByMistake(t *testing.T) {
 		t.Errorf("the answer is quoted as the words of a sentence that opened no quotation:\n%s", ans.Text)
 	}
 }
+
+// TestNearMissNamesOnlyWhatIsMissing: asked for a city 甘肃's plan does not name, the reply may
+// not say the documents lack 甘肃; and "哪个城市" is not answered by a quoted programme.
+func TestNearMissNamesOnlyWhatIsMissing(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	ans, _ := ask(t, e, rag.AskRequest{Question: "甘肃要在哪个城市建国家超算中心"}, false)
+	checkAnswer(t, answerCase{"甘肃要在哪个城市建国家超算中心", true, nil}, ans)
+	if strings.Contains(ans.Text, "“甘肃”") {
+		t.Errorf("the reply says the documents lack 甘肃, whose plan they give:\n%s", ans.Text)
+	}
+}

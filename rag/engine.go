@@ -225,7 +225,7 @@ func (e *Engine) answer(ctx context.Context, question, query, topic, prev string
 	}
 	// best is the score of the best sentence that may answer; bestNear of the best that would
 	// if it were about what was asked (a near-miss); bestAny of any, for the model's gate.
-	var best, bestNear, bestAny float64
+	var best, bestNear, bestAny, bestFits float64
 	if len(sents) > 0 {
 		if sents[0].answers() {
 			best = sents[0].score
@@ -234,6 +234,9 @@ func (e *Engine) answer(ctx context.Context, question, query, topic, prev string
 			bestAny = max(bestAny, s.score)
 			if !s.fits() && !s.figureless {
 				bestNear = max(bestNear, s.score)
+			}
+			if s.fits() {
+				bestFits = max(bestFits, s.score)
 			}
 		}
 	}
@@ -260,7 +263,10 @@ func (e *Engine) answer(ctx context.Context, question, query, topic, prev string
 		switch {
 		case answerable:
 			return e.extractive(q, passages, sents, l)
-		case len(absent) == 0 && bestNear >= answerCoverage && (l != prompts.English || docs() != prompts.Chinese):
+		case len(absent) == 0 && bestNear >= answerCoverage && bestNear > bestFits && (l != prompts.English || docs() != prompts.Chinese):
+			// Only when another place's, year's or name's sentence speaks to the question more
+			// than any about the one asked: "甘肃要在哪个城市建国家超算中心" is answered by 甘肃's
+			// plan without a city, and the documents do not lack 甘肃.
 			// An English question over Chinese documents cannot be told apart from a near
 			// miss offline: its words are not theirs. It is told to ask in Chinese instead.
 			return nearMiss(q, passages, sents, l)
