@@ -582,3 +582,17 @@ func TestNearMissNamesOnlyWhatIsMissing(t *testing.T) {
 		t.Errorf("the reply says the documents lack 甘肃, whose plan they give:\n%s", ans.Text)
 	}
 }
+
+// TestLongSentenceKeepsTheAnsweringClause: a sentence too long to quote whole is cut, but not
+// before the clause that answers; a short one is quoted whole.
+func TestLongSentenceKeepsTheAnsweringClause(t *testing.T) {
+	e := extractiveEngine(storeOf(t, map[string]string{
+		"华盖.txt": "宗座华盖(Umbraculum),意大利文称为「Ombrellino」(来自拉丁文 \"umbra\" 'shade' for a sun-umbrella)," +
+			"是历史上的教宗王位标志和徽章(papal regalia and insignia)的一部分,曾被用来为教宗遮阳,也被称为 pavilion," +
+			"在中世纪的仪典中由专人撑持,跟随教宗出行的队列,在文艺复兴时期的画作里也时常可以见到它的身影," +
+			"现代被用作罗马天主教会和教宗权威的标志。宗座华盖是教宗擢升一个教堂为宗座圣殿时所赋予的标志之一。\n",
+	}))
+	checkAnswers(t, e, []answerCase{
+		{"宗座华盖在现代是什么的标志？", false, []string{"宗座华盖(Umbraculum),…", "罗马天主教会和教宗权威"}},
+	})
+}

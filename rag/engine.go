@@ -256,7 +256,7 @@ func (e *Engine) answer(ctx context.Context, question, query, topic, prev string
 	}
 	offline := func() *Answer {
 		if followUp && asksWhatNext(own) {
-			if next := e.whatCameNext(passages, prev, l); next != nil {
+			if next := e.whatCameNext(q, passages, prev, l); next != nil {
 				return next
 			}
 		}

@@ -57,11 +57,11 @@ func (e *Engine) extractive(q question, passages []Passage, sents []sentence, la
 	case kindList:
 		return e.list(q, passages, sents, lang)
 	}
-	return fact(passages, sents, lang)
+	return fact(q, passages, sents, lang)
 }
 
 // fact quotes the best sentence and any near-equal ones, in document order.
-func fact(passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
+func fact(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
 	var picked []sentence
 	runes := 0
 	seen := map[string]bool{}
@@ -87,7 +87,7 @@ func fact(passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
 			picked = append([]sentence{prev}, picked...)
 		}
 	}
-	return quoted(passages, picked, lang)
+	return quoted(q, passages, picked, lang)
 }
 
 // pointsBack reports whether a sentence opens with a word that stands for what was said before
@@ -125,21 +125,21 @@ func (e *Engine) definition(q question, passages []Passage, sents []sentence, la
 			break
 		}
 		if term != "" && defines(s.folded, term) {
-			return quoted(passages, []sentence{s}, lang)
+			return quoted(q, passages, []sentence{s}, lang)
 		}
 	}
 	if lead, def, ok := labelled(passages, term); ok {
 		if utf8.RuneCountInString(lead.text) > maxLabelRunes {
 			// The label is glued to a caption: the term, not the caption, heads the quote.
 			def.subject = q.asWritten(term)
-			return quoted(passages, []sentence{def}, lang)
+			return quoted(q, passages, []sentence{def}, lang)
 		}
-		return quoted(passages, []sentence{lead, def}, lang)
+		return quoted(q, passages, []sentence{lead, def}, lang)
 	}
 	if utf8.RuneCountInString(sents[0].text) < minStatementRunes {
 		return e.explain(q, passages, sents, lang) // a label ("治疗类:数字药品。"): what follows says what it is
 	}
-	return fact(passages, sents, lang)
+	return fact(q, passages, sents, lang)
 }
 
 // quotedDefinitionScore is the least score of a sentence that defines a quoted term to be
@@ -212,7 +212,7 @@ func (e *Engine) explain(q question, passages []Passage, sents []sentence, lang 
 	kind := q.kind
 	if introducesList(sents[0].text) {
 		if ps, items := e.enumeration(passages, sents[0]); len(items) > 0 {
-			return itemized(ps, sents[0], items, lang)
+			return itemized(q, ps, sents[0], items, lang)
 		}
 	}
 	picked := []sentence{sents[0]}
@@ -265,7 +265,7 @@ func (e *Engine) explain(q question, passages []Passage, sents []sentence, lang 
 		passages, reason = e.reasonFurtherOn(q, passages, sents[0], seen)
 		picked = append(picked, reason...)
 	}
-	return quoted(passages, picked, lang)
+	return quoted(q, passages, picked, lang)
 }
 
 // reasonFurtherOn returns the first sentence among the maxReasonLookahead after s (through the
@@ -349,7 +349,7 @@ func asksWhatNext(q question) bool {
 
 // whatCameNext answers "后来呢?" with the sentences the documents write after the last one the
 // previous answer quoted, or returns nil when that answer quoted none of the passages.
-func (e *Engine) whatCameNext(passages []Passage, prev string, lang prompts.Lang) *Answer {
+func (e *Engine) whatCameNext(q question, passages []Passage, prev string, lang prompts.Lang) *Answer {
 	prevFolded := FoldText(prev)
 	at := func(s sentence) int { return passages[s.passage].Chunk.Start + s.end } // offset in its document
 	last, found := sentence{}, false
@@ -375,7 +375,7 @@ func (e *Engine) whatCameNext(passages []Passage, prev string, lang prompts.Lang
 	if len(picked) == 0 {
 		return nil
 	}
-	return quoted(passages, picked, lang)
+	return quoted(q, passages, picked, lang)
 }
 
 // maxNext is how many sentences answer "后来呢?".
@@ -422,7 +422,7 @@ func (e *Engine) list(q question, passages []Passage, sents []sentence, lang pro
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		fmt.Fprintf(&b, "- %s[%d]", withSubject(s.subject, quote(cleanQuote(s.text))), cites.number(s.passage))
+		fmt.Fprintf(&b, "- %s[%d]", withSubject(s.subject, quote(cleanQuote(s.text), q.words)), cites.number(s.passage))
 	}
 	return &Answer{Text: b.String(), Sources: cites.sources}
 }
@@ -531,7 +531,7 @@ func (s *Store) nextChunk(p Passage) (Passage, bool) {
 }
 
 // quoted writes the picked sentences as the answer, each followed by its [n].
-func quoted(passages []Passage, picked []sentence, lang prompts.Lang) *Answer {
+func quoted(q question, passages []Passage, picked []sentence, lang prompts.Lang) *Answer {
 	if first := picked[0]; first.quotedBy.End > 0 && !slices.ContainsFunc(picked, func(s sentence) bool {
 		return s.passage == first.passage && s.start == first.quotedBy.Start
 	}) {
@@ -551,7 +551,7 @@ func quoted(passages []Passage, picked []sentence, lang prompts.Lang) *Answer {
 		if i == 0 || s.subject != picked[i-1].subject {
 			text = withSubject(s.subject, text)
 		}
-		b.WriteString(quote(text))
+		b.WriteString(quote(text, q.words))
 		fmt.Fprintf(&b, "[%d]", cites.number(s.passage))
 	}
 	return &Answer{Text: b.String(), Sources: cites.sources}
@@ -559,12 +559,12 @@ func quoted(passages []Passage, picked []sentence, lang prompts.Lang) *Answer {
 
 // itemized writes a sentence that announces a list, then its items one per line, each with its
 // [n].
-func itemized(passages []Passage, lead sentence, items []sentence, lang prompts.Lang) *Answer {
+func itemized(q question, passages []Passage, lead sentence, items []sentence, lang prompts.Lang) *Answer {
 	cites := newCitations(passages)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s[%d]", withSubject(lead.subject, quote(cleanQuote(lead.text))), cites.number(lead.passage))
+	fmt.Fprintf(&b, "%s[%d]", withSubject(lead.subject, quote(cleanQuote(lead.text), q.words)), cites.number(lead.passage))
 	for _, s := range items {
-		fmt.Fprintf(&b, "\n- %s[%d]", quote(cleanQuote(s.text)), cites.number(s.passage))
+		fmt.Fprintf(&b, "\n- %s[%d]", quote(cleanQuote(s.text), q.words), cites.number(s.passage))
 	}
 	return &Answer{Text: b.String(), Sources: cites.sources}
 }
@@ -607,7 +607,7 @@ func nearMiss(q question, passages []Passage, sents []sentence, lang prompts.Lan
 			continue
 		}
 		seen[s.folded] = true
-		lines = append(lines, fmt.Sprintf("- %s[%d]", withSubject(s.subject, quote(cleanQuote(s.text))), cites.number(s.passage)))
+		lines = append(lines, fmt.Sprintf("- %s[%d]", withSubject(s.subject, quote(cleanQuote(s.text), q.words)), cites.number(s.passage)))
 	}
 	intro, _ := prompts.Render(lang, "near_miss_intro", nil)
 	return &Answer{Text: head + "\n" + intro + "\n" + strings.Join(lines, "\n"), Abstained: true, Sources: cites.sources}
@@ -646,7 +646,7 @@ func abstain(q question, passages []Passage, sents []sentence, absent []string, 
 			continue
 		}
 		seen[s.folded] = true
-		lines = append(lines, fmt.Sprintf("- %s[%d]", withSubject(s.subject, quote(cleanQuote(s.text))), cites.number(s.passage)))
+		lines = append(lines, fmt.Sprintf("- %s[%d]", withSubject(s.subject, quote(cleanQuote(s.text), q.words)), cites.number(s.passage)))
 	}
 	text := head
 	if len(lines) > 0 {
@@ -678,12 +678,72 @@ func (e *Engine) docsLang() prompts.Lang {
 	return s.lang.value
 }
 
-// quote shortens a sentence for display.
-func quote(s string) string {
-	if utf8.RuneCountInString(s) <= maxQuoteRunes {
+// quote shortens a sentence for display. Cut at its end, a long sentence can lose the clause
+// that answers: "宗座华盖(Umbraculum),意大利文称为……, 现代被用作罗马天主…" asked what it stands
+// for today. So when the clause holding most of the question's words lies past the cut, the
+// quote keeps the sentence's opening clause (what it is about), if short, and reads on from
+// that clause. Only words the opening lacks count.
+func quote(s string, words []string) string {
+	runes := []rune(s)
+	if len(runes) <= maxQuoteRunes {
 		return s
 	}
-	return string([]rune(s)[:maxQuoteRunes]) + "…"
+	folded := []rune(FoldText(s))
+	clauses := clauseSpans(folded)
+	opening := string(folded[clauses[0].Start:clauses[0].End])
+	best, bestHits := clauses[0], 0
+	for _, c := range clauses[1:] {
+		hits := 0
+		for _, w := range words {
+			// The opening names what the sentence is about: a later clause that names it
+			// again says no more for it.
+			if !strings.Contains(opening, w) && strings.Contains(string(folded[c.Start:c.End]), w) {
+				hits += utf8.RuneCountInString(w)
+			}
+		}
+		if hits > bestHits {
+			best, bestHits = c, hits
+		}
+	}
+	var head string
+	if first := clauses[0]; first.End <= maxQuoteRunes/4 {
+		head = string(runes[:first.End])
+	}
+	room := maxQuoteRunes - utf8.RuneCountInString(head)
+	if best.End <= maxQuoteRunes || best.End-best.Start > room {
+		// The cut keeps the clause, or no cut can: a run of lyrics or a table has no commas.
+		return string(runes[:maxQuoteRunes]) + "…"
+	}
+	from := best.Start
+	if len(runes)-from < room {
+		// The clause ends the sentence: show what leads to it as well, from a clause start.
+		from = max(best.Start-(room-(len(runes)-best.Start)), clauses[0].End)
+		for _, c := range clauses {
+			if c.Start >= from {
+				from = min(c.Start, best.Start)
+				break
+			}
+		}
+	}
+	to := min(len(runes), from+room)
+	out := head + "…" + string(runes[from:to])
+	if to < len(runes) {
+		out += "…"
+	}
+	return out
+}
+
+// clauseSpans cuts a sentence after each comma, semicolon and colon.
+func clauseSpans(runes []rune) []Span {
+	var out []Span
+	start := 0
+	for i, r := range runes {
+		if strings.ContainsRune(",，;；:：、", r) && i+1 < len(runes) {
+			out = append(out, Span{start, i + 1})
+			start = i + 1
+		}
+	}
+	return append(out, Span{start, len(runes)})
 }
 
 // cleanQuote takes scraped heading numbers off a sentence: a leading "01"/"02、"/"一、" glued
