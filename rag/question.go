@@ -771,6 +771,9 @@ func nextToQuestionWord(words []zh.Word, i int) bool {
 	j := i + 1
 	if j < len(words) && slices.Contains(copulas, words[j].Text) {
 		j++
+		if j+1 < len(words) && strings.HasPrefix(words[j].Tag, "v") && asks(words[j+1].Text) {
+			j++ // "总目标是建设什么": the goal is what is built
+		}
 	}
 	return j < len(words) && (asks(words[j].Text) || strings.HasPrefix(words[j].Text, "是啥"))
 }

@@ -385,6 +385,8 @@ func TestFramingNouns(t *testing.T) {
 		{"企业要怎么才能过这一关", nil, []string{"才能"}},
 		// 叫什么 asks as 是什么 does, and 总 says no more than 总体.
 		{"云南十四五数字化建设的总目标叫什么", []string{"目标"}, []string{"总"}},
+		// A verb may stand between the copula and the question word: the goal is what is built.
+		{"河南省十四五期间数字化发展的总目标是建设什么", []string{"目标"}, []string{"总"}},
 		// Asked about, not asked for: 目标 is what the question is about.
 		{"设定目标过高会怎样", nil, nil},
 		// Aspect adverbs say when, not what.
