@@ -91,6 +91,10 @@ type question struct {
 	// glued are unknown words of two common one-character words (开难 in "推广开难在哪"): two
 	// words the hidden Markov model joined, no typo of a word the documents hold (开展).
 	glued map[string]bool
+	// source are the words naming the source the question cites ("正略咨询那篇文章说": 正略,
+	// 咨询; citedSource): searched for, and a sentence holding them gains a little, but they
+	// constrain nothing and a sentence need not repeat them.
+	source map[string]bool
 	// pieces are, for the last kind (headedParts), all the words: a passage that writes each
 	// holds the name.
 	pieces map[string][]string
@@ -120,14 +124,35 @@ func readQuestion(q string) question {
 			*list = append(*list, w)
 		}
 	}
-	for _, m := range bookTitle.FindAllStringSubmatch(folded, -1) {
+	content, cited := withoutCitation(folded)
+	var sourceWords []string
+	for _, w := range zh.Segment(cited) {
+		if w.Freq == 0 {
+			for _, p := range citingPrepositions {
+				if t, ok := strings.CutPrefix(w.Text, p); ok && t != "" {
+					w.Text = t // 照正略 is 照 正略
+					break
+				}
+			}
+		}
+		if r := []rune(w.Text); len(r) < 2 || !allCJK(w.Text) || sourceNouns[w.Text] || textNouns[w.Text] || sayingVerbs[w.Text] ||
+			slices.Contains(citingPrepositions, w.Text) || strings.HasPrefix(w.Tag, "p") || strings.HasPrefix(w.Tag, "r") || w.Tag == "m" || (w.Freq == 0 && strings.ContainsRune("那这", r[0])) {
+			continue // 那篇, 十四 (of 十四五): no name of the source
+		}
+		if out.source == nil {
+			out.source = map[string]bool{}
+		}
+		out.source[w.Text] = true
+		sourceWords = append(sourceWords, w.Text)
+	}
+	for _, m := range bookTitle.FindAllStringSubmatch(content, -1) {
 		// A work named in 《》 is a name as surely as a company: "《历史也疯狂》是哪个电视台的节目"
 		// is not answered by another programme's channel. Its words are content words too.
 		if t := strings.TrimSpace(m[1]); t != "" {
 			add(&out.names, t)
 		}
 	}
-	for _, run := range scriptRuns(withoutHedge(folded)) {
+	for _, run := range scriptRuns(withoutHedge(content)) {
 		if !isCJK([]rune(run)[0]) {
 			for _, f := range strings.FieldsFunc(run, func(r rune) bool { return !isWordRune(r) && r != '.' && r != '-' }) {
 				f = strings.Trim(f, ".-")
@@ -359,6 +384,13 @@ func readQuestion(q string) question {
 	}
 	out.years = dropAmounts(folded, dropRangeEnds(folded, out.years))
 	out.background = backgroundWords(folded, out.words)
+	for _, w := range sourceWords {
+		if slices.Contains(out.words, w) {
+			delete(out.source, w) // the question says it again outside the citation
+		} else {
+			out.words = append(out.words, w)
+		}
+	}
 	return out
 }
 
@@ -616,6 +648,114 @@ var (
 		"用": true, "讲": true, "写": true, "写道": true, "称": true, "判断": true, "估计": true, "强调": true, "里": true, "中": true, "里面": true}
 )
 
+// sourceNouns name a text the asker cites as the source of what is asked ("那篇讲……的文章说",
+// "《……》一文中", "照正略咨询的说法,"); citingPrepositions open a clause that cites one
+// ("按照正略咨询的数字化转型曲线,").
+var (
+	sourceNouns        = map[string]bool{"文章": true, "一文": true, "文中": true, "本文": true, "说法": true, "观点": true, "看法": true, "报告": true}
+	citingPrepositions = []string{"按照", "依照", "依据", "参照", "根据", "照", "按", "据"}
+)
+
+// citedSource marks the words of a run that cite the text asked about rather than say what is
+// asked: the words naming an article, a report or a framework ("“十四五”战略规划那篇文章为什么
+// 认为……", "照正略咨询的说法,……"). The sentence that answers seldom repeats them: it stands
+// under the article's heading, and a plan's sentences do not each say 十四五. A clause that
+// holds a question word asks for the source ("哪篇文章说……"), and is no citation.
+func citedSource(words []zh.Word) []bool {
+	cited := make([]bool, len(words))
+	titled := make([]bool, len(words)) // inside 《》: "《数字化转型,到底是什么?》" asks nothing
+	for i, in := 0, false; i < len(words); i++ {
+		if strings.Contains(words[i].Text, "《") {
+			in = true
+		}
+		titled[i] = in
+		if strings.Contains(words[i].Text, "》") {
+			in = false
+		}
+	}
+	isStop := func(w zh.Word) bool { return w.Text == "," || w.Text == ";" || w.Text == ":" || w.Text == "?" }
+	mark := func(from, to int) {
+		switch words[from].Text {
+		case "对于", "关于", "对", "针对":
+			return // "对于……的说法,作者怎么看": the claim is what is asked about
+		}
+		for k := from; k < to; k++ {
+			if !titled[k] && isQuestionWord(words[k].Text) || words[k].Text == "为什么" || words[k].Text == "怎么" || words[k].Text == "如何" {
+				return
+			}
+		}
+		for k := from; k < to; k++ {
+			cited[k] = true
+		}
+	}
+	start := 0
+	for i, w := range words {
+		if isStop(w) && !titled[i] { // "《数字化转型,到底是什么?》一文中" is one citation
+			start = i + 1
+			continue
+		}
+		if !sourceNouns[w.Text] || i == start {
+			continue
+		}
+		// The noun must cite, not be asked about: "这篇文章的作者是谁".
+		end := i + 1
+		switch next := ""; {
+		case i+1 < len(words):
+			next = words[i+1].Text
+			switch {
+			case sayingVerbs[next]:
+				end = i + 2
+			case next == "," || next == "为什么" || next == "怎么" || next == "如何":
+			default:
+				continue
+			}
+		default:
+			continue
+		}
+		mark(start, end)
+	}
+	// "按照正略咨询的数字化转型曲线,处在……": a clause opened by a citing preposition, when more
+	// of the question follows it.
+	if len(words) > 0 {
+		first := words[0].Text
+		for _, p := range citingPrepositions {
+			if strings.HasPrefix(first, p) && (first == p || words[0].Freq == 0) {
+				if k := slices.IndexFunc(words, isStop); k > 1 && k+1 < len(words) {
+					mark(0, k)
+				}
+				break
+			}
+		}
+	}
+	return cited
+}
+
+// withoutCitation takes the source a question cites out of it (citedSource), and returns the
+// rest, with a comma where the citation stood, and the citation. A place named in the citation
+// stays: "根据广东的规划,……" asks about 广东.
+func withoutCitation(folded string) (rest, cited string) {
+	words := zh.Segment(folded)
+	marked := citedSource(words)
+	if !slices.Contains(marked, true) {
+		return folded, ""
+	}
+	var b, c strings.Builder
+	for i, w := range words {
+		if !marked[i] {
+			b.WriteString(w.Text)
+			continue
+		}
+		if _, ok := placeName(w.Text); ok {
+			b.WriteString(w.Text)
+		}
+		c.WriteString(w.Text)
+		if i+1 < len(words) && !marked[i+1] {
+			b.WriteString(",")
+		}
+	}
+	return b.String(), c.String()
+}
+
 // aboutTheText reports whether words[i] is a text noun with a saying verb after it, or the
 // verb after one.
 func aboutTheText(words []zh.Word, i int) bool {
@@ -791,7 +931,7 @@ func isQuestionWord(w string) bool {
 		switch {
 		case strings.ContainsRune("哪几多少什么怎样啥谁", r):
 			q = true
-		case strings.ContainsRune("类种个项条款家次年月日天号周位名件样些楼层集期届岁倍", r):
+		case strings.ContainsRune("类种个项条款家次年月日天号周位名件样些楼层集期届岁倍篇份本", r):
 		default:
 			return false
 		}

@@ -552,3 +552,42 @@ func TestAsksWhich(t *testing.T) {
 		}
 	}
 }
+
+// TestCitedSourceIsNoConstraint: the article, report or framework a question cites is where
+// the answer stands, not something the answer must say; a place in it still constrains, and a
+// claim asked about ("对于……的说法") or an article asked for ("哪篇文章") is no citation.
+func TestCitedSourceIsNoConstraint(t *testing.T) {
+	tests := []struct {
+		question string
+		source   []string // words weighed as the source's
+		not      []string // neither content nor names
+		places   []string
+	}{
+		{"“十四五”战略规划那篇文章为什么认为央企多数会路径依赖式发展", []string{"战略"}, []string{"十四五", "文章"}, nil},
+		{"《数字化转型,到底是什么?》一文中,真正的数字化转型等于什么", nil, []string{"数字化转型,到底是什么?", "一文"}, nil},
+		{"照正略咨询的说法,数字化转型为什么这么难", []string{"正略", "咨询"}, []string{"照正略", "说法"}, nil},
+		{"按照正略咨询的数字化转型曲线,处在改进之坡的企业应该怎么做", []string{"正略", "咨询", "曲线"}, nil, nil},
+		{"根据广东的规划,到2025年灯塔工厂有几家", nil, nil, []string{"广东"}},
+		{"对于美日政府替本国企业掏钱撤离中国的说法,作者是怎么看的", nil, nil, []string{"中国"}},
+		{"哪篇文章说数字化转型的失败率很高", nil, nil, nil},
+	}
+	for _, tt := range tests {
+		q := readQuestion(tt.question)
+		for _, w := range tt.source {
+			if !q.source[w] || !slices.Contains(q.words, w) {
+				t.Errorf("%s: %q is not weighed as the source (words %q, source %v)", tt.question, w, q.words, q.source)
+			}
+		}
+		for _, w := range tt.not {
+			if slices.Contains(q.words, w) || slices.Contains(q.names, w) || slices.Contains(q.periods, w) {
+				t.Errorf("%s: %q is read as asked about (words %q, names %q, periods %q)", tt.question, w, q.words, q.names, q.periods)
+			}
+		}
+		if !slices.Equal(q.places, tt.places) {
+			t.Errorf("%s: places %q, want %q", tt.question, q.places, tt.places)
+		}
+		if tt.source == nil && tt.not == nil && len(q.source) > 0 {
+			t.Errorf("%s: read as citing %v", tt.question, q.source)
+		}
+	}
+}
