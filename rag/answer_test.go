@@ -532,9 +532,11 @@ func TestNameGluedToWordsTheDictionaryLacks(t *testing.T) {
 	e := extractiveEngine(storeOf(t, map[string]string{
 		"支付.txt": "自2016年10月12日起,支付宝将对个人用户超出免费额度的提现收取0.1%的服务费。\n" +
 			"期货交易者买卖期货成交后,按成交合约总价值的一定比例所支付的费用为手续费。\n",
+		"芯片.txt": "四川省加快建设集成电路“芯火”双创基地,补齐芯片制造等环节短板。\n",
 	}))
 	checkAnswers(t, e, []answerCase{
 		{"支付宝提现收多少服务费", false, []string{"0.1%"}},
+		{"四川的集成电路双创基地叫什么", false, []string{"芯火"}},
 		// 支付的 is no typo of 支付宝, and the documents never name 微信.
 		{"微信提现收多少服务费", true, []string{"微信提现"}},
 	})

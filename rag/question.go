@@ -959,16 +959,16 @@ func knownParts(pieces []zh.Word) []string {
 	return parts
 }
 
-// headedParts returns the pieces a name run was glued from when it opens with an organisation
-// or a listed brand and goes on with words the dictionary lacks: "支付宝/提现" is 支付宝 and
-// the 提现 its dictionary does not list, and each must be stated, not the glued whole
-// ("支付宝提现"). A run opening with a word the dictionary gives a person's tag gets none: the
+// headedParts returns the pieces a name run was glued from when it opens with an organisation,
+// a proper term (nz: 集成电路) or a listed brand and goes on with words the dictionary lacks:
+// "支付宝/提现" is 支付宝 and the 提现 its dictionary does not list, and each must be stated,
+// not the glued whole ("支付宝提现", "集成电路“芯火”双创基地"). A run opening with a word the dictionary gives a person's tag gets none: the
 // tag marks common words too, and 盛世 must not state 盛世笔特.
 func headedParts(pieces []zh.Word) []string {
 	for len(pieces) > 0 && isEdgeParticle(pieces[0].Text) {
 		pieces = pieces[1:] // "到/税务局/开票"
 	}
-	if len(pieces) < 2 || pieces[0].Freq == 0 || !(pieces[0].Tag == "nt" || zh.IsListedName(pieces[0].Text)) {
+	if len(pieces) < 2 || pieces[0].Freq == 0 || !(pieces[0].Tag == "nt" || pieces[0].Tag == "nz" || zh.IsListedName(pieces[0].Text)) {
 		return nil
 	}
 	parts := []string{pieces[0].Text}
