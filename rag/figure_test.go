@@ -213,6 +213,10 @@ func TestColloquialQuestionWords(t *testing.T) {
 		// A quoted term among counted stages is one stage.
 		"四个阶段里的“资产服务化”指的是什么": kindDefinition,
 		"四个阶段分别是什么":          kindList,
+		// What a text says of something is a statement, not a method.
+		"河南的规划对数据开放是咋说的": kindFact,
+		"规划里对平台经济是怎么提的？": kindFact,
+		"怎么说服老板搞数字化":     kindMethod,
 	} {
 		if got := readQuestion(q); got.kind != want || slices.Contains(got.words, "咋") || slices.Contains(got.words, "时候") {
 			t.Errorf("%s: kind %v, words %v; want kind %v and no question word", q, got.kind, got.words, want)
@@ -228,6 +232,9 @@ func TestQuestionFramesAreNoContent(t *testing.T) {
 		"東德中央政治局在何時宣稱不限制青年所跳的舞？":  "何时",
 		"拜占庭帝國的婚姻制度採何種制度?":        "何种",
 		"東羅馬帝國晚期哪一教堂被認為是此時期代表建築?": "哪一",
+		// The text asked what it says is where the answer stands.
+		"河南的规划对数据开放是咋说的": "规划",
+		"文件里对数据开放怎么讲的":   "讲",
 	} {
 		if got := readQuestion(q); slices.Contains(got.words, frame) {
 			t.Errorf("%s: %q is how it asks, not what about: %v", q, frame, got.words)

@@ -124,6 +124,7 @@ func readQuestion(q string) question {
 			*list = append(*list, w)
 		}
 	}
+	said := asksWhatIsSaid(folded)
 	content, cited := withoutCitation(folded)
 	var sourceWords []string
 	for _, w := range zh.Segment(cited) {
@@ -179,7 +180,8 @@ func readQuestion(q string) question {
 				i++ // 能/不能: an A-not-A question the segmenter cut in two
 				continue
 			}
-			if scaffoldWords[w.Text] || isAnotA(w.Text) || isDemonstrative(w.Text) || isVerbAndMeasure(w) || aboutTheText(words, i) || asksOpinion(words, i) {
+			if scaffoldWords[w.Text] || isAnotA(w.Text) || isDemonstrative(w.Text) || isVerbAndMeasure(w) || aboutTheText(words, i) || asksOpinion(words, i) ||
+				(textNouns[w.Text] && said) {
 				continue
 			}
 			// gse cuts 十三五 into 十三/五, and 十四五快 into 十四/五快.
@@ -772,11 +774,21 @@ func aboutTheText(words []zh.Word, i int) bool {
 // "如何看待数字疗法"): the documents state the view without naming it a 评价.
 func asksOpinion(words []zh.Word, i int) bool {
 	switch words[i].Text {
-	case "评价", "看待", "评论":
+	case "评价", "看待", "评论", "说", "讲", "提", "写", "表述":
+		// "……对平台经济是咋说的": what the text says of it, in its words.
 		return i > 0 && (words[i-1].Text == "怎么" || words[i-1].Text == "如何" || words[i-1].Text == "怎样" || words[i-1].Text == "咋")
 	}
 	return false
 }
+
+// asksWhatIsSaid reports whether a question asks what a text says of something ("河南规划对平台
+// 经济是咋说的", "原话是怎么提的"): it asks for a statement, not a method, and the text it
+// names (规划) is where the statement stands.
+func asksWhatIsSaid(folded string) bool {
+	return whatIsSaid.MatchString(folded)
+}
+
+var whatIsSaid = regexp.MustCompile(`(怎么|咋|如何|怎样)(说|讲|提|写|表述)的?[?？]?$|(怎么|咋|如何|怎样)(说|讲|提|写|表述)的`)
 
 // hedges end a question politely ("……咋应对比较好?"): they ask nothing of the evidence.
 var hedges = []string{"比较好", "比较合适", "才好", "好一些"}
@@ -1165,6 +1177,9 @@ func allCJK(s string) bool {
 }
 
 func kindOf(folded string) questionKind {
+	if asksWhatIsSaid(folded) && !strings.Contains(folded, "为什么") {
+		return kindFact // "……是咋说的" asks for the statement, not how to do it
+	}
 	if asksForSeveral(folded) && !strings.Contains(folded, "为什么") && !definesQuotedTerm(folded) {
 		return kindList
 	}
