@@ -635,8 +635,13 @@ func splitQuestionWords(words []zh.Word) []zh.Word {
 func isDemonstrative(w string) bool {
 	r, n := utf8.DecodeRuneInString(w)
 	rest := w[n:]
-	return strings.ContainsRune("这那此该", r) && rest != "" && utf8.RuneCountInString(rest) == 1 &&
-		strings.ContainsAny(rest, "类种些个项样篇本条次位家笔套块份批")
+	if !strings.ContainsRune("这那此该", r) || rest == "" {
+		return false
+	}
+	if counted := strings.TrimLeft(rest, "一二两三四五六七八九十几0123456789"); counted != rest && utf8.RuneCountInString(counted) <= 1 {
+		return true // 这四重, 那两类, 这三: a count pointing back
+	}
+	return utf8.RuneCountInString(rest) == 1 && strings.ContainsAny(rest, "类种些个项样篇本条次位家笔套块份批")
 }
 
 // textNouns and sayingVerbs make "作者认为", "文章提到", "文中说", "规划提出": the asker citing

@@ -29,6 +29,8 @@ func TestNameRunsLoseTheirParticles(t *testing.T) {
 		{"数字疗法和普通的药有什么区别", nil, []string{"普通", "区别"}, nil},
 		// A demonstrative glued after an unknown word is no part of a name.
 		{"专精特新这类企业一般卡在哪几个方面？", []string{"专精特新"}, []string{"企业"}, []string{"专精特新这类", "这类"}},
+		// Nor is a count pointing back (这四重) a name.
+		{"数字化转型难在四重叠加,这四重指的是什么", nil, []string{"转型"}, []string{"这四重"}},
 		// The asker citing the text: no sentence says 作者 or 预测. Asked about, 作者 stays.
 		{"作者预测央企接下来会迎来一波什么潮？", nil, []string{"央企", "潮"}, []string{"作者", "预测", "接下来"}},
 		{"这篇文章的作者是谁", nil, []string{"作者"}, []string{"这篇"}},
