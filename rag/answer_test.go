@@ -44,6 +44,8 @@ var naturalQuestions = []answerCase{
 	{"苏宁消费金融2019年底的资产负债率是多少?", false, []string{"83%"}},
 	{"广东到2025年灯塔工厂有多少家", false, []string{"【广东省】", "超过5家"}},
 	{"甘肅要開展什麼工程試點?", false, []string{"东数西算"}},
+	// A sentence that counts its stages answers which stages there are.
+	{"数字化转型有哪几个阶段", false, []string{"分为"}},
 	// A province's plan names neither 转型 nor 规划: the place must weigh as what is asked about.
 	{"广东省的数字化转型规划是什么?", false, []string{"广东省"}},
 	{"什么是数字疗法", false, []string{"循证医学"}},

@@ -389,6 +389,17 @@ const reasonRatio = 0.5
 // sentences after it; otherwise the items gathered across passages, each with its subject
 // ("哪些省份提出了建设智慧城市?" is answered province by province).
 func (e *Engine) list(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
+	// Of sentences that score alike, the one that counts what it lists answers a list question:
+	// "数字化转型有哪几个阶段" finds "……是第一阶段的重点主题" as well as "……可以分为四个阶段".
+	for i, s := range sents[1:] {
+		if s.score < sents[0].score || introducesList(sents[0].text) {
+			break
+		}
+		if _, counted := countedItems(s.text); counted && s.fits() {
+			sents = append([]sentence{s}, slices.Delete(slices.Clone(sents), i+1, i+2)...)
+			break
+		}
+	}
 	lead := sents[0]
 	if introducesList(lead.text) {
 		return e.explain(q, passages, sents, lang)

@@ -235,6 +235,7 @@ func TestQuestionFramesAreNoContent(t *testing.T) {
 		// The text asked what it says is where the answer stands.
 		"河南的规划对数据开放是咋说的": "规划",
 		"文件里对数据开放怎么讲的":   "讲",
+		"数字疗法到底是个啥":      "个",
 	} {
 		if got := readQuestion(q); slices.Contains(got.words, frame) {
 			t.Errorf("%s: %q is how it asks, not what about: %v", q, frame, got.words)

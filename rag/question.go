@@ -176,6 +176,9 @@ func readQuestion(q string) question {
 			if r := []rune(w.Text); out.figure == wantQuantity && len(r) == 2 && r[0] == '几' && strings.ContainsRune(measureWords, r[1]) {
 				out.unit = r[1] // 几个, 几家: counted in that unit, as 多少个 is
 			}
+			if w.Text == "个" && i > 0 && words[i-1].Text == "是" && i+1 < len(words) && (words[i+1].Text == "啥" || words[i+1].Text == "什么") {
+				continue // 是个啥: what it is, as 是啥 asks
+			}
 			if i+1 < len(words) && words[i+1].Text == "不"+w.Text {
 				i++ // 能/不能: an A-not-A question the segmenter cut in two
 				continue
