@@ -27,8 +27,8 @@ func TestNameRunsLoseTheirParticles(t *testing.T) {
 		{"麦肯锡说失败率是多少", []string{"麦肯锡"}, []string{"失败"}, []string{"麦肯锡说"}},
 		// jieba tags 普通 as a proper noun: a word that common is no name.
 		{"数字疗法和普通的药有什么区别", nil, []string{"普通", "区别"}, nil},
-		// A demonstrative glued after an unknown word is no part of a name.
-		{"专精特新这类企业一般卡在哪几个方面？", []string{"专精特新"}, []string{"企业"}, []string{"专精特新这类", "这类"}},
+		// A demonstrative after an unknown word (the sample misspells 专精特新) is no part of a name.
+		{"专特精新这类企业一般卡在哪几个方面？", []string{"专特精新"}, []string{"企业"}, []string{"专特精新这类", "这类"}},
 		// Nor is a count pointing back (这四重) a name.
 		{"数字化转型难在四重叠加,这四重指的是什么", nil, []string{"转型"}, []string{"这四重"}},
 		// The asker citing the text: no sentence says 作者 or 预测. Asked about, 作者 stays.
