@@ -176,6 +176,15 @@ func readQuestion(q string) question {
 			if r := []rune(w.Text); out.figure == wantQuantity && len(r) == 2 && r[0] == '几' && strings.ContainsRune(measureWords, r[1]) {
 				out.unit = r[1] // 几个, 几家: counted in that unit, as 多少个 is
 			}
+			if r := []rune(w.Text); len(r) == 1 && strings.ContainsRune("二两三四五六七八九十", r[0]) && i+1 < len(words) &&
+				(i == 0 || !strings.HasSuffix(words[i-1].Text, "哪")) && // 哪两方面 asks which
+				strings.HasPrefix(words[i+1].Tag, "n") && utf8.RuneCountInString(words[i+1].Text) >= 2 && !placeLike(words[i+1]) {
+				// "三要素", "四重": a count glued to its noun names a set, as the text does ("数字化转型
+				// 三要素"); apart, 三 and 要素 match "十三五" and "新要素".
+				add(&out.words, w.Text+words[i+1].Text)
+				i++
+				continue
+			}
 			if w.Text == "个" && i > 0 && words[i-1].Text == "是" && i+1 < len(words) && (words[i+1].Text == "啥" || words[i+1].Text == "什么") {
 				continue // 是个啥: what it is, as 是啥 asks
 			}
@@ -631,6 +640,12 @@ func splitQuestionWords(words []zh.Word) []zh.Word {
 		}
 	}
 	return out
+}
+
+// placeLike reports whether w is a place name: "三亚" is no count of 亚.
+func placeLike(w zh.Word) bool {
+	_, ok := placeName(w.Text)
+	return ok || w.Tag == "ns"
 }
 
 // isDemonstrative reports whether w points at something already said: 这类, 此种, 那些, 该项.

@@ -29,6 +29,10 @@ func TestNameRunsLoseTheirParticles(t *testing.T) {
 		{"数字疗法和普通的药有什么区别", nil, []string{"普通", "区别"}, nil},
 		// A demonstrative after an unknown word (the sample misspells 专精特新) is no part of a name.
 		{"专特精新这类企业一般卡在哪几个方面？", []string{"专特精新"}, []string{"企业"}, []string{"专特精新这类", "这类"}},
+		// A count glued to its noun is one set: apart, 三 and 要素 match "十三五" and "新要素".
+		// Asked which, the count asks: 哪两方面.
+		{"数字化转型的三要素是啥", nil, []string{"三要素"}, []string{"三", "要素"}},
+		{"技术难点主要包括哪两方面", nil, []string{"难点"}, []string{"两方面"}},
 		// Nor is a count pointing back (这四重) a name.
 		{"数字化转型难在四重叠加,这四重指的是什么", nil, []string{"转型"}, []string{"这四重"}},
 		// The asker citing the text: no sentence says 作者 or 预测. Asked about, 作者 stays.
