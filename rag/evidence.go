@@ -877,7 +877,12 @@ func (s *Store) absentNames(q question) []string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var absent []string
-	stated := func(n string) bool { return s.statedLiteral(n) || s.nearTypo(n) }
+	stated := func(n string) bool {
+		if aliases, ok := placeAliases[n]; ok {
+			return slices.ContainsFunc(aliases, s.statedLiteral) // 中国 is stated as 国内, 我国
+		}
+		return s.statedLiteral(n) || s.nearTypo(n)
+	}
 	for _, n := range slices.Concat(q.places, q.names, q.rare) {
 		if !stated(n) {
 			absent = append(absent, missingParts(n, q.parts[n], stated)...)

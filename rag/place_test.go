@@ -25,6 +25,17 @@ func TestPlaceNamedByThePassage(t *testing.T) {
 	})
 }
 
+// TestDomesticIsChina: 国内 and 我国 ask about China, as documents written there call it: a
+// sentence about another country does not answer, and the reply names the place as asked.
+func TestDomesticIsChina(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	checkAnswers(t, e, []answerCase{
+		{"国内第一款数字疗法是哪个", true, []string{"“国内”"}},
+		{"国内有多少家企业涉足数字疗法", false, []string{"近百家"}},
+		{"我国数字疗法2021年市场规模多大", false, []string{"3亿美元"}},
+	})
+}
+
 // storeOf indexes docs (file name → text) in a new store.
 func storeOf(t *testing.T, docs map[string]string) *rag.Store {
 	t.Helper()

@@ -228,6 +228,13 @@ func readQuestion(q string) question {
 			if w.Text == "人" && i > 0 && (isQuestionWord(words[i-1].Text) || words[i-1].Text == "一个" || words[i-1].Text == "一位") {
 				continue // 哪一个人, 哪个人: who
 			}
+			if w.Text == "国内" || w.Text == "我国" {
+				// China, as documents written there call it: a sentence about another country
+				// does not answer ("国内第一款数字疗法" is not the FDA's first).
+				add(&out.places, "中国")
+				add(&out.words, w.Text)
+				continue
+			}
 			if w.Text == "全球" || w.Text == "全世界" {
 				add(&out.places, "全球") // the world is a place: China's figure does not answer it
 				add(&out.words, w.Text)
@@ -524,6 +531,11 @@ func (q question) asWritten(w string) string {
 	for i := 0; i+len(target) <= len(folded); i++ {
 		if slices.Equal(folded[i:i+len(target)], target) {
 			return string(orig[i : i+len(target)])
+		}
+	}
+	for _, a := range placeAliases[w] {
+		if a != w && strings.Contains(q.folded, a) {
+			return q.asWritten(a) // asked about 国内, told of 国内, not 中国
 		}
 	}
 	return w
