@@ -46,6 +46,10 @@ var naturalQuestions = []answerCase{
 	{"甘肅要開展什麼工程試點?", false, []string{"东数西算"}},
 	// A sentence that counts its stages answers which stages there are.
 	{"数字化转型有哪几个阶段", false, []string{"分为"}},
+	// Asked which province, a plan's sentence answers with its subject; 省 asks, as 省份 does,
+	// and a term no plan holds is not answered by any province's opening.
+	{"哪个省有灯塔工厂的目标", false, []string{"广东"}},
+	{"哪些省提到了元宇宙", true, nil},
 	// A province's plan names neither 转型 nor 规划: the place must weigh as what is asked about.
 	{"广东省的数字化转型规划是什么?", false, []string{"广东省"}},
 	{"什么是数字疗法", false, []string{"循证医学"}},

@@ -506,7 +506,11 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 				}
 			}
 			if q.figure != wantNoFigure && sent.score >= relatedCoverage {
-				sent.figureless = !q.answeredBy(folded)
+				// Asked which province, a sentence under a province's plan answers with its
+				// subject ("【广东省】到2025年,全省灯塔工厂数量超过5家").
+				short, _ := placeName(sent.subject)
+				bySubject := q.figure == wantPlace && short != "" && !mentionsPlace(q.folded, short) && containsAny(q.folded, provinceCues)
+				sent.figureless = !bySubject && !q.answeredBy(folded)
 			}
 			out = append(out, sent)
 		}
@@ -1187,6 +1191,9 @@ const constraintWeight = 0.5
 // backgroundWeight is the weight of a word the question says only as a given (除了X, 在X的同时):
 // the sentence that repeats the given is not the answer.
 const backgroundWeight = 0.5
+
+// provinceCues ask for a province by name, which a province's plan gives as its subject.
+var provinceCues = []string{"哪个省", "哪些省", "哪几个省", "哪一个省", "哪省", "哪个自治区", "which province"}
 
 // sourceWeight is the weight of a word naming the source the question cites ("正略咨询那篇文章
 // 说……"): the answer stands under the article's heading and seldom repeats it, but among

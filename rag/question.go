@@ -343,6 +343,10 @@ func readQuestion(q string) question {
 			if utf8.RuneCountInString(w.Text) == 1 && w.Tag == "f" && i > 0 {
 				continue // "四个阶段里", "网络安全上": a locative after a noun says where, not what
 			}
+			if r := []rune(w.Text); w.Freq == 0 && len(r) == 2 && askedNouns[string(r[0])] && i > 0 && isQuestionWord(words[i-1].Text) &&
+				strings.ContainsRune("有是在要会能的将", r[1]) {
+				continue // "哪个省有", glued 省有: the noun asked for and a verb
+			}
 			if w.Freq == 0 {
 				// The hidden Markov model glues particles to unknown words too ("关是" in
 				// "第一关是啥", "却"): the particles are no content.
@@ -919,7 +923,7 @@ var kindNouns = map[string]bool{"类型": true, "种类": true, "类别": true}
 // "有什么东西", "属于哪种类型", "哪些省份"): they say that the question asks, not what about. A
 // province's plan never calls itself a 省份.
 var askedNouns = map[string]bool{"内容": true, "东西": true, "事情": true, "事儿": true, "事": true, "事项": true, "类型": true, "种类": true, "类别": true, "名字": true, "名称": true,
-	"省份": true, "省市": true}
+	"省份": true, "省市": true, "省": true}
 
 // framingNouns name the kind of answer asked for when a question word stands beside them
 // ("定了什么目标", "提了什么要求", "定位是什么"): the answer states the goal itself and
