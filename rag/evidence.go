@@ -1099,6 +1099,34 @@ func (s *Store) correctCJKTypos(q question) question {
 	return q
 }
 
+// mainlandWording rewrites the Taiwan phrases of question that the index writes only as the
+// mainland does ("數位療法是什麼" over documents that say 数字疗法), so that the question finds
+// and matches them; a phrase the index holds as asked stays (DRCD's 軟體 is found as 軟體).
+func (s *Store) mainlandWording(question string) string {
+	phrases := zh.TaiwanPhrases(FoldText(question))
+	if len(phrases) == 0 {
+		return question
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	runes := []rune(question) // FoldText maps rune to rune: offsets hold in both
+	var b strings.Builder
+	at := 0
+	for _, p := range phrases {
+		if s.statedLiteral(p.Taiwan) || !s.statedLiteral(p.Mainland) {
+			continue
+		}
+		b.WriteString(string(runes[at:p.Start]))
+		b.WriteString(p.Mainland)
+		at = p.Start + utf8.RuneCountInString(p.Taiwan)
+	}
+	if at == 0 {
+		return question
+	}
+	b.WriteString(string(runes[at:]))
+	return b.String()
+}
+
 // neighbourReading returns the two characters the index writes right before neighbour (after
 // it, when before is false) that differ from w in one character, when there is exactly one
 // such reading. The caller holds s.mu.

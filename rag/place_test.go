@@ -54,3 +54,18 @@ func storeOf(t *testing.T, docs map[string]string) *rag.Store {
 	}
 	return store
 }
+
+// TestTaiwanWording: a question in Taiwan's wording finds documents written in the mainland's
+// (數位 for 数字), and documents that write Taiwan's wording are asked in it.
+func TestTaiwanWording(t *testing.T) {
+	checkAnswers(t, extractiveEngine(sharedSample(t)), []answerCase{
+		{"數位療法是什麼", false, []string{"循证医学"}},
+	})
+	e := extractiveEngine(storeOf(t, map[string]string{
+		"软体.txt": "微軟是一家美國跨國科技公司,以研發、製造、授權和提供廣泛的電腦軟體服務業務為主。\n",
+		"软件.txt": "软件开发是根据用户要求建造出软件系统的过程。\n",
+	}))
+	checkAnswers(t, e, []answerCase{
+		{"微軟以哪些軟體服務業務為主", false, []string{"授權"}},
+	})
+}

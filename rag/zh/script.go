@@ -2,7 +2,10 @@ package zh
 
 import (
 	_ "embed"
+	"slices"
 	"strings"
+	"sync"
+	"unicode/utf8"
 )
 
 // tschars holds "Traditional Simplified" rune pairs, one per line (OpenCC's TSCharacters, first
@@ -71,4 +74,54 @@ func FoldString(s string) string {
 		return s
 	}
 	return strings.Map(Fold, s)
+}
+
+// twphrases holds "Taiwan mainland" phrase pairs in Simplified characters (OpenCC's
+// TWPhrasesRev): 数位 for 数字, 软体 for 软件, 资讯 for 信息.
+//
+//go:embed twphrases.txt
+var twphrases string
+
+// Phrase is a Taiwan phrase found in a text, at rune offset Start, with its mainland wording.
+type Phrase struct {
+	Start            int
+	Taiwan, Mainland string
+}
+
+// taiwanByRune indexes the Taiwan phrases by their first rune, longest first.
+var taiwanByRune = sync.OnceValue(func() map[rune][][2]string {
+	m := map[rune][][2]string{}
+	for line := range strings.Lines(twphrases) {
+		f := strings.Fields(line)
+		if len(f) != 2 {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(f[0])
+		m[r] = append(m[r], [2]string{f[0], f[1]})
+	}
+	for _, ps := range m {
+		slices.SortFunc(ps, func(a, b [2]string) int { return len(b[0]) - len(a[0]) })
+	}
+	return m
+})
+
+// TaiwanPhrases returns the Taiwan phrases in folded (a text as rag folds it: Simplified
+// characters), each where it starts, longest match first, without overlaps.
+func TaiwanPhrases(folded string) []Phrase {
+	byRune := taiwanByRune()
+	var out []Phrase
+	skip, n := 0, 0 // bytes still inside the last phrase found; runes read
+	for i, r := range folded {
+		if i >= skip {
+			for _, p := range byRune[r] {
+				if strings.HasPrefix(folded[i:], p[0]) {
+					out = append(out, Phrase{Start: n, Taiwan: p[0], Mainland: p[1]})
+					skip = i + len(p[0])
+					break
+				}
+			}
+		}
+		n++
+	}
+	return out
 }

@@ -116,3 +116,14 @@ func TestTermsOfArt(t *testing.T) {
 		t.Errorf("贵州要建大数据中心 cut as %v", words)
 	}
 }
+
+func TestTaiwanPhrases(t *testing.T) {
+	got := TaiwanPhrases("数位疗法用的软体和人工智慧")
+	want := []Phrase{{Start: 0, Taiwan: "数位", Mainland: "数字"}, {Start: 6, Taiwan: "软体", Mainland: "软件"}, {Start: 9, Taiwan: "人工智慧", Mainland: "人工智能"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("TaiwanPhrases = %v, want %v", got, want)
+	}
+	if got := TaiwanPhrases("数字疗法"); len(got) != 0 {
+		t.Errorf("mainland wording read as Taiwan's: %v", got)
+	}
+}

@@ -4,7 +4,7 @@
 //	    -gse "$(go list -m -f '{{.Dir}}' github.com/go-ego/gse)" -out rag/zh
 //
 // tschars.txt takes the first Simplified form of every single Traditional character in OpenCC's
-// TSCharacters table; dict.txt keeps the words of gse's Simplified Chinese dictionary (from
+// TSCharacters table; twphrases.txt the mainland wording of Taiwan's phrases (TWPhrasesRev); dict.txt keeps the words of gse's Simplified Chinese dictionary (from
 // jieba) that occur at least -minfreq times, which is what segmenting questions needs at a
 // seventh of the load time and memory of the whole dictionary (docs/answering.md).
 //
@@ -52,6 +52,27 @@ func main() {
 	if err := dict(filepath.Join(zhDir, "s_1.txt"), filepath.Join(*out, "dict.txt"), *minFreq, traditional); err != nil {
 		log.Fatal(err)
 	}
+	if err := phrases(filepath.Join(*openccDir, "dictionary", "TWPhrasesRev.txt"), filepath.Join(*out, "twphrases.txt"), simplify); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// phrases writes "taiwan mainland" lines, both in Simplified characters, for every phrase of
+// OpenCC's TWPhrasesRev table (Taiwan's 軟體, 數位, 資訊 for the mainland's 软件, 数字, 信息)
+// whose two forms still differ once simplified, with its first mainland form.
+func phrases(in, out string, simplify func(string) string) error {
+	return rewrite(in, out, func(line string) (string, bool) {
+		from, to, ok := strings.Cut(line, "\t")
+		if !ok {
+			return "", false
+		}
+		to, _, _ = strings.Cut(to, " ")
+		from, to = simplify(from), simplify(to)
+		if from == to || strings.ContainsAny(from+to, " \t") {
+			return "", false
+		}
+		return from + " " + to, true
+	})
 }
 
 type entry struct {
