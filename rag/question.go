@@ -697,6 +697,10 @@ var (
 	citingPrepositions = []string{"按照", "依照", "依据", "参照", "根据", "照", "按", "据"}
 )
 
+// citationCues are the characters a citation cannot do without: a source noun's or a citing
+// preposition's.
+var citationCues = []string{"文", "说法", "观点", "看法", "报告", "按", "照", "据", "参"}
+
 // citedSource marks the words of a run that cite the text asked about rather than say what is
 // asked: the words naming an article, a report or a framework ("“十四五”战略规划那篇文章为什么
 // 认为……", "照正略咨询的说法,……"). The sentence that answers seldom repeats them: it stands
@@ -775,6 +779,9 @@ func citedSource(words []zh.Word) []bool {
 // rest, with a comma where the citation stood, and the citation. A place named in the citation
 // stays: "根据广东的规划,……" asks about 广东.
 func withoutCitation(folded string) (rest, cited string) {
+	if !containsAny(folded, citationCues) {
+		return folded, "" // most questions cite nothing: segmenting them twice cost 7 % of an answer
+	}
 	words := zh.Segment(folded)
 	marked := citedSource(words)
 	if !slices.Contains(marked, true) {
