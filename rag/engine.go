@@ -89,7 +89,13 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	if followUp && len(history) > 0 && !history[len(history)-1].Abstained {
 		prev = history[len(history)-1].Answer
 	}
-	ans, err := e.answer(ctx, question, query, topic, prev, followUp, string(lang), req)
+	var ans *Answer
+	var err error
+	if places, questions := perPlaceQuestions(question); places != nil && !followUp && e.Generator == nil {
+		ans, err = e.askEachPlace(ctx, places, questions, string(lang), req)
+	} else {
+		ans, err = e.answer(ctx, question, query, topic, prev, followUp, string(lang), req)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -648,6 +648,7 @@ func unmetConstraints(q question, sent, prev, about, chunk string) []string {
 			unmet = append(unmet, p)
 		}
 	}
+	var placesUnmet []string
 	for _, p := range q.places {
 		if mentionsPlace(sent, p) || mentionsPlace(ctx, p) {
 			continue
@@ -662,8 +663,12 @@ func unmetConstraints(q question, sent, prev, about, chunk string) []string {
 			// China unless it says it is about somewhere else ("全球", "美国").
 			continue
 		}
-		unmet = append(unmet, p)
+		placesUnmet = append(placesUnmet, p)
 	}
+	if q.eachPlace && len(placesUnmet) < len(q.places) {
+		placesUnmet = nil // "江苏和浙江分别……": a sentence about either answers for it
+	}
+	unmet = append(unmet, placesUnmet...)
 	held := func(n string) bool {
 		w := weightedWord{text: n, alias: q.glosses[n]} // DTx is held where the text says 数字疗法
 		return matchWord(w, sent) > 0 || matchWord(w, chunk) > 0 || matchWord(w, ctx) > 0

@@ -69,3 +69,13 @@ func TestTaiwanWording(t *testing.T) {
 		{"微軟以哪些軟體服務業務為主", false, []string{"授權"}},
 	})
 }
+
+// TestEachPlaceAnswersForItself: asked what several provinces each do, every province's plan
+// answers for its own, and a province the documents say nothing of is told so by name.
+func TestEachPlaceAnswersForItself(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	checkAnswers(t, e, []answerCase{
+		{"广东和江苏的灯塔工厂目标分别是多少", false, []string{"超过5家", "【江苏】"}},
+		{"江苏和浙江分别要建设什么", false, []string{"江苏", "浙江"}},
+	})
+}

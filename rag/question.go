@@ -91,6 +91,9 @@ type question struct {
 	// glued are unknown words of two common one-character words (开难 in "推广开难在哪"): two
 	// words the hidden Markov model joined, no typo of a word the documents hold (开展).
 	glued map[string]bool
+	// eachPlace: the question names several places side by side ("江苏和浙江分别要建设什么",
+	// "北京和上海的定位有什么不同"), and asks of each: a sentence about one answers for it.
+	eachPlace bool
 	// source are the words naming the source the question cites ("正略咨询那篇文章说": 正略,
 	// 咨询; citedSource): searched for, and a sentence holding them gains a little, but they
 	// constrain nothing and a sentence need not repeat them.
@@ -407,6 +410,7 @@ func readQuestion(q string) question {
 		}
 		out.framing[kind] = true
 	}
+	out.eachPlace = len(out.places) >= 2 && placesSideBySide(folded, out.places)
 	out.years = dropAmounts(folded, dropRangeEnds(folded, out.years))
 	out.background = backgroundWords(folded, out.words)
 	for _, w := range sourceWords {
@@ -696,6 +700,26 @@ var (
 	sourceNouns        = map[string]bool{"文章": true, "一文": true, "文中": true, "本文": true, "说法": true, "观点": true, "看法": true, "报告": true}
 	citingPrepositions = []string{"按照", "依照", "依据", "参照", "根据", "照", "按", "据"}
 )
+
+// placesSideBySide reports whether two of places stand joined by a conjunction or a list comma
+// in folded ("江苏和浙江", "北京、上海"), as their full names or short ones.
+func placesSideBySide(folded string, places []string) bool {
+	for _, a := range places {
+		for _, b := range places {
+			if a == b {
+				continue
+			}
+			for _, sep := range []string{"和", "与", "跟", "及", "、", "以及", "还有"} {
+				for _, sa := range []string{"", "省", "市"} {
+					if strings.Contains(folded, a+sa+sep+b) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
 
 // citationCues are the characters a citation cannot do without: a source noun's or a citing
 // preposition's.
