@@ -244,6 +244,21 @@ func TestExplanationsStopAtAQuestion(t *testing.T) {
 	}
 }
 
+// TestExplanationsReadTheItemsTheyHead: a topic sentence followed by a list's first item gives
+// its reasons in every item, up to the next section; an item's own explanation stops at the next
+// item (checkAnswer, "二是模式难点").
+func TestExplanationsReadTheItemsTheyHead(t *testing.T) {
+	e := extractiveEngine(storeOf(t, map[string]string{
+		"特征.txt": "2、中国高科技补短板加速,弯道超车成为必然。一是国内经济增长需要,继续加大投入,引导新技术加速发展是必然结果。" +
+			"二是本次疫情历时可能类似西班牙大流感,需要3年时间,这天然的构成了超车窗口期。3、国企改革贯穿今后十年,国企市场化运营是必然结果。\n",
+	}))
+	ans, _ := ask(t, e, rag.AskRequest{Question: "为什么说中国高科技弯道超车成为必然"}, false)
+	checkAnswer(t, answerCase{"为什么说中国高科技弯道超车成为必然", false, []string{"一是", "3年时间"}}, ans)
+	if strings.Contains(ans.Text, "国企改革") {
+		t.Errorf("the explanation runs on into the next section:\n%s", ans.Text)
+	}
+}
+
 // TestExplanationsStopAtTheNextRegion: the sentences after a list's lead belong to it only up to
 // the next region's plan ("重庆市“十四五”期间,……").
 func TestExplanationsStopAtTheNextRegion(t *testing.T) {

@@ -237,7 +237,10 @@ func (e *Engine) explain(q question, passages []Passage, sents []sentence, lang 
 		onTopic = func(s sentence) bool { return carriesOn(s.folded) || heldShare(words, s.folded) >= minFollowShare }
 	}
 	passages, after := e.following(passages, sents[0], false)
-	picked = append(picked, readOn(after, maxFollowing, runes, true, func(s sentence) bool {
+	// A topic sentence followed by a list's first item ("……弯道超车成为必然。一是……") heads
+	// the list: its later items are its reasons too. An item's own explanation stops at the next.
+	heads := len(after) > 0 && opensItem(after[0].text, 0)
+	picked = append(picked, readOn(after, maxFollowing, runes, !heads, func(s sentence) bool {
 		if seen[s.folded] || !onTopic(s) {
 			return false // the document says it twice, or speaks of something else
 		}

@@ -79,3 +79,15 @@ func TestEachPlaceAnswersForItself(t *testing.T) {
 		{"江苏和浙江分别要建设什么", false, []string{"江苏", "浙江"}},
 	})
 }
+
+// TestAnalogyIsNoSubject: a country named in a comparison ("类似西班牙大流感") does not make a
+// sentence about that country.
+func TestAnalogyIsNoSubject(t *testing.T) {
+	e := extractiveEngine(storeOf(t, map[string]string{
+		"疫情.txt": "本次疫情知道疫苗出现才可能画上休止符,历时可能类似西班牙大流感,需要3年时间,这天然的构成了高科技超车的窗口期。\n" +
+			"美国制造业回归喊了几年了。国内企业的发展也发生了明显的变化。\n",
+	}))
+	checkAnswers(t, e, []answerCase{
+		{"为什么这次疫情构成了中国高科技超车的窗口期", false, []string{"3年时间"}},
+	})
+}

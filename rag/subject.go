@@ -185,7 +185,30 @@ const countryFollowers = "在已于为是将也则对把从还曾正早"
 // country, or the world.
 func namesAnotherCountry(text string) bool {
 	return containsAny(text, []string{"全球", "世界", "国外", "海外", "外国", "各国"}) ||
-		namesRegion(text, func(name string) bool { return slices.Contains(countries, name) })
+		namesRegion(withoutAnalogies(text), func(name string) bool { return slices.Contains(countries, name) })
+}
+
+// analogyMarks open a comparison: "历时可能类似西班牙大流感" likens the epidemic to the Spanish
+// flu, and is not about Spain.
+var analogyMarks = []string{"类似于", "类似", "如同", "好比", "犹如", "宛如"}
+
+// withoutAnalogies blanks the word after each analogy mark, up to the next punctuation.
+func withoutAnalogies(text string) string {
+	for _, m := range analogyMarks {
+		for {
+			i := strings.Index(text, m)
+			if i < 0 {
+				break
+			}
+			rest := text[i+len(m):]
+			end := strings.IndexFunc(rest, func(r rune) bool { return !isCJK(r) })
+			if end < 0 {
+				end = len(rest)
+			}
+			text = text[:i] + strings.Repeat(" ", len(m)+end) + rest[end:]
+		}
+	}
+	return text
 }
 
 // leadsWithCountry reports whether a sentence opens by saying it is about the country as a
