@@ -188,8 +188,11 @@ func readQuestion(q string) question {
 				i++
 				continue
 			}
-			if w.Text == "个" && i > 0 && words[i-1].Text == "是" && i+1 < len(words) && (words[i+1].Text == "啥" || words[i+1].Text == "什么") {
-				continue // 是个啥: what it is, as 是啥 asks
+			if w.Text == "个" && i+1 < len(words) && (words[i+1].Text == "啥" || words[i+1].Text == "什么") {
+				continue // 是个啥, 达到个啥效果: 个啥 asks as 啥 does
+			}
+			if sayingVerbs[w.Text] && i > 0 && placeLike(words[i-1]) {
+				continue // "广西说要……": the province's plan says it, and its sentences do not say 说
 			}
 			if i+1 < len(words) && words[i+1].Text == "不"+w.Text {
 				i++ // 能/不能: an A-not-A question the segmenter cut in two
@@ -961,7 +964,7 @@ var askedNouns = map[string]bool{"内容": true, "东西": true, "事情": true,
 // seldom calls it one ("建成全国大数据中心重要基地").
 var framingNouns = map[string]bool{"目标": true, "要求": true, "任务": true, "措施": true, "举措": true, "定位": true, "作用": true,
 	"意义": true, "特点": true, "重点": true, "方向": true, "思路": true, "路径": true, "办法": true, "手段": true, "表现": true, "好处": true,
-	"规划": true, "计划": true, "安排": true, "部署": true}
+	"规划": true, "计划": true, "安排": true, "部署": true, "效果": true, "成效": true, "目的": true}
 
 // framingModifiers qualify a framing noun without saying what is asked about (总体目标).
 var framingModifiers = map[string]bool{"总体": true, "整体": true, "基本": true, "总": true}

@@ -391,6 +391,9 @@ func TestFramingNouns(t *testing.T) {
 		{"企业要怎么才能过这一关", nil, []string{"才能"}},
 		// 叫什么 asks as 是什么 does, and 总 says no more than 总体.
 		{"云南十四五数字化建设的总目标叫什么", []string{"目标"}, []string{"总"}},
+		// 个啥 asks as 啥 does, the effect asked for is stated, not named, and a province's plan
+		// does not say 说.
+		{"广西说要提升全民数字技能,最后要达到个啥效果", []string{"效果"}, []string{"个", "说"}},
 		// A verb may stand between the copula and the question word: the goal is what is built.
 		{"河南省十四五期间数字化发展的总目标是建设什么", []string{"目标"}, []string{"总"}},
 		// Asked about, not asked for: 目标 is what the question is about.

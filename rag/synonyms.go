@@ -68,6 +68,7 @@ var synonymGroups = [][]string{
 	{"后期", "末期", "晚期"},
 	{"打法", "模式"},
 	{"截至", "截止"}, // "截止到什么时候": people write either for "up to"
+	{"达到", "实现", "达成"},
 }
 
 // synonyms maps each grouped word to the others of its group.
