@@ -182,6 +182,12 @@ func testSampleAnswers(t *testing.T) {
 		// paraphrases); every near miss and absent name abstained in both.
 		"sample-blind17.jsonl": {accuracy: 0.85, maxFalseAbstentions: 3, abstained: map[string]int{"near_miss": 3, "absent": 2}},
 		"sample-blind18.jsonl": {accuracy: 0.88, maxFalseAbstentions: 4, abstained: map[string]int{"near_miss": 3, "absent": 2}},
+		// Written by a fifteenth such helper (seed 89) while the tenth round worked, and run once
+		// on 3f7ba2f, after its changes but for the last three, to measure them: 0.735, four
+		// false abstentions (a sentence likening the epidemic to the Spanish flu read as about
+		// Spain, "最后要达到个啥效果", two paraphrases), every near miss and absent name
+		// abstained. Fixes followed (analogies, a topic heading a list, 个啥 and 效果).
+		"sample-blind19.jsonl": {accuracy: 0.79, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 3, "absent": 2}},
 	}
 	for _, file := range slices.Sorted(maps.Keys(floors)) {
 		rep := evalAnswers(t, nil, data, sampleDir, filepath.Join(answersDir, file))
@@ -272,6 +278,12 @@ func testPerfectReader(t *testing.T) {
 		// Two paraphrases find no passage that holds their answers: 增强智能制造水平 for 完善工业
 		// 互联网平台体系, 让城市和乡村之间的数字差距变小 for 缩小城乡区域数字鸿沟.
 		"sample-blind18.jsonl": {evidence: 32, answerFloor: answerFloor{
+			accuracy: 0.94, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 3, "absent": 2},
+		}},
+		// Two questions find no passage that holds their answers: 福建's 产业数字化, which the
+		// index's title (数字化转型与数字疗法) leaves weighing nothing against 数字产业化, and
+		// 工业数据 for 工业大数据技术.
+		"sample-blind19.jsonl": {evidence: 32, answerFloor: answerFloor{
 			accuracy: 0.94, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 3, "absent": 2},
 		}},
 		"sample-blind6.jsonl": {evidence: 28, answerFloor: answerFloor{
