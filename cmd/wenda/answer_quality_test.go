@@ -180,7 +180,7 @@ func testSampleAnswers(t *testing.T) {
 		// did not read 目标 as the frame; three paraphrases), blind18 0.647, eleven (five
 		// questions citing their article, "那篇讲……的文章说", refused on its words; four
 		// paraphrases); every near miss and absent name abstained in both.
-		"sample-blind17.jsonl": {accuracy: 0.85, maxFalseAbstentions: 3, abstained: map[string]int{"near_miss": 3, "absent": 2}},
+		"sample-blind17.jsonl": {accuracy: 0.88, maxFalseAbstentions: 3, abstained: map[string]int{"near_miss": 3, "absent": 2}},
 		"sample-blind18.jsonl": {accuracy: 0.88, maxFalseAbstentions: 4, abstained: map[string]int{"near_miss": 3, "absent": 2}},
 		// Written by a fifteenth such helper (seed 89) while the tenth round worked, and run once
 		// on 3f7ba2f, after its changes but for the last three, to measure them: 0.735, four
