@@ -25,6 +25,9 @@ var whichOfCues = []string{"何者", "哪个", "哪一个", "哪家", "哪里", 
 // perPlaceQuestions returns the places a question names side by side, as written, and the
 // question asked of each, in the order it names them; nil when it names fewer than two so.
 func perPlaceQuestions(question string) (places, questions []string) {
+	if !strings.ContainsAny(question, "和与跟及、还") {
+		return nil, nil // no conjunction, no places side by side: spare reading the question twice
+	}
 	q := readQuestion(question)
 	if !q.eachPlace || containsAny(q.folded, whichOfCues) {
 		return nil, nil // "新加坡和香港……何者较优异": one of them is the answer
