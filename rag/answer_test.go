@@ -259,6 +259,17 @@ func TestExplanationsReadTheItemsTheyHead(t *testing.T) {
 	}
 }
 
+// TestSectionOwesNothingToTheSentenceBefore: a why-answer whose sentence states a result starts
+// with the sentence before it ("……最终导致……"), unless the sentence opens a section of its own.
+func TestSectionOwesNothingToTheSentenceBefore(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	ans, _ := ask(t, e, rag.AskRequest{Question: "为什么说国企改革是必然结果"}, false)
+	checkAnswer(t, answerCase{"为什么说国企改革是必然结果", false, []string{"国企改革贯穿今后十年"}}, ans)
+	if strings.Contains(ans.Text, "疫苗") {
+		t.Errorf("the answer opens with the last point of the section before:\n%s", ans.Text)
+	}
+}
+
 // TestExplanationsStopAtTheNextRegion: the sentences after a list's lead belong to it only up to
 // the next region's plan ("重庆市“十四五”期间,……").
 func TestExplanationsStopAtTheNextRegion(t *testing.T) {

@@ -217,9 +217,10 @@ func (e *Engine) explain(q question, passages []Passage, sents []sentence, lang 
 	}
 	picked := []sentence{sents[0]}
 	runes := utf8.RuneCountInString(sents[0].text)
-	if (kind == kindReason && statesConsequence(sents[0].folded)) || pointsBack(sents[0].folded) {
+	if ((kind == kindReason && statesConsequence(sents[0].folded)) || pointsBack(sents[0].folded)) && !opensSection(sents[0].text) {
 		// "战略短视最终导致……收缩": the cause is often told in the sentence before, and what
-		// "这也是……" stands for always is.
+		// "这也是……" stands for always is. One that opens a section ("3、国企改革……是必然结果")
+		// owes nothing to the sentence before it.
 		if prev, ok := previousSentence(passages, sents[0]); ok {
 			picked = []sentence{prev, sents[0]}
 			runes += utf8.RuneCountInString(prev.text)

@@ -350,8 +350,8 @@ func readQuestion(q string) question {
 				continue // "四个阶段里", "网络安全上": a locative after a noun says where, not what
 			}
 			if r := []rune(w.Text); w.Freq == 0 && len(r) == 2 && askedNouns[string(r[0])] && i > 0 && isQuestionWord(words[i-1].Text) &&
-				strings.ContainsRune("有是在要会能的将", r[1]) {
-				continue // "哪个省有", glued 省有: the noun asked for and a verb
+				strings.ContainsRune("有是在要会能的将提说讲写", r[1]) {
+				continue // "哪个省有", "哪个省提了", glued 省有, 省提: the noun asked for and a verb
 			}
 			if w.Freq == 0 {
 				// The hidden Markov model glues particles to unknown words too ("关是" in

@@ -33,6 +33,8 @@ func TestNameRunsLoseTheirParticles(t *testing.T) {
 		// Asked which, the count asks: 哪两方面.
 		{"数字化转型的三要素是啥", nil, []string{"三要素"}, []string{"三", "要素"}},
 		{"技术难点主要包括哪两方面", nil, []string{"难点"}, []string{"两方面"}},
+		// The noun asked for glued to the verb after it (省提) is neither.
+		{"网络安全哪个省提了", []string{"网络安全"}, []string{"网络安全"}, []string{"省提"}},
 		// Nor is a count pointing back (这四重) a name.
 		{"数字化转型难在四重叠加,这四重指的是什么", nil, []string{"转型"}, []string{"这四重"}},
 		// The asker citing the text: no sentence says 作者 or 预测. Asked about, 作者 stays.
