@@ -16,6 +16,8 @@ func FuzzReadQuestion(f *testing.F) {
 		"甘肅要開展什麼工程試點?", "DTx是什么的缩写？", "企业数字化转型分为哪四个阶段？", "是什么?", "😀😀 数字疗法是什么？🙏",
 		"1944年到2009年，提名的影片一次几部?", "GE Digtal是哪一年成立的？", "How much did Midea invest?", "？？？", "哪",
 		"多少个多少个多少个", "(1)(2)一是二是", "东德中央政治局在何时宣称",
+		"江苏和浙江分别要建设什么", "北京、上海和广东的定位有什么不同", "《数字化转型,到底是什么?》一文中,真正的数字化转型等于什么",
+		"照正略咨询的说法,", "國內數位療法", "那篇讲的文章说",
 	} {
 		f.Add(seed)
 	}
@@ -38,6 +40,9 @@ func FuzzReadQuestion(f *testing.F) {
 			t.Fatalf("%q: a figure wanted of a kind-%d question", text, q.kind)
 		}
 		_ = q.definiendum()
+		if places, questions := perPlaceQuestions(text); len(places) != len(questions) {
+			t.Fatalf("%q: %d places, %d questions", text, len(places), len(questions))
+		}
 		_ = focusCheck(q)
 		statesFigure(q.figure, q.folded, q.folded)
 		q.answeredBy(q.folded)
