@@ -129,26 +129,7 @@ func readQuestion(q string) question {
 	}
 	said := asksWhatIsSaid(folded)
 	content, cited := withoutCitation(folded)
-	var sourceWords []string
-	for _, w := range zh.Segment(cited) {
-		if w.Freq == 0 {
-			for _, p := range citingPrepositions {
-				if t, ok := strings.CutPrefix(w.Text, p); ok && t != "" {
-					w.Text = t // 照正略 is 照 正略
-					break
-				}
-			}
-		}
-		if r := []rune(w.Text); len(r) < 2 || !allCJK(w.Text) || sourceNouns[w.Text] || textNouns[w.Text] || sayingVerbs[w.Text] ||
-			slices.Contains(citingPrepositions, w.Text) || strings.HasPrefix(w.Tag, "p") || strings.HasPrefix(w.Tag, "r") || w.Tag == "m" || (w.Freq == 0 && strings.ContainsRune("那这", r[0])) {
-			continue // 那篇, 十四 (of 十四五): no name of the source
-		}
-		if out.source == nil {
-			out.source = map[string]bool{}
-		}
-		out.source[w.Text] = true
-		sourceWords = append(sourceWords, w.Text)
-	}
+	sourceWords := sourceWordsOf(cited)
 	for _, m := range bookTitle.FindAllStringSubmatch(content, -1) {
 		// A work named in 《》 is a name as surely as a company: "《历史也疯狂》是哪个电视台的节目"
 		// is not answered by another programme's channel. Its words are content words too.
@@ -418,10 +399,13 @@ func readQuestion(q string) question {
 	out.background = backgroundWords(folded, out.words)
 	for _, w := range sourceWords {
 		if slices.Contains(out.words, w) {
-			delete(out.source, w) // the question says it again outside the citation
-		} else {
-			out.words = append(out.words, w)
+			continue // the question says it again outside the citation
 		}
+		if out.source == nil {
+			out.source = map[string]bool{}
+		}
+		out.source[w] = true
+		out.words = append(out.words, w)
 	}
 	return out
 }
@@ -752,7 +736,7 @@ func citedSource(words []zh.Word) []bool {
 			return // "对于……的说法,作者怎么看": the claim is what is asked about
 		}
 		for k := from; k < to; k++ {
-			if !titled[k] && isQuestionWord(words[k].Text) || words[k].Text == "为什么" || words[k].Text == "怎么" || words[k].Text == "如何" {
+			if !titled[k] && (isQuestionWord(words[k].Text) || words[k].Text == "为什么" || words[k].Text == "怎么" || words[k].Text == "如何") {
 				return
 			}
 		}
@@ -770,17 +754,14 @@ func citedSource(words []zh.Word) []bool {
 			continue
 		}
 		// The noun must cite, not be asked about: "这篇文章的作者是谁".
+		if i+1 == len(words) {
+			continue
+		}
 		end := i + 1
-		switch next := ""; {
-		case i+1 < len(words):
-			next = words[i+1].Text
-			switch {
-			case sayingVerbs[next]:
-				end = i + 2
-			case next == "," || next == "为什么" || next == "怎么" || next == "如何":
-			default:
-				continue
-			}
+		switch next := words[i+1].Text; {
+		case sayingVerbs[next]:
+			end = i + 2
+		case next == "," || next == "为什么" || next == "怎么" || next == "如何":
 		default:
 			continue
 		}
@@ -800,6 +781,34 @@ func citedSource(words []zh.Word) []bool {
 		}
 	}
 	return cited
+}
+
+// sourceWordsOf returns the words of a citation that name its source (正略, 咨询 of "照正略咨询
+// 的说法"), without the nouns, verbs and pointers that make it one (文章, 说, 那篇) or a count
+// (十四 of 十四五).
+func sourceWordsOf(cited string) []string {
+	var out []string
+	for _, w := range zh.Segment(cited) {
+		if w.Freq == 0 {
+			for _, p := range citingPrepositions {
+				if t, ok := strings.CutPrefix(w.Text, p); ok && t != "" {
+					w.Text = t // 照正略 is 照 正略
+					break
+				}
+			}
+		}
+		r := []rune(w.Text)
+		switch {
+		case len(r) < 2 || !allCJK(w.Text), sourceNouns[w.Text], textNouns[w.Text], sayingVerbs[w.Text],
+			slices.Contains(citingPrepositions, w.Text), strings.HasPrefix(w.Tag, "p"), strings.HasPrefix(w.Tag, "r"),
+			w.Tag == "m", w.Freq == 0 && strings.ContainsRune("那这", r[0]):
+			continue
+		}
+		if !slices.Contains(out, w.Text) {
+			out = append(out, w.Text)
+		}
+	}
+	return out
 }
 
 // withoutCitation takes the source a question cites out of it (citedSource), and returns the
@@ -861,7 +870,7 @@ func asksWhatIsSaid(folded string) bool {
 	return whatIsSaid.MatchString(folded)
 }
 
-var whatIsSaid = regexp.MustCompile(`(怎么|咋|如何|怎样)(说|讲|提|写|表述)的?[?？]?$|(怎么|咋|如何|怎样)(说|讲|提|写|表述)的`)
+var whatIsSaid = regexp.MustCompile(`(怎么|咋|如何|怎样)(说|讲|提|写|表述)(的|[?？]?$)`)
 
 // hedges end a question politely ("……咋应对比较好?"): they ask nothing of the evidence.
 var hedges = []string{"比较好", "比较合适", "才好", "好一些"}
