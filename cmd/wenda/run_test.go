@@ -49,6 +49,10 @@ func TestAskSampleKnowledgeBase(t *testing.T) {
 		{"美的集团在数字化转型上投资了多少?", "100多亿"},
 		{"GE推出的工业互联网平台叫什么?", "Predix"},
 		{"数字疗法是什么?", "循证医学"},
+		// Asked of two provinces, each answers for itself, and the joined answer's sources
+		// are numbered anew.
+		{"广东和江苏的灯塔工厂目标分别是多少?", "超过5家"},
+		{"江苏和浙江分别要建设什么?", "浙江"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
