@@ -217,10 +217,9 @@ func (e *Engine) explain(q question, passages []Passage, sents []sentence, lang 
 	}
 	picked := []sentence{sents[0]}
 	runes := utf8.RuneCountInString(sents[0].text)
-	if ((kind == kindReason && statesConsequence(sents[0].folded)) || pointsBack(sents[0].folded)) && !opensSection(sents[0].text) {
+	if (kind == kindReason && statesConsequence(sents[0].folded)) || pointsBack(sents[0].folded) {
 		// "战略短视最终导致……收缩": the cause is often told in the sentence before, and what
-		// "这也是……" stands for always is. One that opens a section ("3、国企改革……是必然结果")
-		// owes nothing to the sentence before it.
+		// "这也是……" stands for always is.
 		if prev, ok := previousSentence(passages, sents[0]); ok {
 			picked = []sentence{prev, sents[0]}
 			runes += utf8.RuneCountInString(prev.text)
@@ -828,8 +827,12 @@ var consequenceMarkers = []string{"导致", "因此", "所以", "因而", "从�
 
 func statesConsequence(folded string) bool { return containsAny(folded, consequenceMarkers) }
 
-// previousSentence returns the sentence before s in its chunk, if s is not the first.
+// previousSentence returns the sentence before s in its chunk, if s is not the first and does
+// not open a section.
 func previousSentence(passages []Passage, s sentence) (sentence, bool) {
+	if opensSection(s.text) {
+		return sentence{}, false // "3、国企改革……是必然结果" owes nothing to the last point of section 2
+	}
 	runes := []rune(passages[s.passage].Chunk.Text)
 	var prev Span
 	found := false
