@@ -60,8 +60,7 @@ func perPlaceQuestions(question string) (places, questions []string) {
 	var names []string
 	names = append(names, string(runes[spots[0].start:spots[0].end]))
 	for _, s := range spots[1:] {
-		gap := string(folded[to:s.start])
-		if !slices.Contains([]string{"和", "与", "跟", "及", "、", "以及", "还有", ","}, gap) {
+		if !slices.Contains(placeJoiners, string(folded[to:s.start])) {
 			break
 		}
 		names = append(names, string(runes[s.start:s.end]))

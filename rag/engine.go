@@ -89,9 +89,13 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	if followUp && len(history) > 0 && !history[len(history)-1].Abstained {
 		prev = history[len(history)-1].Answer
 	}
+	var places, questions []string
+	if !followUp && e.Generator == nil {
+		places, questions = perPlaceQuestions(question) // a model compares the places itself
+	}
 	var ans *Answer
 	var err error
-	if places, questions := perPlaceQuestions(question); places != nil && !followUp && e.Generator == nil {
+	if places != nil {
 		ans, err = e.askEachPlace(ctx, places, questions, string(lang), req)
 	} else {
 		ans, err = e.answer(ctx, question, query, topic, prev, followUp, string(lang), req)

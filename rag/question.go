@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -696,9 +697,9 @@ func placesSideBySide(folded string, places []string) bool {
 			if a == b {
 				continue
 			}
-			for _, sep := range []string{"和", "与", "跟", "及", "、", "以及", "还有"} {
-				for _, sa := range []string{"", "省", "市"} {
-					if strings.Contains(folded, a+sa+sep+b) {
+			for _, sep := range placeJoiners {
+				for _, suf := range []string{"", "省", "市"} {
+					if strings.Contains(folded, a+suf+sep+b) {
 						return true
 					}
 				}
@@ -708,9 +709,11 @@ func placesSideBySide(folded string, places []string) bool {
 	return false
 }
 
-// citationCues are the characters a citation cannot do without: a source noun's or a citing
-// preposition's.
-var citationCues = []string{"文", "说法", "观点", "看法", "报告", "按", "照", "据", "参"}
+// placeJoiners join places named side by side: "江苏和浙江", "北京、上海".
+var placeJoiners = []string{"和", "与", "跟", "及", "、", "以及", "还有"}
+
+// citationCues are what a citation cannot do without: a source noun or a citing preposition.
+var citationCues = append(slices.Collect(maps.Keys(sourceNouns)), citingPrepositions...)
 
 // citedSource marks the words of a run that cite the text asked about rather than say what is
 // asked: the words naming an article, a report or a framework ("“十四五”战略规划那篇文章为什么
