@@ -252,22 +252,16 @@ func TestExplanationsReadTheItemsTheyHead(t *testing.T) {
 		"特征.txt": "2、中国高科技补短板加速,弯道超车成为必然。一是国内经济增长需要,继续加大投入,引导新技术加速发展是必然结果。" +
 			"二是本次疫情历时可能类似西班牙大流感,需要3年时间,这天然的构成了超车窗口期。3、国企改革贯穿今后十年,国企市场化运营是必然结果。\n",
 	}))
-	ans, _ := ask(t, e, rag.AskRequest{Question: "为什么说中国高科技弯道超车成为必然"}, false)
-	checkAnswer(t, answerCase{"为什么说中国高科技弯道超车成为必然", false, []string{"一是", "3年时间"}}, ans)
-	if strings.Contains(ans.Text, "国企改革") {
-		t.Errorf("the explanation runs on into the next section:\n%s", ans.Text)
-	}
+	checkAnswerLacks(t, e, answerCase{"为什么说中国高科技弯道超车成为必然", false, []string{"一是", "3年时间"}},
+		"国企改革", "the explanation runs on into the next section")
 }
 
 // TestSectionOwesNothingToTheSentenceBefore: a why-answer whose sentence states a result starts
 // with the sentence before it ("……最终导致……"), unless the sentence opens a section of its own.
 func TestSectionOwesNothingToTheSentenceBefore(t *testing.T) {
 	e := extractiveEngine(sharedSample(t))
-	ans, _ := ask(t, e, rag.AskRequest{Question: "为什么说国企改革是必然结果"}, false)
-	checkAnswer(t, answerCase{"为什么说国企改革是必然结果", false, []string{"国企改革贯穿今后十年"}}, ans)
-	if strings.Contains(ans.Text, "疫苗") {
-		t.Errorf("the answer opens with the last point of the section before:\n%s", ans.Text)
-	}
+	checkAnswerLacks(t, e, answerCase{"为什么说国企改革是必然结果", false, []string{"国企改革贯穿今后十年"}},
+		"疫苗", "the answer opens with the last point of the section before")
 }
 
 // TestExplanationsStopAtTheNextRegion: the sentences after a list's lead belong to it only up to
@@ -296,6 +290,17 @@ func checkAnswers(t *testing.T, e *rag.Engine, cases []answerCase) {
 	for _, c := range cases {
 		ans, _ := ask(t, e, rag.AskRequest{Question: c.question}, false)
 		checkAnswer(t, c, ans)
+	}
+}
+
+// checkAnswerLacks asks c's question, checks the answer as checkAnswer does, and that it does not
+// hold unwanted, which would mean what why says.
+func checkAnswerLacks(t *testing.T, e *rag.Engine, c answerCase, unwanted, why string) {
+	t.Helper()
+	ans, _ := ask(t, e, rag.AskRequest{Question: c.question}, false)
+	checkAnswer(t, c, ans)
+	if strings.Contains(ans.Text, unwanted) {
+		t.Errorf("%s: %s:\n%s", c.question, why, ans.Text)
 	}
 }
 
@@ -599,22 +604,16 @@ func TestQuotesLeftOpenByMistake(t *testing.T) {
 			"企业数字化转型可以分为四个阶段,总体上是先内后外。首先是业务数据化,即业务数据在线。其次是数据资产化,即数据可用、可视。" +
 			"第三是资产服务化,即通过发掘应用场景,提供内部运营的数据资产服务。第四是服务业务化,即数据赋能新业务。\n",
 	}))
-	ans, _ := ask(t, e, rag.AskRequest{Question: "企业数字化转型四个阶段里的“资产服务化”指的是什么？"}, false)
-	checkAnswer(t, answerCase{"“资产服务化”指的是什么", false, []string{"发掘应用场景"}}, ans)
-	if strings.Contains(ans.Text, "生态化演进") {
-		t.Errorf("the answer is quoted as the words of a sentence that opened no quotation:\n%s", ans.Text)
-	}
+	checkAnswerLacks(t, e, answerCase{"企业数字化转型四个阶段里的“资产服务化”指的是什么？", false, []string{"发掘应用场景"}},
+		"生态化演进", "the answer is quoted as the words of a sentence that opened no quotation")
 }
 
 // TestNearMissNamesOnlyWhatIsMissing: asked for a city 甘肃's plan does not name, the reply may
 // not say the documents lack 甘肃; and "哪个城市" is not answered by a quoted programme.
 func TestNearMissNamesOnlyWhatIsMissing(t *testing.T) {
 	e := extractiveEngine(sharedSample(t))
-	ans, _ := ask(t, e, rag.AskRequest{Question: "甘肃要在哪个城市建国家超算中心"}, false)
-	checkAnswer(t, answerCase{"甘肃要在哪个城市建国家超算中心", true, nil}, ans)
-	if strings.Contains(ans.Text, "“甘肃”") {
-		t.Errorf("the reply says the documents lack 甘肃, whose plan they give:\n%s", ans.Text)
-	}
+	checkAnswerLacks(t, e, answerCase{"甘肃要在哪个城市建国家超算中心", true, nil},
+		"“甘肃”", "the reply says the documents lack 甘肃, whose plan they give")
 }
 
 // TestLongSentenceKeepsTheAnsweringClause: a sentence too long to quote whole is cut, but not
