@@ -402,6 +402,15 @@ func TestFramingNouns(t *testing.T) {
 		{"设定目标过高会怎样", nil, nil},
 		// Aspect adverbs say when, not what.
 		{"GE是不是已经放弃Predix了", nil, []string{"已经"}},
+		// A role or a part played is stated, not named: "打造成为……的强大引擎"; and so is the verb
+		// that takes it.
+		{"云南想让数字经济扮演什么角色", []string{"扮演", "角色"}, nil},
+		{"工业互联网发挥什么作用", []string{"发挥", "作用"}, nil},
+		// A subject's wish is its plan's aim: the plan says what it will do, not that it hopes to.
+		{"山西希望培育出哪些示范区", nil, []string{"希望"}},
+		{"正略咨询的数字化转型曲线里，“希望之巅”是什么阶段", nil, nil},
+		// What kind of 数字政府 is asked; the plan may build it in other words (打造).
+		{"陕西要建成什么样的数字政府", []string{"建成"}, nil},
 	}
 	for _, tt := range tests {
 		q := readQuestion(tt.question)
@@ -426,7 +435,8 @@ func TestFramingNouns(t *testing.T) {
 // for 测试, 扶持 for 支持): a sentence holding one earns credit for the other.
 func TestFirstIsFirst(t *testing.T) {
 	for q, text := range map[string]string{"第一任": "首任校长为郭沫若", "第一位": "首位女性院士", "首届": "第一届全运会",
-		"检验": "建设通用软硬件适配测试中心", "扶持": "支持本地医疗机构", "老百姓": "惠及广大群众", "方式": "推动制造模式升级"} {
+		"检验": "建设通用软硬件适配测试中心", "扶持": "支持本地医疗机构", "老百姓": "惠及广大群众", "方式": "推动制造模式升级",
+		"私营": "民营企业融资难", "筹资": "融资贵", "带动": "引领经济高质量发展", "优质": "高质量发展", "现有": "存量数据中心"} {
 		if m := matchWord(weightedWord{text: q}, text); m == 0 {
 			t.Errorf("%s in %q: no credit", q, text)
 		}
@@ -463,6 +473,10 @@ func TestMendedCuts(t *testing.T) {
 	if q := readQuestion("在广州有哪些数字化项目"); !slices.Equal(q.places, []string{"广州"}) {
 		t.Errorf("在广州: places %q, want 广州", q.places)
 	}
+	// 规划/中说/的 is 规划/中/说/的: the plan cited, and no word the typo corrector may read as 中提.
+	if q := readQuestion("海南规划中说的全要素数字化指的是哪些要素？"); slices.ContainsFunc(q.words, func(w string) bool { return strings.ContainsAny(w, "中说") }) {
+		t.Errorf("规划中说: words %q", q.words)
+	}
 	// 刚开始 says when: no sentence must hold 开始.
 	if q := readQuestion("数字化转型刚开始处在希望之巅的时候，企业应该注意什么？"); slices.Contains(q.words, "开始") || q.kind != kindMethod {
 		t.Errorf("刚开始: words %q, kind %v; want no 开始, a how question", q.words, q.kind)
@@ -478,6 +492,29 @@ func TestQualifiers(t *testing.T) {
 	}
 	if q := readQuestion("真正的数字化转型里数字化技术占多少？"); q.qualifiers["真正"] {
 		t.Errorf("真正的 qualifies 数字化转型, not the question: %v", q.qualifiers)
+	}
+	// A preposition frames what follows it, however seldom the dictionary's corpus uses it.
+	if q := readQuestion("吉林针对中小企业的数字化转型推出了什么行动"); !q.qualifiers["针对"] {
+		t.Errorf("qualifiers %v, want 针对", q.qualifiers)
+	}
+}
+
+// TestHowThingsAre: "……怎么样" at the end asks how something is or turns out, which a statement
+// answers; asked with a modal or 做, it asks how to do it.
+func TestHowThingsAre(t *testing.T) {
+	for q, want := range map[string]questionKind{
+		"民营企业融资情况怎么样":       kindFact,
+		"头部企业要是不彻底变革会咋样":    kindFact,
+		"数字疗法的临床效果如何":       kindFact,
+		"企业应该怎么样":           kindMethod,
+		"中小企业要怎样":           kindMethod,
+		"数字化转型怎么做":          kindMethod,
+		"怎么样才能避免谷底之溃":       kindMethod,
+		"为什么数字化转型会失败,结果怎么样": kindReason,
+	} {
+		if got := readQuestion(q).kind; got != want {
+			t.Errorf("%s: kind %v, want %v", q, got, want)
+		}
 	}
 }
 
