@@ -264,6 +264,27 @@ func TestSectionOwesNothingToTheSentenceBefore(t *testing.T) {
 		"疫苗", "the answer opens with the last point of the section before")
 }
 
+// TestRestatedWhyIsExplainedBefore: a why-answer that only says again what is asked closes the
+// point that gave its reason, and without a name to hold to no reason from elsewhere is added.
+func TestRestatedWhyIsExplainedBefore(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	checkAnswerLacks(t, e, answerCase{"为啥能熬过数字化变革难点的企业那么少", false, []string{"变革阵痛", "少之又少"}},
+		"郭平", "a reason said of something else is appended")
+}
+
+// TestRegionsKeepToTheirOwnPlans: the sentence before a region's plan ends another region's,
+// and lends the plan's opening none of its words; that opening states the plan's aim.
+func TestRegionsKeepToTheirOwnPlans(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	// 陕西's plan says nothing of 数字政府; the plan before it, 宁夏's, does.
+	checkAnswers(t, e, []answerCase{{"陕西要建成什么样的数字政府", true, nil}})
+	first := "河南省“十四五”期间数字化发展的总目标是建设什么？"
+	ans, _ := ask(t, e, rag.AskRequest{Question: first}, false)
+	history := []rag.Turn{{Question: first, Answer: ans.Text, Topic: first}}
+	ans, _ = ask(t, e, rag.AskRequest{Question: "那宁夏呢？", History: history}, false)
+	checkAnswer(t, answerCase{"那宁夏呢？", false, []string{"加快数字化运用"}}, ans)
+}
+
 // TestExplanationsStopAtTheNextRegion: the sentences after a list's lead belong to it only up to
 // the next region's plan ("重庆市“十四五”期间,……").
 func TestExplanationsStopAtTheNextRegion(t *testing.T) {

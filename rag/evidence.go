@@ -91,6 +91,9 @@ const (
 	fuzzyCredit = 0.8
 )
 
+// aimNouns ask for what a plan aims at, which its opening sentence states.
+var aimNouns = map[string]bool{"目标": true, "定位": true, "方向": true}
+
 // kindMarkers are words a sentence answering each kind of question tends to use.
 var kindMarkers = map[questionKind][]string{
 	kindReason: {"因为", "由于", "原因", "在于", "难在", "导致", "源于", "因此", "所以", "是因", "不仅", "because", "due to", "reason"},
@@ -411,8 +414,12 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 			}
 			cur := subject
 			folded := string(foldedRunes[sp.Start:sp.End])
+			opensPlan := false
 			if l := leadOf(head + text); l.region != "" {
-				subject = l
+				subject, opensPlan = l, true
+				// A region's plan opens here: the sentence before ends another region's, and
+				// says nothing of this one ("……建成数字政府。陕西省“十四五”期间,……").
+				prev = ""
 			} else if leadsWithCountry(head + text) {
 				subject, cur = lead{}, lead{} // about the whole country, and so is what follows
 			}
@@ -463,6 +470,11 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 					}
 					if m < 1 {
 						m = max(m, contextCredit*matchWord(w, ctx))
+					}
+					if opensPlan && q.framing[w.text] && aimNouns[w.text] {
+						// "宁夏回族自治区“十四五”期间,加快数字化运用" is the plan's headline: what it
+						// aims at, whether or not it says 目标.
+						m = max(m, contextCredit)
 					}
 					got += w.weight * m
 					if m < 1 && pointedAt != "" {

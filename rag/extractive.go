@@ -217,12 +217,20 @@ func (e *Engine) explain(q question, passages []Passage, sents []sentence, lang 
 	}
 	picked := []sentence{sents[0]}
 	runes := utf8.RuneCountInString(sents[0].text)
-	if (kind == kindReason && statesConsequence(sents[0].folded)) || pointsBack(sents[0].folded) {
+	// A why-answer that only says again what is asked ("……能熬过去数字化变革难点的企业……也是
+	// 少之又少") closes the point its reason was made in: the sentence before gives it.
+	restated := kind == kindReason && !answersKind(kindReason, sents[0].folded) &&
+		heldShare(e.Store.askedWeights(q), sents[0].folded) >= restatedShare
+	explainedBefore := false
+	if (kind == kindReason && (statesConsequence(sents[0].folded) || restated)) || pointsBack(sents[0].folded) {
 		// "战略短视最终导致……收缩": the cause is often told in the sentence before, and what
 		// "这也是……" stands for always is.
 		if prev, ok := previousSentence(passages, sents[0]); ok {
 			picked = []sentence{prev, sents[0]}
 			runes += utf8.RuneCountInString(prev.text)
+			// With a name to hold to, a reason said elsewhere is still sought: "至此,GE数字化
+			// 转型还谈不上失败" follows GE's story, and its reason comes later.
+			explainedBefore = restated && len(q.names) == 0
 		}
 	}
 	seen := map[string]bool{sents[0].folded: true}
@@ -247,7 +255,7 @@ func (e *Engine) explain(q question, passages []Passage, sents []sentence, lang 
 		seen[s.folded] = true
 		return true
 	})...)
-	if kind == kindReason && !slices.ContainsFunc(picked, func(s sentence) bool { return answersKind(kindReason, s.folded) }) {
+	if kind == kindReason && !explainedBefore && !slices.ContainsFunc(picked, func(s sentence) bool { return answersKind(kindReason, s.folded) }) {
 		// "至此,GE数字化转型还谈不上失败,但绝称不上成功。" restates what is asked, and nothing
 		// after it gives a reason: the best sentence that does ("由于GE领导层变更……等原因") is
 		// quoted too.
@@ -261,7 +269,7 @@ func (e *Engine) explain(q question, passages []Passage, sents []sentence, lang 
 			}
 		}
 	}
-	if kind == kindReason && !slices.ContainsFunc(picked, func(s sentence) bool { return answersKind(kindReason, s.folded) }) {
+	if kind == kindReason && !explainedBefore && !slices.ContainsFunc(picked, func(s sentence) bool { return answersKind(kindReason, s.folded) }) {
 		// Nor did the search find one: the text may give it further on, past a question of its
 		// own ("……到底难在哪里呢?"), as it does for GE ("战略短视最终导致GE Digital业务乏力收缩").
 		var reason []sentence
@@ -387,6 +395,9 @@ const maxNext = 3
 // reasonRatio: a sentence that gives a reason is quoted beside a better one that gives none when
 // it scores at least this share of it.
 const reasonRatio = 0.5
+
+// restatedShare is the share of what is asked a why-answer holds when it only says it again.
+const restatedShare = 0.8
 
 // list answers "有哪些": a sentence that introduces its items ("有以下几点", "包括……") with the
 // sentences after it; otherwise the items gathered across passages, each with its subject
