@@ -297,7 +297,7 @@ func (e *Engine) answer(ctx context.Context, question, query, topic, prev string
 			modelQuestion = query // the model sees no history
 		}
 		return e.generate(ctx, generation{
-			question: modelQuestion, lang: l, passages: e.withWhatFollows(passages, sents), open: !relevant, onDelta: req.OnDelta,
+			question: modelQuestion, lang: l, passages: e.withWhatFollows(q, passages, sents), open: !relevant, onDelta: req.OnDelta,
 			fallback: offline,
 		})
 	}
@@ -323,11 +323,17 @@ func anchoredAcross(q question, s sentence) bool {
 }
 
 // withWhatFollows adds to the passages for the model the chunk after the one that holds the best
-// sentence, when that sentence is a heading that ends its chunk ("加快推动治理数字化。"): what it
-// heads is in the next chunk, which the search may not have found. The extractive answer reads
-// on the same way (following).
-func (e *Engine) withWhatFollows(passages []Passage, sents []sentence) []Passage {
-	if len(sents) == 0 || utf8.RuneCountInString(sents[0].text) >= minStatementRunes {
+// sentence, when that sentence ends its chunk and is a heading ("加快推动治理数字化。") or the
+// question asks how, why or which: what it heads, or what explains it, is in the next chunk,
+// which the search may not have found. The extractive answer reads on the same way (following).
+func (e *Engine) withWhatFollows(q question, passages []Passage, sents []sentence) []Passage {
+	if len(sents) == 0 {
+		return passages
+	}
+	// What explains, lists or gives the steps of the best sentence follows it, as a heading's
+	// content does.
+	readsOn := q.kind == kindMethod || q.kind == kindReason || q.kind == kindList
+	if !readsOn && utf8.RuneCountInString(sents[0].text) >= minStatementRunes {
 		return passages
 	}
 	p := passages[sents[0].passage]

@@ -639,3 +639,16 @@ func TestUnsupportedSpecifics(t *testing.T) {
 		}
 	})
 }
+
+// TestModelSeesWhatExplainsTheAnswer: asked how, the model is handed the chunk after the one
+// whose last sentence answers best, where the extractive answer would read on: 湖北's plan for
+// its new industries ends a chunk, and the plan goes on in the next.
+func TestModelSeesWhatExplainsTheAnswer(t *testing.T) {
+	fake := openaifake.New(t, openaifake.WithReply(func(openaifake.ChatRequest) string { return "发展云计算服务商[1]。" }))
+	e := llmEngine(sampleStore(t), chatModel(fake, rag.OpenAIOptions{}))
+	ask(t, e, rag.AskRequest{Question: "湖北打算怎么发展云计算、大数据、物联网、人工智能这些新兴产业？"}, false)
+	reqs := fake.ChatRequests()
+	if user := reqs[len(reqs)-1].Messages[1].Content; !strings.Contains(user, "布局区块链等前沿产业") {
+		t.Errorf("the model is not shown how 湖北's plan goes on:\n%s", user)
+	}
+}
