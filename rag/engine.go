@@ -619,6 +619,29 @@ func continueTopic(topic, own question) question {
 				replaced[w] = true
 			}
 		}
+	} else if lead != "" && !strings.Contains(asked, lead) {
+		// "那传统产业呢?" after a question about "云计算、大数据……这些新兴产业": the follow-up's
+		// term takes the place of the topic's of the same kind (产业), and of the examples
+		// that listed it.
+		for _, w := range topic.words {
+			// The topic's term is one word (新兴产业) or its modifier is (新兴/产业).
+			term := w
+			if head, ok := termHead2(lead); ok && !strings.HasSuffix(w, head) && strings.Contains(asked, w+head) {
+				term = w + head
+			}
+			if term != lead && sameHead(term, lead) {
+				replaced[w] = true
+				items := listedBefore(asked, term)
+				for _, x := range topic.words {
+					for i, item := range items {
+						// The first item is glued to the words before it ("发展云计算").
+						if (i == 0 && strings.HasSuffix(item, x)) || (i > 0 && strings.Contains(item, x)) {
+							replaced[x] = true
+						}
+					}
+				}
+			}
+		}
 	}
 	seen := map[string]bool{}
 	q.words = nil
@@ -637,6 +660,44 @@ func continueTopic(topic, own question) question {
 		q.words = append(q.words, w)
 	}
 	return q
+}
+
+// sameHead reports whether two CJK terms of three characters or more end in the same two ("新兴
+// 产业", "传统产业"): the same kind of thing, told apart by what comes before.
+func sameHead(a, b string) bool {
+	ha, okA := termHead2(a)
+	hb, okB := termHead2(b)
+	return okA && okB && ha == hb
+}
+
+// termHead2 returns the last two characters of a CJK term of three or more: its head.
+func termHead2(term string) (string, bool) {
+	r := []rune(term)
+	if len(r) < 3 || !allCJK(term) {
+		return "", false
+	}
+	return string(r[len(r)-2:]), true
+}
+
+// listedBefore returns the items of an enumeration that stands right before term in folded
+// ("发展云计算、大数据、物联网、人工智能这些新兴产业": 发展云计算, 大数据, …, 人工智能), or nothing
+// when no enumeration does.
+func listedBefore(folded, term string) []string {
+	before, _, ok := strings.Cut(folded, term)
+	if !ok {
+		return nil
+	}
+	for _, pointer := range []string{"这些", "这几个", "等等", "等"} {
+		before = strings.TrimSuffix(before, pointer)
+	}
+	if i := strings.LastIndexAny(before, ",;:?"); i >= 0 {
+		before = before[i+1:]
+	}
+	items := strings.Split(before, "、")
+	if len(items) < 2 {
+		return nil
+	}
+	return items
 }
 
 // followUpLead is what an elliptical follow-up names before its 呢 ("忧伤之谷" in "忧伤之谷呢,又该

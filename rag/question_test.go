@@ -230,6 +230,11 @@ func TestFollowUpsSwapTermsAndOrdinals(t *testing.T) {
 		{"组织数智化第三阶段说的“数智化组织雏形”是什么意思？", "那第四个阶段呢？", []string{"第四", "阶段", "数智化"}, []string{"第三", "第四个"}},
 		// Nothing of the quoted term is swapped when the follow-up names no term of its own.
 		{"转型进入“现实之退”的时候，企业应该怎么应对？", "为什么呢？", []string{"现实", "之退"}, nil},
+		// A term of the same kind takes the place of the topic's, and of the examples listing it.
+		{"江苏怎么发展集成电路、软件这些新兴产业？", "那传统产业呢？", []string{"传统", "江苏", "发展"}, []string{"新兴", "集成电路", "软件"}},
+		{"中小企业数字化转型有哪些难点？", "那大型企业呢？", []string{"大型", "难点"}, []string{"中小企业"}},
+		// Nor is anything swapped for a term of another kind.
+		{"江苏怎么发展集成电路、软件这些新兴产业？", "那数字政府呢？", []string{"新兴", "软件"}, nil},
 	}
 	for _, tt := range tests {
 		q := continueTopic(readQuestion(tt.topic+" "+tt.follow), readQuestion(tt.follow))
