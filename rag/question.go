@@ -475,9 +475,24 @@ func (q question) definedTerm() (term, kind string) {
 		return "", ""
 	}
 	if term, kind, ok := strings.Cut(t, " "); ok && allCJK(term) && allCJK(kind) && utf8.RuneCountInString(kind) <= maxKindRunes {
-		return term, kind // the term, then the kind of thing it is
+		return withoutWhoSaysIt(term), kind // the term, then the kind of thing it is
 	}
-	return t, ""
+	return withoutWhoSaysIt(t), ""
+}
+
+// withoutWhoSaysIt drops from a term who says it ("正略咨询说的忧伤之谷", "文中提到的数字孪生"):
+// the documents define the term, not the citation.
+func withoutWhoSaysIt(term string) string {
+	before, after, ok := strings.Cut(term, "的")
+	if !ok || utf8.RuneCountInString(after) < 2 {
+		return term
+	}
+	for _, v := range []string{"说", "讲", "提到", "提出", "所说", "写", "称"} {
+		if strings.HasSuffix(before, v) {
+			return after
+		}
+	}
+	return term
 }
 
 // maxKindRunes bounds the noun after "是什么" that says what kind of thing a term is (阶段, 意思).
@@ -727,8 +742,12 @@ func placesSideBySide(folded string, places []string) bool {
 // placeJoiners join places named side by side: "江苏和浙江", "北京、上海".
 var placeJoiners = []string{"和", "与", "跟", "及", "、", "以及", "还有"}
 
-// citationCues are what a citation cannot do without: a source noun or a citing preposition.
-var citationCues = append(slices.Collect(maps.Keys(sourceNouns)), citingPrepositions...)
+// citationCues are what a citation cannot do without: a source noun, a citing preposition or
+// someone's words quoted ("正略咨询说的……").
+var citationCues = append(append(slices.Collect(maps.Keys(sourceNouns)), citingPrepositions...), quotingCues...)
+
+// quotingCues follow who says what the asker quotes: "正略咨询说的忧伤之谷".
+var quotingCues = []string{"说的", "讲的"}
 
 // citedSource marks the words of a run that cite the text asked about rather than say what is
 // asked: the words naming an article, a report or a framework ("“十四五”战略规划那篇文章为什么
@@ -766,6 +785,12 @@ func citedSource(words []zh.Word) []bool {
 	for i, w := range words {
 		if isStop(w) && !titled[i] { // "《数字化转型,到底是什么?》一文中" is one citation
 			start = i + 1
+			continue
+		}
+		if i > start && i+2 < len(words) && words[i+1].Text == "的" && slices.Contains(quotingCues, w.Text+"的") &&
+			!slices.ContainsFunc(words[start:i], func(w zh.Word) bool { return len(ordinals([]string{w.Text})) > 0 }) {
+			// "正略咨询说的忧伤之谷是啥": who says it is the source; "第三阶段说的……" is where.
+			mark(start, i+1)
 			continue
 		}
 		if !sourceNouns[w.Text] || i == start {
@@ -869,6 +894,9 @@ func aboutTheText(words []zh.Word, i int) bool {
 	}
 	if !sayingVerbs[words[i].Text] {
 		return false
+	}
+	if i > 0 && i+1 < len(words) && words[i+1].Text == "的" && utf8.RuneCountInString(words[i].Text) <= 2 {
+		return true // "正略咨询说的忧伤之谷": what someone says, the asker quotes
 	}
 	j := i - 1
 	if j > 0 && sayingVerbs[words[j].Text] {

@@ -623,6 +623,12 @@ func TestCitedSourceIsNoConstraint(t *testing.T) {
 		{"根据广东的规划,到2025年灯塔工厂有几家", nil, nil, []string{"广东"}},
 		{"对于美日政府替本国企业掏钱撤离中国的说法,作者是怎么看的", nil, nil, []string{"中国"}},
 		{"哪篇文章说数字化转型的失败率很高", nil, nil, nil},
+		// Who says what the asker quotes is the source, and the term alone is defined.
+		{"正略咨询说的忧伤之谷是啥", []string{"正略", "咨询"}, []string{"说"}, nil},
+		{"哪家咨询公司说的忧伤之谷", nil, nil, nil},
+	}
+	if term := readQuestion("正略咨询说的忧伤之谷是啥").definiendum(); term != "忧伤之谷" {
+		t.Errorf("正略咨询说的忧伤之谷是啥 defines %q, want 忧伤之谷", term)
 	}
 	for _, tt := range tests {
 		q := readQuestion(tt.question)
