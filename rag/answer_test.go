@@ -285,6 +285,19 @@ func TestRegionsKeepToTheirOwnPlans(t *testing.T) {
 	checkAnswer(t, answerCase{"那宁夏呢？", false, []string{"加快数字化运用"}}, ans)
 }
 
+// TestTitleWordsStillPlaceTheQuestion: in an index of one document, the words of its title
+// (数字化转型与数字疗法) weigh nothing, yet a question about 数字疗法 is not answered from a passage
+// that never says 疗法.
+func TestTitleWordsStillPlaceTheQuestion(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	checkAnswerLacks(t, e, answerCase{"数字疗法的商业模式有哪些", false, []string{"商业模式", "探索"}},
+		"胜利之路", "answered from the passages on digital transformation")
+	checkAnswers(t, e, []answerCase{
+		{"数字疗法在2019年的市场规模", true, nil}, // GE's 2019 and its 资本市场 are no answer
+		{"数字疗法有哪几类产品", false, []string{"数字疫苗"}},
+	})
+}
+
 // TestExplanationsStopAtTheNextRegion: the sentences after a list's lead belong to it only up to
 // the next region's plan ("重庆市“十四五”期间,……").
 func TestExplanationsStopAtTheNextRegion(t *testing.T) {

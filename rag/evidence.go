@@ -86,6 +86,12 @@ const (
 	// minQuestionWeight is the least total weight a question's words are scored against, as a
 	// share of the weight of a word one chunk alone holds.
 	minQuestionWeight = 0.25
+	// titleWordWeight: a word weighing this little is held by nearly every chunk, as the words
+	// of a one-document index's title are.
+	titleWordWeight = 0.05
+	// offTopicPenalty is taken from a sentence whose chunk never says such a word of the
+	// question.
+	offTopicPenalty = 0.15
 	// fuzzyCredit is what a word found with one character changed counts for: typing 规摸 for
 	// 规模 or 数子化 for 数字化 should not lose the answer.
 	fuzzyCredit = 0.8
@@ -392,6 +398,17 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 			foldedRunes[i] = foldRune(r)
 		}
 		chunkFolded := "" // statedText, built when a name or a five-year plan needs it
+		// A word every chunk's title holds weighs nothing (数字化转型与数字疗法: 数字, 疗法), yet
+		// the chunk's own text may still say it or not: "数字疗法的商业模式" is not asked of a
+		// passage on digital transformation that never says 疗法.
+		offTopic := false
+		body := string(foldedRunes)
+		for _, w := range words {
+			if w.weight <= titleWordWeight && !w.unseen && utf8.RuneCountInString(w.text) >= 2 && allCJK(w.text) && matchWord(w, body) == 0 {
+				offTopic = true
+				break
+			}
+		}
 		prev := ""
 		// The subject is looked up once, before the chunk, then carried through its sentences:
 		// looking back from every sentence rebuilt up to 4,000 runes each time.
@@ -492,6 +509,9 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 					// A sentence that holds little itself and scores on its neighbour's words
 					// ("医保支付方面。") is not the answer; its neighbour is.
 					sent.score = sent.direct + 0.5*(sent.score-sent.direct)
+				}
+				if offTopic {
+					sent.score = max(0, sent.score-offTopicPenalty)
 				}
 				if sent.score > 0 && (answersKind(q.kind, folded) || (q.unit != 0 && countsIn(folded, string(q.unit)))) {
 					sent.score += kindBonus

@@ -201,6 +201,9 @@ func readQuestion(q string) question {
 			}
 			if i > 0 && (words[i-1].Text == "哪" || words[i-1].Text == "几") &&
 				(strings.HasPrefix(w.Text, "一") || isQuestionWord("哪"+w.Text)) {
+				if w.Text == "几类" {
+					add(&out.words, "类") // "哪几类产品" is answered "预防类……、治疗类……"
+				}
 				continue // 哪一年, 哪年, 几家: the question word, cut in two
 			}
 			if i > 0 && words[i-1].Text == "多" && utf8.RuneCountInString(w.Text) == 1 && strings.Contains(howMuchAdjectives, w.Text) {
@@ -320,8 +323,8 @@ func readQuestion(q string) question {
 				if r := []rune(w.Text); out.figure == wantQuantity && i > 0 && len(r) == 1 && (words[i-1].Text == "多少" || words[i-1].Text == "几") {
 					out.unit = r[0]
 				}
-				if askedNoun(words, i) && kindNouns[w.Text] {
-					add(&out.words, "类") // "有哪些类型" is answered "预防类……、治疗类……"
+				if (askedNoun(words, i) && kindNouns[w.Text]) || w.Text == "几类" || (w.Text == "类" && i > 0 && words[i-1].Text == "几") {
+					add(&out.words, "类") // "有哪些类型", "哪几类" are answered "预防类……、治疗类……"
 				}
 				continue
 			}
