@@ -298,6 +298,24 @@ func TestTitleWordsStillPlaceTheQuestion(t *testing.T) {
 	})
 }
 
+// TestItemsByPosition: asked for the n-th item of a list, the answer is that item of the list the
+// question names ("一是……二是……", "首先……其次……", "01、……02、……").
+func TestItemsByPosition(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	checkAnswerLacks(t, e, answerCase{"数字化转型的第二类难点是什么", false, []string{"二是模式难点"}},
+		"第二总部", "the ordinal is matched as written")
+	checkAnswers(t, e, []answerCase{
+		{"数字化转型曲线的第四个阶段是什么", false, []string{"谷底之溃"}},
+		{"数据转型先内后外的第二个阶段是什么", false, []string{"数据资产化"}},
+	})
+}
+
+// TestPlansOpenWithTheirThinking: a plan's opening sentence states its 总体思路 too.
+func TestPlansOpenWithTheirThinking(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	checkAnswers(t, e, []answerCase{{"江西的总体思路到底是啥", false, []string{"江西省“十四五”期间"}}})
+}
+
 // TestExplanationsStopAtTheNextRegion: the sentences after a list's lead belong to it only up to
 // the next region's plan ("重庆市“十四五”期间,……").
 func TestExplanationsStopAtTheNextRegion(t *testing.T) {

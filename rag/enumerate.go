@@ -26,6 +26,9 @@ func itemOpeners(n int) []string {
 	}
 	d, a := ordinalDigits[n], strconv.Itoa(n+1)
 	out := []string{d + "是", "第" + d, "其" + d, d + "、", "(" + a + ")", "（" + a + "）", a + "、", a + ".", a + "．"}
+	if n < 9 {
+		out = append(out, "0"+a+"、") // "01、希望之巅……"
+	}
 	switch n {
 	case 0:
 		out = append(out, "首先")

@@ -98,7 +98,7 @@ const (
 )
 
 // aimNouns ask for what a plan aims at, which its opening sentence states.
-var aimNouns = map[string]bool{"目标": true, "定位": true, "方向": true}
+var aimNouns = map[string]bool{"目标": true, "定位": true, "方向": true, "思路": true}
 
 // kindMarkers are words a sentence answering each kind of question tends to use.
 var kindMarkers = map[questionKind][]string{

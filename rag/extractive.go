@@ -3,6 +3,7 @@ package rag
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -45,6 +46,9 @@ func (e *Engine) extractive(q question, passages []Passage, sents []sentence, la
 		// does is in the sentences after it.
 		return e.explain(q, passages, sents, lang)
 	}
+	if a := e.nthItem(q, passages, sents, lang); a != nil {
+		return a
+	}
 	if q.kind == kindDefinition {
 		return e.definition(q, passages, sents, lang)
 	}
@@ -58,6 +62,72 @@ func (e *Engine) extractive(q question, passages []Passage, sents []sentence, la
 		return e.list(q, passages, sents, lang)
 	}
 	return fact(q, passages, sents, lang)
+}
+
+// nthItem answers a question for one item of a list by its position ("企业组织运营数智化的第二个
+// 阶段是什么"): the item of that number in the list that the best sentence, or the one right
+// after it, announces ("上述数据转型四个阶段必须配合企业组织运营的数智化。也可以分为四个阶段,……
+// 其次是数据融合和组织变革配合,……"). Nil when the question names no position or no such
+// list holds that many items.
+func (e *Engine) nthItem(q question, passages []Passage, sents []sentence, lang prompts.Lang) *Answer {
+	ords := ordinals(q.words)
+	if len(ords) != 1 || q.kind == kindReason || q.kind == kindMethod {
+		return nil
+	}
+	n := ordinalNumber(ords[0])
+	if n < 1 || n > maxEnumerationItems {
+		return nil
+	}
+	leads := []sentence{sents[0]}
+	if _, after := e.following(passages, sents[0], false); len(after) > 0 {
+		leads = append(leads, after[0])
+	}
+	// Or another sentence found that announces a list of what is asked ("四类难点" for "第二类
+	// 难点"): the "第二" of "第二总部" is no position in a list.
+	if noun := countedNoun(q.words, ords[0]); noun != "" {
+		for _, s := range sents[1:min(len(sents), maxRelated)] {
+			if s.fits() && strings.Contains(s.folded, noun) {
+				leads = append(leads, s)
+			}
+		}
+	}
+	for _, lead := range leads {
+		if count := announcedCount(lead.text); count < n || pointsBack(lead.folded) {
+			continue // "上述……四个阶段" counts a list already given
+		}
+		ps, items := e.enumeration(passages, lead)
+		if len(items) >= n {
+			return quoted(q, ps, []sentence{items[n-1]}, lang)
+		}
+	}
+	return nil
+}
+
+// countedNoun is the noun after ord among words, past a measure word: 难点 in 第二/类/难点.
+func countedNoun(words []string, ord string) string {
+	i := slices.Index(words, ord)
+	if i < 0 {
+		return ""
+	}
+	for _, w := range words[i+1:] {
+		if utf8.RuneCountInString(w) >= 2 {
+			return w
+		}
+	}
+	return ""
+}
+
+// ordinalNumber is the number an ordinal gives (第二 → 2, 第3 → 3), 0 when it is none this
+// reads.
+func ordinalNumber(ord string) int {
+	rest := strings.TrimPrefix(ord, "第")
+	if n, err := strconv.Atoi(rest); err == nil {
+		return n
+	}
+	if i := slices.Index(ordinalDigits, rest); i >= 0 {
+		return i + 1
+	}
+	return 0
 }
 
 // fact quotes the best sentence and any near-equal ones, in document order.

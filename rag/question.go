@@ -155,7 +155,12 @@ func readQuestion(q string) question {
 		words := splitQuestionWords(mendCuts(zh.Segment(undoubleMeasures(run))))
 		for i := 0; i < len(words); i++ {
 			if t, ok := strings.CutSuffix(words[i].Text, "个"); ok && isOrdinal(t) {
-				words[i] = zh.Word{Text: t, Tag: "m"} // 第四个 is 第四, as documents write it
+				words[i] = ordinalWord(t) // 第四个 is 第四, as documents write it
+			} else if r := []rune(words[i].Text); len(r) > 2 && strings.ContainsRune("类种步点项条", r[len(r)-1]) && isOrdinal(string(r[:len(r)-1])) {
+				// 第二类 is 第二 and 类: a list's second item is "二是……", of the kind named
+				measure, _ := zh.Lookup(string(r[len(r)-1]))
+				words[i] = ordinalWord(string(r[:len(r)-1]))
+				words = slices.Insert(words, i+1, measure)
 			}
 			w := words[i]
 			if r := []rune(w.Text); out.figure == wantQuantity && len(r) == 2 && r[0] == '几' && strings.ContainsRune(measureWords, r[1]) {
@@ -372,7 +377,9 @@ func readQuestion(q string) question {
 				// "扮演什么角色", "发挥什么作用": the verb that takes a frame frames too
 				(strings.HasPrefix(w.Tag, "v") && i+2 < len(words) && isQuestionWord(words[i+1].Text) && framingNouns[words[i+2].Text] && nextToQuestionWord(words, i+2)) ||
 				// "建成什么样的数字政府": what kind of 数字政府 is asked; the plan may say 打造
-				(strings.HasPrefix(w.Tag, "v") && asksWhatKindNext(words, i)) {
+				(strings.HasPrefix(w.Tag, "v") && asksWhatKindNext(words, i)) ||
+				// "第二类难点", "第三个阶段是什么": a list writes its items "二是……", "其次……"
+				(isOrdinal(w.Text) && i+1 < len(words) && (strings.Contains("类种步点项条", words[i+1].Text) || (i+2 < len(words) && nextToQuestionWord(words, i+1)))) {
 				if out.framing == nil {
 					out.framing = map[string]bool{}
 				}
@@ -1025,6 +1032,14 @@ func ordinals(ws []string) []string {
 	return out
 }
 
+// ordinalWord is the ordinal ord as a word the segmenter knows: a numeral, not a word the hidden
+// Markov model made up.
+func ordinalWord(ord string) zh.Word {
+	w, _ := zh.Lookup(ord)
+	w.Text, w.Tag, w.Freq = ord, "m", max(w.Freq, 1)
+	return w
+}
+
 // isOrdinal reports whether w is 第 and a number: 第三, 第12.
 func isOrdinal(w string) bool {
 	rest, ok := strings.CutPrefix(w, "第")
@@ -1041,7 +1056,7 @@ var kindNouns = map[string]bool{"类型": true, "种类": true, "类别": true}
 // askedNouns stand for whatever is asked when a question word comes before them ("包括哪些内容",
 // "有什么东西", "属于哪种类型", "哪些省份"): they say that the question asks, not what about. A
 // province's plan never calls itself a 省份.
-var askedNouns = map[string]bool{"内容": true, "东西": true, "事情": true, "事儿": true, "事": true, "事项": true, "类型": true, "种类": true, "类别": true, "名字": true, "名称": true,
+var askedNouns = map[string]bool{"内容": true, "工作": true, "东西": true, "事情": true, "事儿": true, "事": true, "事项": true, "类型": true, "种类": true, "类别": true, "名字": true, "名称": true,
 	"省份": true, "省市": true, "省": true}
 
 // framingNouns name the kind of answer asked for when a question word stands beside them
@@ -1053,6 +1068,9 @@ var framingNouns = map[string]bool{"目标": true, "要求": true, "任务": tru
 
 // framingModifiers qualify a framing noun without saying what is asked about (总体目标).
 var framingModifiers = map[string]bool{"总体": true, "整体": true, "基本": true, "总": true}
+
+// emphasisAdverbs press a question without changing what it asks: "思路到底是啥".
+var emphasisAdverbs = map[string]bool{"到底": true, "究竟": true, "具体": true, "主要": true, "又": true, "都": true}
 
 // copulas may stand between a noun and the question word that asks for it: "定位是什么",
 // "总目标叫什么".
@@ -1079,6 +1097,9 @@ func nextToQuestionWord(words []zh.Word, i int) bool {
 		}
 	}
 	j := i + 1
+	if j < len(words) && emphasisAdverbs[words[j].Text] {
+		j++ // "总体思路到底是啥": the adverb only presses the question
+	}
 	if j < len(words) && slices.Contains(copulas, words[j].Text) {
 		j++
 		if j+1 < len(words) && strings.HasPrefix(words[j].Tag, "v") && asks(words[j+1].Text) {

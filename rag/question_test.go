@@ -416,6 +416,11 @@ func TestFramingNouns(t *testing.T) {
 		{"正略咨询的数字化转型曲线里，“希望之巅”是什么阶段", nil, nil},
 		// What kind of 数字政府 is asked; the plan may build it in other words (打造).
 		{"陕西要建成什么样的数字政府", []string{"建成"}, nil},
+		// An adverb may stand between the frame and the copula; 工作 asks as 内容 does.
+		{"四川的总体思路到底是啥", []string{"思路"}, []string{"总体", "到底"}},
+		{"山西推动治理数字化具体包括哪些工作", nil, []string{"工作"}},
+		// A position in a list is asked of the list's items ("二是……"), not as written.
+		{"企业组织运营数智化的第三个阶段是什么", []string{"第三"}, []string{"第三个"}},
 	}
 	for _, tt := range tests {
 		q := readQuestion(tt.question)
@@ -481,6 +486,10 @@ func TestMendedCuts(t *testing.T) {
 	// 规划/中说/的 is 规划/中/说/的: the plan cited, and no word the typo corrector may read as 中提.
 	if q := readQuestion("海南规划中说的全要素数字化指的是哪些要素？"); slices.ContainsFunc(q.words, func(w string) bool { return strings.ContainsAny(w, "中说") }) {
 		t.Errorf("规划中说: words %q", q.words)
+	}
+	// 第二类 is 第二 and 类: a list's second item, of the kind named.
+	if q := readQuestion("数字化转型的第二类难点是什么"); !slices.Contains(q.words, "第二") || slices.Contains(q.words, "第二类") {
+		t.Errorf("第二类: words %q", q.words)
 	}
 	// 刚开始 says when: no sentence must hold 开始.
 	if q := readQuestion("数字化转型刚开始处在希望之巅的时候，企业应该注意什么？"); slices.Contains(q.words, "开始") || q.kind != kindMethod {
