@@ -609,11 +609,12 @@ func continueTopic(topic, own question) question {
 	// a question about “现实之退”), or its own ordinal in place of the topic's ("那第四个阶段呢?"
 	// after 第三阶段), asks the topic's question of it.
 	asked := strings.TrimSuffix(topic.folded, own.folded) // the topic as asked, without the follow-up
+	lead := followUpLead(own.folded)
 	if ownOrd := ordinals(own.words); len(ownOrd) == 1 {
 		for _, w := range ordinals(topic.words) {
 			replaced[w] = replaced[w] || w != ownOrd[0]
 		}
-	} else if t, lead := quotedTerm(asked), followUpLead(own.folded); t != "" && lead != "" && !strings.Contains(asked, lead) {
+	} else if t := quotedTerm(asked); t != "" && lead != "" && !strings.Contains(asked, lead) {
 		for _, w := range topic.words {
 			if strings.Contains(t, w) && !strings.Contains(lead, w) {
 				replaced[w] = true

@@ -401,10 +401,15 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 		// A word every chunk's title holds weighs nothing (数字化转型与数字疗法: 数字, 疗法), yet
 		// the chunk's own text may still say it or not: "数字疗法的商业模式" is not asked of a
 		// passage on digital transformation that never says 疗法.
-		offTopic := false
-		body := string(foldedRunes)
+		offTopic, body := false, ""
 		for _, w := range words {
-			if w.weight <= titleWordWeight && !w.unseen && utf8.RuneCountInString(w.text) >= 2 && allCJK(w.text) && matchWord(w, body) == 0 {
+			if w.weight > titleWordWeight || w.unseen || utf8.RuneCountInString(w.text) < 2 || !allCJK(w.text) {
+				continue
+			}
+			if body == "" {
+				body = string(foldedRunes)
+			}
+			if matchWord(w, body) == 0 {
 				offTopic = true
 				break
 			}

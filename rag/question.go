@@ -156,7 +156,7 @@ func readQuestion(q string) question {
 		for i := 0; i < len(words); i++ {
 			if t, ok := strings.CutSuffix(words[i].Text, "个"); ok && isOrdinal(t) {
 				words[i] = ordinalWord(t) // 第四个 is 第四, as documents write it
-			} else if r := []rune(words[i].Text); len(r) > 2 && strings.ContainsRune("类种步点项条", r[len(r)-1]) && isOrdinal(string(r[:len(r)-1])) {
+			} else if r := []rune(words[i].Text); len(r) > 2 && strings.ContainsRune(listMeasures, r[len(r)-1]) && isOrdinal(string(r[:len(r)-1])) {
 				// 第二类 is 第二 and 类: a list's second item is "二是……", of the kind named
 				measure, _ := zh.Lookup(string(r[len(r)-1]))
 				words[i] = ordinalWord(string(r[:len(r)-1]))
@@ -206,7 +206,7 @@ func readQuestion(q string) question {
 			}
 			if i > 0 && (words[i-1].Text == "哪" || words[i-1].Text == "几") &&
 				(strings.HasPrefix(w.Text, "一") || isQuestionWord("哪"+w.Text)) {
-				if w.Text == "几类" {
+				if asksForKinds(words, i) {
 					add(&out.words, "类") // "哪几类产品" is answered "预防类……、治疗类……"
 				}
 				continue // 哪一年, 哪年, 几家: the question word, cut in two
@@ -328,8 +328,8 @@ func readQuestion(q string) question {
 				if r := []rune(w.Text); out.figure == wantQuantity && i > 0 && len(r) == 1 && (words[i-1].Text == "多少" || words[i-1].Text == "几") {
 					out.unit = r[0]
 				}
-				if (askedNoun(words, i) && kindNouns[w.Text]) || w.Text == "几类" || (w.Text == "类" && i > 0 && words[i-1].Text == "几") {
-					add(&out.words, "类") // "有哪些类型", "哪几类" are answered "预防类……、治疗类……"
+				if (askedNoun(words, i) && kindNouns[w.Text]) || asksForKinds(words, i) {
+					add(&out.words, "类") // "有哪些类型", "有几类" are answered "预防类……、治疗类……"
 				}
 				continue
 			}
@@ -379,7 +379,7 @@ func readQuestion(q string) question {
 				// "建成什么样的数字政府": what kind of 数字政府 is asked; the plan may say 打造
 				(strings.HasPrefix(w.Tag, "v") && asksWhatKindNext(words, i)) ||
 				// "第二类难点", "第三个阶段是什么": a list writes its items "二是……", "其次……"
-				(isOrdinal(w.Text) && i+1 < len(words) && (strings.Contains("类种步点项条", words[i+1].Text) || (i+2 < len(words) && nextToQuestionWord(words, i+1)))) {
+				(isOrdinal(w.Text) && i+1 < len(words) && (strings.Contains(listMeasures, words[i+1].Text) || (i+2 < len(words) && nextToQuestionWord(words, i+1)))) {
 				if out.framing == nil {
 					out.framing = map[string]bool{}
 				}
@@ -491,7 +491,9 @@ func (q question) definedTerm() (term, kind string) {
 }
 
 // withoutWhoSaysIt drops from a term who says it ("正略咨询说的忧伤之谷", "文中提到的数字孪生"):
-// the documents define the term, not the citation.
+// the documents define the term, not the citation. It takes more verbs than quotingCues: what
+// is defined is the term whoever brought it up, while a subject that proposed something
+// ("赛斯纳公司提出的改良型号") still constrains which one is asked about.
 func withoutWhoSaysIt(term string) string {
 	before, after, ok := strings.Cut(term, "的")
 	if !ok || utf8.RuneCountInString(after) < 2 {
@@ -1032,6 +1034,14 @@ func ordinals(ws []string) []string {
 	return out
 }
 
+// asksForKinds reports whether words[i] asks how many kinds there are: 几类, or 几/类.
+func asksForKinds(words []zh.Word, i int) bool {
+	return words[i].Text == "几类" || (words[i].Text == "类" && i > 0 && words[i-1].Text == "几")
+}
+
+// listMeasures count the items of a list: 第二类, 第三步, 四点.
+const listMeasures = "类种步点项条"
+
 // ordinalWord is the ordinal ord as a word the segmenter knows: a numeral, not a word the hidden
 // Markov model made up.
 func ordinalWord(ord string) zh.Word {
@@ -1378,7 +1388,9 @@ func asksHowItIs(folded string) bool {
 	q := strings.TrimRight(folded, "?？!！。 ")
 	for _, cue := range []string{"怎么样", "咋样", "怎样", "如何"} {
 		if rest, ok := strings.CutSuffix(q, cue); ok {
-			return !strings.HasSuffix(rest, "做") && !containsAny(rest[max(0, len(rest)-9):], []string{"应该", "应当", "要", "该", "能", "可以", "才"})
+			r := []rune(rest)
+			before := string(r[max(0, len(r)-3):]) // the words right before the cue
+			return !strings.HasSuffix(rest, "做") && !containsAny(before, []string{"应该", "应当", "要", "该", "能", "可以", "才"})
 		}
 	}
 	return false
