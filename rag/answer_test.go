@@ -316,6 +316,20 @@ func TestPlansOpenWithTheirThinking(t *testing.T) {
 	checkAnswers(t, e, []answerCase{{"江西的总体思路到底是啥", false, []string{"江西省“十四五”期间"}}})
 }
 
+// TestNamesTypedWithoutTheirDot: a transliterated name typed without its middle dot is the name
+// the documents print with it, not a name they never mention.
+func TestNamesTypedWithoutTheirDot(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	checkAnswers(t, e, []answerCase{{"约翰科特认为怎样推动数字化转型更容易成功", false, []string{"约翰·科特"}}})
+}
+
+// TestAskedOfAPlaceAlone: a question that names nothing but a place is answered by its plan's
+// opening sentence, not by any sentence naming it.
+func TestAskedOfAPlaceAlone(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	checkAnswers(t, e, []answerCase{{"告诉我关于海南的一切", false, []string{"海南省“十四五”期间"}}})
+}
+
 // TestExplanationsStopAtTheNextRegion: the sentences after a list's lead belong to it only up to
 // the next region's plan ("重庆市“十四五”期间,……").
 func TestExplanationsStopAtTheNextRegion(t *testing.T) {

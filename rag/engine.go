@@ -148,12 +148,12 @@ func (e *Engine) answer(ctx context.Context, question, query, topic, prev string
 	if k <= 0 {
 		k = DefaultK
 	}
-	own := e.Store.correctCJKTypos(e.Store.correctLatinTypos(readQuestion(e.Store.mainlandWording(question))))
+	own := e.Store.dotNames(e.Store.correctCJKTypos(e.Store.correctLatinTypos(readQuestion(e.Store.mainlandWording(question)))))
 	q := own
 	var ownWords map[string]bool
 	depth := k
 	if followUp {
-		q = continueTopic(e.Store.correctCJKTypos(e.Store.correctLatinTypos(readQuestion(e.Store.mainlandWording(query)))), own)
+		q = continueTopic(e.Store.dotNames(e.Store.correctCJKTypos(e.Store.correctLatinTypos(readQuestion(e.Store.mainlandWording(query))))), own)
 		// The follow-up's own content words count double. A follow-up that only swaps the
 		// subject ("那湖南呢?") adds none: its place is a constraint, and the topic's words are
 		// what the answer must hold. Words the topic already asked add nothing either:

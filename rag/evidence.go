@@ -92,6 +92,9 @@ const (
 	// offTopicPenalty is taken from a sentence whose chunk never says such a word of the
 	// question.
 	offTopicPenalty = 0.15
+	// headlineBonus is added to a region's opening sentence when the question names nothing
+	// but the region.
+	headlineBonus = 0.05
 	// fuzzyCredit is what a word found with one character changed counts for: typing 规摸 for
 	// 规模 or 数子化 for 数字化 should not lose the answer.
 	fuzzyCredit = 0.8
@@ -385,6 +388,7 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 		// its term alone, and a name or place is weighed on its own terms.
 		norm = max(total, minQuestionWeight*s.lex.rareIDF())
 	}
+	onlyPlaces := len(words) > 0 && !slices.ContainsFunc(places, func(p string) bool { return p == "" })
 	qset := tokenSet(q.folded)
 	var out []sentence
 	for pi, p := range passages {
@@ -517,6 +521,11 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 				}
 				if offTopic {
 					sent.score = max(0, sent.score-offTopicPenalty)
+				}
+				if opensPlan && onlyPlaces {
+					// "告诉我关于海南的一切": asked of nothing but a place, the plan's opening
+					// sentence says what it is about, before any one sentence that names it.
+					sent.score += headlineBonus
 				}
 				if sent.score > 0 && (answersKind(q.kind, folded) || (q.unit != 0 && countsIn(folded, string(q.unit)))) {
 					sent.score += kindBonus
@@ -1137,6 +1146,54 @@ func (s *Store) correctCJKTypos(q question) question {
 	q.rare = slices.DeleteFunc(slices.Clone(q.rare), func(w string) bool { _, ok := fixed[w]; return ok })
 	for typo, f := range fixed {
 		q.folded = strings.ReplaceAll(q.folded, typo, f)
+	}
+	return q
+}
+
+// dotNames writes each CJK name of q the index does not hold as the index writes it with a
+// middle dot between given name and surname ("约翰科特" → 约翰·科特): transliterated names carry the
+// dot in print and seldom when typed. A name stated both ways, or dotted in more than one place,
+// stays as asked.
+func (s *Store) dotNames(q question) question {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fixed := map[string]string{}
+	for _, n := range q.names {
+		r := []rune(n)
+		if len(r) < 4 || !allCJK(n) || s.statedLiteral(n) {
+			continue
+		}
+		found := ""
+		for i := 2; i <= len(r)-2; i++ {
+			v := string(r[:i]) + "·" + string(r[i:])
+			if !s.statedLiteral(v) {
+				continue
+			}
+			if found != "" {
+				found = ""
+				break
+			}
+			found = v
+		}
+		if found != "" {
+			fixed[n] = found
+		}
+	}
+	if len(fixed) == 0 {
+		return q
+	}
+	fix := func(list []string) []string {
+		out := slices.Clone(list)
+		for i, w := range out {
+			if f, ok := fixed[w]; ok {
+				out[i] = f
+			}
+		}
+		return out
+	}
+	q.names, q.words, q.rare = fix(q.names), fix(q.words), fix(q.rare)
+	for n, f := range fixed {
+		q.folded = strings.ReplaceAll(q.folded, n, f)
 	}
 	return q
 }
