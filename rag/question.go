@@ -622,14 +622,15 @@ const townEnds = "州县市镇"
 //     哪/两方/面; it is 哪/两/方面.
 //   - two single-character words that cite the text, glued by the hidden Markov model into a
 //     word no dictionary holds: "规划中说的" came out 规划/中说/的, and the typo corrector then
-//     read 中说 as 中提; it is 中/说.
+//     read 中说 as 中提; it is 中/说. So is a locative glued to the verb after it: "转型中起什么
+//     作用" came out 转型/中起; it is 中/起.
 func mendCuts(words []zh.Word) []zh.Word {
 	for i := 0; i < len(words); i++ {
 		r := []rune(words[i].Text)
 		if len(r) < 2 || !allCJK(words[i].Text) {
 			continue
 		}
-		if len(r) == 2 && words[i].Freq == 0 && sayingVerbs[string(r[0])] && sayingVerbs[string(r[1])] {
+		if len(r) == 2 && words[i].Freq == 0 && (sayingVerbs[string(r[0])] && sayingVerbs[string(r[1])] || gluedLocative(words, i)) {
 			first, _ := zh.Lookup(string(r[0]))
 			second, _ := zh.Lookup(string(r[1]))
 			words = slices.Insert(words, i+1, second)
@@ -651,6 +652,17 @@ func mendCuts(words []zh.Word) []zh.Word {
 		}
 	}
 	return words
+}
+
+// gluedLocative reports whether the unknown two-character words[i] is a locative after a noun
+// glued to a one-character verb: 中起 in "转型中起什么作用".
+func gluedLocative(words []zh.Word, i int) bool {
+	r := []rune(words[i].Text)
+	if i == 0 || !strings.HasPrefix(words[i-1].Tag, "n") || !strings.ContainsRune("中里上", r[0]) {
+		return false
+	}
+	verb, ok := zh.Lookup(string(r[1]))
+	return ok && strings.HasPrefix(verb.Tag, "v")
 }
 
 // countNumerals are the characters that begin a count of things.

@@ -487,6 +487,10 @@ func TestMendedCuts(t *testing.T) {
 	if q := readQuestion("海南规划中说的全要素数字化指的是哪些要素？"); slices.ContainsFunc(q.words, func(w string) bool { return strings.ContainsAny(w, "中说") }) {
 		t.Errorf("规划中说: words %q", q.words)
 	}
+	// 转型/中起 is 转型/中/起: the locative after a noun, and the verb that takes the frame.
+	if q := readQuestion("一把手在数字化转型中起什么作用"); slices.Contains(q.words, "中起") || !q.framing["作用"] {
+		t.Errorf("中起: words %q, framing %v", q.words, q.framing)
+	}
 	// 第二类 is 第二 and 类: a list's second item, of the kind named.
 	if q := readQuestion("数字化转型的第二类难点是什么"); !slices.Contains(q.words, "第二") || slices.Contains(q.words, "第二类") {
 		t.Errorf("第二类: words %q", q.words)
