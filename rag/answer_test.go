@@ -316,6 +316,26 @@ func TestPlansOpenWithTheirThinking(t *testing.T) {
 	checkAnswers(t, e, []answerCase{{"江西的总体思路到底是啥", false, []string{"江西省“十四五”期间"}}})
 }
 
+// TestFollowUpsAskForItemsByPosition: after a question about a list, a position alone asks for
+// that item ("第三个阶段是什么?", "那第五个呢?"), and what else it asks is read in the item.
+func TestFollowUpsAskForItemsByPosition(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	first := "正略咨询把数字化转型分为几个阶段"
+	ans, _ := ask(t, e, rag.AskRequest{Question: first}, false)
+	history := []rag.Turn{{Question: first, Answer: ans.Text, Topic: first}}
+	ans, _ = ask(t, e, rag.AskRequest{Question: "第三个阶段是什么", History: history}, false)
+	checkAnswer(t, answerCase{"第三个阶段是什么", false, []string{"忧伤之谷"}}, ans)
+	history = append(history, rag.Turn{Question: "第三个阶段是什么", Answer: ans.Text, Topic: first})
+	ans, _ = ask(t, e, rag.AskRequest{Question: "那第五个呢", History: history}, false)
+	checkAnswer(t, answerCase{"那第五个呢", false, []string{"改进之坡"}}, ans)
+
+	first = "数字化转型有哪四类难点"
+	ans, _ = ask(t, e, rag.AskRequest{Question: first}, false)
+	history = []rag.Turn{{Question: first, Answer: ans.Text, Topic: first}}
+	ans, _ = ask(t, e, rag.AskRequest{Question: "第一类包括哪些方面", History: history}, false)
+	checkAnswer(t, answerCase{"第一类包括哪些方面", false, []string{"IT基础设施建设", "软件技术建设"}}, ans)
+}
+
 // TestNamesTypedWithoutTheirDot: a transliterated name typed without its middle dot is the name
 // the documents print with it, not a name they never mention.
 func TestNamesTypedWithoutTheirDot(t *testing.T) {

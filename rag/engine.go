@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -163,8 +164,8 @@ func (e *Engine) answer(ctx context.Context, question, query, topic, prev string
 		// qualifier: "花了多长时间?" after what Midea invested asks for the topic's span of time.
 		topicFolded := FoldText(topic)
 		for _, w := range own.words {
-			if own.constrains(w) || strings.Contains(topicFolded, w) || !own.substantive(w) {
-				continue
+			if own.constrains(w) || strings.Contains(topicFolded, w) || !own.substantive(w) || isOrdinal(w) {
+				continue // an ordinal says which item of the topic's list: "05、……" need not say 第五
 			}
 			if ownWords == nil {
 				ownWords = map[string]bool{}
@@ -350,7 +351,8 @@ func (e *Engine) withWhatFollows(q question, passages []Passage, sents []sentenc
 // elliptical reports whether a question with no follow-up marker still leans on the last turn:
 // it names no place, year or name of its own, is short, and either opens as a continuation
 // ("具体包括哪些5G应用示范?" after an answer about 5G pilots) or uses only words of the last
-// turn. A short question with words of its own ("数字疗法是什么?") stands alone.
+// turn and positions ("第三个阶段是什么?" after the stages). A short question with words of its
+// own ("数字疗法是什么?") stands alone.
 func elliptical(question string, history []Turn) bool {
 	if len(history) == 0 {
 		return false
@@ -372,7 +374,8 @@ func elliptical(question string, history []Turn) bool {
 	prev := FoldText(last.Question + " " + last.Answer)
 	shared := 0
 	for _, w := range q.words {
-		if strings.Contains(prev, w) {
+		// A position counts as the last turn's: "第三个阶段是什么?" after the stages.
+		if strings.Contains(prev, w) || isOrdinal(w) {
 			shared++
 		}
 	}
@@ -647,12 +650,21 @@ func continueTopic(topic, own question) question {
 	seen := map[string]bool{}
 	q.words = nil
 	q.framing = topic.framing
+	if ownOrd := ordinals(own.words); len(ownOrd) == 1 {
+		// "那第五个呢?" asks for an item of the topic's list, which writes it "五是……", "05、":
+		// the ordinal says which one, and weighs as a frame does.
+		q.framing = maps.Clone(topic.framing)
+		if q.framing == nil {
+			q.framing = map[string]bool{}
+		}
+		q.framing[ownOrd[0]] = true
+	}
 	for _, w := range append(slices.Clone(own.words), topic.words...) {
 		if p, ok := placeName(w); ok && replaced[p] {
 			continue
 		}
-		if own.framing[w] && !strings.Contains(asked, w) {
-			continue // "主要任务是什么?": the kind of answer, of the topic's question
+		if own.framing[w] && !isOrdinal(w) && !strings.Contains(asked, w) {
+			continue // "主要任务是什么?": the kind of answer, of the topic's question; 第三 is which one
 		}
 		if seen[w] || replaced[w] || (len(w) == 4 && replaced[w]) {
 			continue

@@ -96,9 +96,18 @@ func (e *Engine) nthItem(q question, passages []Passage, sents []sentence, lang 
 			continue // "上述……四个阶段" counts a list already given
 		}
 		ps, items := e.enumeration(passages, lead)
-		if len(items) >= n {
-			return quoted(q, ps, []sentence{items[n-1]}, lang)
+		if len(items) < n {
+			continue
 		}
+		picked := []sentence{items[n-1]}
+		if q.kind == kindList {
+			// "其中第一类具体包括哪两个方面?": what the item holds is told after it, up to the
+			// next item ("技术问题主要包括两个方面,一是……二是……").
+			var after []sentence
+			ps, after = e.following(ps, items[n-1], false)
+			picked = append(picked, readOn(after, maxFollowing, utf8.RuneCountInString(items[n-1].text), true, func(sentence) bool { return true })...)
+		}
+		return quoted(q, ps, picked, lang)
 	}
 	return nil
 }
