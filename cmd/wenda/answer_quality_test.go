@@ -203,7 +203,7 @@ func testSampleAnswers(t *testing.T) {
 		// answered by the sentence before the list); fixes followed. blind23 was run once on
 		// 3ceb153, after every change of the round, to measure it: 0.853, five false
 		// abstentions, four of them paraphrases and one English; nothing was changed for it.
-		"sample-blind22.jsonl": {accuracy: 0.79, maxFalseAbstentions: 5, abstained: map[string]int{"near_miss": 3, "absent": 2}},
+		"sample-blind22.jsonl": {accuracy: 0.82, maxFalseAbstentions: 5, abstained: map[string]int{"near_miss": 3, "absent": 2}},
 		"sample-blind23.jsonl": {accuracy: 0.85, maxFalseAbstentions: 5, abstained: map[string]int{"near_miss": 3, "absent": 2}},
 	}
 	for _, file := range slices.Sorted(maps.Keys(floors)) {
