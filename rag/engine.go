@@ -612,8 +612,8 @@ func continueTopic(topic, own question) question {
 	// a question about “现实之退”), or its own ordinal in place of the topic's ("那第四个阶段呢?"
 	// after 第三阶段), asks the topic's question of it.
 	asked := strings.TrimSuffix(topic.folded, own.folded) // the topic as asked, without the follow-up
-	lead := followUpLead(own.folded)
-	if ownOrd := ordinals(own.words); len(ownOrd) == 1 {
+	lead, ownOrd := followUpLead(own.folded), ordinals(own.words)
+	if len(ownOrd) == 1 {
 		for _, w := range ordinals(topic.words) {
 			replaced[w] = replaced[w] || w != ownOrd[0]
 		}
@@ -650,7 +650,7 @@ func continueTopic(topic, own question) question {
 	seen := map[string]bool{}
 	q.words = nil
 	q.framing = topic.framing
-	if ownOrd := ordinals(own.words); len(ownOrd) == 1 {
+	if len(ownOrd) == 1 {
 		// "那第五个呢?" asks for an item of the topic's list, which writes it "五是……", "05、":
 		// the ordinal says which one, and weighs as a frame does.
 		q.framing = maps.Clone(topic.framing)
@@ -666,7 +666,7 @@ func continueTopic(topic, own question) question {
 		if own.framing[w] && !isOrdinal(w) && !strings.Contains(asked, w) {
 			continue // "主要任务是什么?": the kind of answer, of the topic's question; 第三 is which one
 		}
-		if seen[w] || replaced[w] || (len(w) == 4 && replaced[w]) {
+		if seen[w] || replaced[w] {
 			continue
 		}
 		seen[w] = true
