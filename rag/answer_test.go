@@ -665,6 +665,19 @@ func TestNameGluedToWordsTheDictionaryLacks(t *testing.T) {
 	})
 }
 
+// TestUnknownWordsAreNoOneName: three words the dictionary lacks, each read whole, are not one
+// name the documents must write glued ("天谕/新服/开服"); each must be stated, and the refusal
+// names the one that is not.
+func TestUnknownWordsAreNoOneName(t *testing.T) {
+	e := extractiveEngine(storeOf(t, map[string]string{
+		"游戏.txt": "天谕手游新服预约开启,开服时间为3月18日14:00。\n",
+	}))
+	checkAnswers(t, e, []answerCase{
+		{"天谕新服开服时间", false, []string{"3月18日"}},
+		{"逆水寒新服开服时间", true, []string{"逆水寒"}},
+	})
+}
+
 // TestSentenceAboutAnotherLatinName: a passage naming two companies by Latin names speaks of
 // one in each sentence; the other's figure is no answer about it.
 func TestSentenceAboutAnotherLatinName(t *testing.T) {

@@ -298,7 +298,11 @@ func readQuestion(q string) question {
 						}
 						out.pieces[name] = pieces
 					}
-					if stem := nameStem(words[i:j]); parts == nil && stem != "" && stem != name {
+					if unknown := unknownPieces(words[i:j]); parts == nil && unknown != nil {
+						// "天谕/新服/开服": words the dictionary lacks, each read whole by the hidden
+						// Markov model; the documents may say each where they never glue them.
+						parts = unknown
+					} else if stem := nameStem(words[i:j]); parts == nil && stem != "" && stem != name {
 						// The hidden Markov model glues an unknown word to a name as well
 						// (小灰头稚冠雉 + 成鸟): the name without its last piece stands for it.
 						parts = []string{stem}
@@ -1170,6 +1174,23 @@ func knownParts(pieces []zh.Word) []string {
 		return nil
 	}
 	return parts
+}
+
+// unknownPieces returns the pieces of a name run when it is three or more words of two
+// characters the dictionary lacks, or nil. Longer pieces are a name's own (小灰头/稚冠雉, whose
+// stem stands for it), and two-character ones the model's guesses at words (新服, 开服).
+func unknownPieces(pieces []zh.Word) []string {
+	if len(pieces) < 3 {
+		return nil
+	}
+	var out []string
+	for _, p := range pieces {
+		if p.Freq != 0 || utf8.RuneCountInString(p.Text) != 2 {
+			return nil
+		}
+		out = append(out, p.Text)
+	}
+	return out
 }
 
 // headedParts returns the pieces a name run was glued from when it opens with an organisation,
