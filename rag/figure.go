@@ -257,7 +257,11 @@ func namesOther(want figureWant, folded, question string) bool {
 			if w.Tag == "nr" && !isNameWord(w) {
 				continue
 			}
-			if (zh.IsProperTag(w.Tag) && w.Tag != "nt" && !genericPlaces[w.Text]) || (allCJK(w.Text) && (w.Freq == 0 || (strings.ContainsRune(placeEnds, last) && (w.Freq < commonNameFreq || !namedKind)))) {
+			// Asked for a country or city by its kind ("哪国"), a word the dictionary lacks is one
+			// only when it ends as places do: "合理确信" is no country.
+			unknownPlace := w.Freq == 0 && (!namedKind || strings.ContainsRune(placeEnds, last))
+			if _, known := placeName(w.Text); known ||
+				(zh.IsProperTag(w.Tag) && w.Tag != "nt" && !genericPlaces[w.Text]) || (allCJK(w.Text) && (unknownPlace || (strings.ContainsRune(placeEnds, last) && (w.Freq < commonNameFreq || !namedKind)))) {
 				return true
 			}
 		}

@@ -315,3 +315,16 @@ func TestUnitsGoByTheirOtherNames(t *testing.T) {
 		t.Error("a figure without the unit answers 多少公里")
 	}
 }
+
+// TestACountryIsNamedAsOne: asked which country, a sentence answers only by naming a place; a
+// word the dictionary lacks ("合理确信") is one only when it ends as places do, or the gazetteer
+// knows it.
+func TestACountryIsNamedAsOne(t *testing.T) {
+	q := readQuestion("相当理由是哪国刑事程序法中的标准？")
+	if q.answeredBy(FoldText("最广且最一般对于相当理由的定义是「合理确信被告有刑事责任」。")) {
+		t.Errorf("合理确信 is taken for a country")
+	}
+	if !q.answeredBy(FoldText("相当理由是美国刑事诉讼程序中的标准。")) {
+		t.Errorf("美国 does not answer 哪国")
+	}
+}
