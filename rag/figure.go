@@ -28,7 +28,7 @@ const (
 // figureCues are matched against the folded, space-padded question, dates first: "哪一年成立"
 // asks for a year even where "多少年" would ask for a count.
 var figureCues = cueTable[figureWant]{
-	{wantDate, []string{"哪一年", "哪年", "哪一天", "哪天", "什么时候", "什么时间", "何时", "几月", "哪个月", "几号",
+	{wantDate, []string{"哪一年", "哪年", "几几年", "哪一天", "哪天", "什么时候", "什么时间", "何时", "几月", "哪个月", "几号",
 		"what year", "which year", "when "}},
 	{wantPerson, []string{"是谁", "谁是", "由谁", "被谁", "哪位", "who ", "whom "}},
 	{wantPlace, slices.Concat([]string{"哪里", "哪儿", "什么地方", "何处", "where "}, namedPlaceCues)},

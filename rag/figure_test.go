@@ -67,6 +67,7 @@ func TestFigureWanted(t *testing.T) {
 	}{
 		{"美的花了多少钱搞数字化", wantQuantity},
 		{"GE是哪一年推出Predix的", wantDate},
+		{"GE Digital是几几年成立的", wantDate}, // 几几年 asks which year, not how many
 		{"第一次尼西亚公会议是由谁召开的", wantPerson},
 		{"伊斯兰教在哪一个世纪传入阿富汗", wantNoFigure},  // 在哪 alone is no place question
 		{"有哪些省份提出了智慧城市", wantNoFigure},     // a list
