@@ -336,6 +336,33 @@ func TestFollowUpsAskForItemsByPosition(t *testing.T) {
 	checkAnswer(t, answerCase{"第一类包括哪些方面", false, []string{"IT基础设施建设", "软件技术建设"}}, ans)
 }
 
+// TestFollowUpsFindTheirRegionsPlan: a follow-up about a province searches the chunks that carry
+// on its plan without naming it before those that name other provinces, and the sentence that
+// says the follow-up's phrase as written comes first.
+func TestFollowUpsFindTheirRegionsPlan(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	for _, c := range []struct{ first, follow, want string }{
+		{"天津十四五要打造什么城市", "那5G方面呢", "全国一流5G城市"},
+		{"天津十四五要着力打造什么样的城市", "在5G上呢", "5G产业集聚高地"},
+		{"山西要怎么推动数字产业化", "那加快推动治理数字化呢", "加快智慧城市建设"},
+	} {
+		ans, _ := ask(t, e, rag.AskRequest{Question: c.first}, false)
+		history := []rag.Turn{{Question: c.first, Answer: ans.Text, Topic: c.first}}
+		ans, _ = ask(t, e, rag.AskRequest{Question: c.follow, History: history}, false)
+		checkAnswer(t, answerCase{c.first + " → " + c.follow, false, []string{c.want}}, ans)
+	}
+}
+
+// TestThePhraseAsAsked: a sentence that says the asker's phrase as written ("加快推动治理数字化")
+// outranks one that holds its words apart, list commas and all.
+func TestThePhraseAsAsked(t *testing.T) {
+	e := extractiveEngine(storeOf(t, map[string]string{
+		"规划.txt": "加快推动治理数字化。包括建设城市大脑、一网统管平台。\n推动数字技术在治理、民生等领域加快应用,促进政务数字化、治理现代化、服务便利化。\n",
+		"其他.txt": "本市推进产业数字化,培育智能制造示范工厂。\n",
+	}))
+	checkAnswers(t, e, []answerCase{{"加快推动治理数字化包括哪些", false, []string{"城市大脑"}}})
+}
+
 // TestNamesTypedWithoutTheirDot: a transliterated name typed without its middle dot is the name
 // the documents print with it, not a name they never mention.
 func TestNamesTypedWithoutTheirDot(t *testing.T) {

@@ -583,6 +583,7 @@ func continueTopic(topic, own question) question {
 	q := own
 	q.text = topic.text + " " + own.text
 	q.folded = topic.folded + " " + own.folded
+	q.turn = own.folded
 	if own.kind == kindFact && own.figure == wantNoFigure {
 		// "那贵州呢?" asks the same kind of question, for the same figure; "它在中国市场多大?"
 		// after what 数字疗法 is asks for a figure, not a definition.
@@ -728,15 +729,32 @@ func followUpLead(folded string) string {
 func (s *Store) rerankByWords(q question, own map[string]bool, passages []Passage, k int) []Passage {
 	s.mu.RLock()
 	words := s.weighWords(q, own)
-	s.mu.RUnlock()
 	cov := make(map[string]float64, len(passages))
+	about := make(map[string]bool, len(passages)) // the chunk is about every place q asks of
 	for _, p := range passages {
 		folded := FoldText(p.Chunk.Text)
 		for _, w := range words {
 			cov[p.ChunkID] += w.weight * matchWord(w, folded)
 		}
+		// A chunk that names none of the places asked, nor carries on a plan of one ("以工业
+		// 互联网为重点……" under 云南省), cannot answer a question about it, however many of
+		// the topic's words it holds: the chunks that can come first.
+		subject := ""
+		if len(q.places) > 0 {
+			subject = FoldText(s.subjectBefore(p).region)
+		}
+		about[p.ChunkID] = all(q.places, func(place string) bool {
+			return mentionsPlace(folded, place) || (subject != "" && strings.HasPrefix(subject, place))
+		})
 	}
+	s.mu.RUnlock()
 	slices.SortStableFunc(passages, func(a, b Passage) int {
+		if aa, ab := about[a.ChunkID], about[b.ChunkID]; aa != ab {
+			if aa {
+				return -1
+			}
+			return 1
+		}
 		switch ca, cb := cov[a.ChunkID], cov[b.ChunkID]; {
 		case ca > cb:
 			return -1

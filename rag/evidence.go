@@ -92,6 +92,8 @@ const (
 	// offTopicPenalty is taken from a sentence whose chunk never says such a word of the
 	// question.
 	offTopicPenalty = 0.15
+	// phraseBonus is added to a sentence that holds phraseRunes of the question as written.
+	phraseBonus = 0.1
 	// headlineBonus is added to a region's opening sentence when the question names nothing
 	// but the region.
 	headlineBonus = 0.05
@@ -99,6 +101,26 @@ const (
 	// 规模 or 数子化 for 数字化 should not lose the answer.
 	fuzzyCredit = 0.8
 )
+
+// questionPhrases are the runs of phraseRunes CJK characters a folded question holds, question
+// words and particles and all: a sentence holding one says the asker's words as they were put.
+func questionPhrases(folded string) []string {
+	var out []string
+	for _, run := range strings.FieldsFunc(folded, func(r rune) bool { return !isCJK(r) }) {
+		r := []rune(run)
+		for i := 0; i+phraseRunes <= len(r); i++ {
+			p := string(r[i : i+phraseRunes])
+			if !containsAny(p, []string{"什么", "哪些", "怎么", "如何", "为什么", "是否", "多少"}) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// phraseRunes is how long a run of the question a sentence must hold as written to earn
+// phraseBonus.
+const phraseRunes = 6
 
 // aimNouns ask for what a plan aims at, which its opening sentence states.
 var aimNouns = map[string]bool{"目标": true, "定位": true, "方向": true, "思路": true}
@@ -390,6 +412,20 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 	}
 	onlyPlaces := len(words) > 0 && !slices.ContainsFunc(places, func(p string) bool { return p == "" })
 	qset := tokenSet(q.folded)
+	// A phrase of the title's words ("数字化转型的", weighing nothing here) says nothing a
+	// sentence could hold as the asker put it.
+	asked := q.folded
+	if q.turn != "" {
+		asked = q.turn // a follow-up's own words: its topic's may name what it swapped (第三)
+	}
+	phrases := slices.DeleteFunc(questionPhrases(asked), func(p string) bool {
+		for _, w := range words {
+			if w.weight <= titleWordWeight || q.source[w.text] {
+				p = strings.ReplaceAll(p, w.text, "")
+			}
+		}
+		return utf8.RuneCountInString(p) < phraseRunes
+	})
 	var out []sentence
 	for pi, p := range passages {
 		runes := []rune(p.Chunk.Text)
@@ -521,6 +557,11 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 				}
 				if offTopic {
 					sent.score = max(0, sent.score-offTopicPenalty)
+				}
+				if slices.ContainsFunc(phrases, func(p string) bool { return strings.Contains(folded, p) }) {
+					// "那加快推动治理数字化包括哪些": the sentence that says the asker's phrase as
+					// written ("加快推动治理数字化。") outranks one that holds its words apart.
+					sent.score += phraseBonus
 				}
 				if opensPlan && onlyPlaces {
 					// "告诉我关于海南的一切": asked of nothing but a place, the plan's opening

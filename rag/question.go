@@ -57,8 +57,11 @@ func init() {
 type question struct {
 	text   string // as asked
 	folded string // FoldText(text): lower case, half width, Simplified
-	lang   prompts.Lang
-	kind   questionKind
+	// turn is the folded words of this turn alone, for a follow-up whose folded text holds its
+	// topic's too; "" when folded is the question as asked.
+	turn string
+	lang prompts.Lang
+	kind questionKind
 	// yesNo: the question asks yes or no ("……成熟了吗?", "是否……").
 	yesNo bool
 	// figure is the figure the question asks for, if any (figure.go), and unit the measure
