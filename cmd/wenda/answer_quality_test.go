@@ -433,12 +433,15 @@ func testPublicNearMisses(t *testing.T) {
 		// cost one DRCD answer.
 		// 比 beside a name is no part of it: "比九号风球低一级的是什么" lost its lucky refusal of
 		// “比九号风球低” as an absent name (48).
-		"cmrc2018": {accuracy: 0.8, maxFalseAbstentions: 11, abstained: map[string]int{"near_miss_public": 48}},
+		// The eleventh round: a sentence holding six characters of the question as written
+		// earns a tenth (0.82).
+		"cmrc2018": {accuracy: 0.82, maxFalseAbstentions: 11, abstained: map[string]int{"near_miss_public": 48}},
 		// The fifth round: a statement that shares the question's words is no longer dropped as
 		// a restatement of it (only a sentence that asks does restate): 0.69 → 0.75, 24 → 18;
 		// 重镇 and 古城 name no place: 0.76, 17; nor does 王国, which lost the lucky abstention
 		// of "愛爾蘭王國的成立和哪一法律有關" (its evidence says 愛爾蘭議會): 93.
-		"drcd": {accuracy: 0.76, maxFalseAbstentions: 17, abstained: map[string]int{"near_miss_public": 93}},
+		// The eleventh round's phrase as asked: 0.80, 15, and one lucky abstention lost (93).
+		"drcd": {accuracy: 0.8, maxFalseAbstentions: 15, abstained: map[string]int{"near_miss_public": 93}},
 	}
 	// With a model, the model judges what the extractive answerer cannot: every near miss
 	// abstains, and what is left is how many answerable questions reach it with the evidence.
