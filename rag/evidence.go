@@ -102,8 +102,9 @@ const (
 	fuzzyCredit = 0.8
 )
 
-// questionPhrases are the runs of phraseRunes CJK characters a folded question holds, question
-// words and particles and all: a sentence holding one says the asker's words as they were put.
+// questionPhrases are the runs of phraseRunes CJK characters a folded question holds, particles
+// and all but for those holding a question word, which no statement repeats: a sentence holding
+// one says the asker's words as they were put.
 func questionPhrases(folded string) []string {
 	var out []string
 	for _, run := range strings.FieldsFunc(folded, func(r rune) bool { return !isCJK(r) }) {
@@ -412,8 +413,8 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 	}
 	onlyPlaces := len(words) > 0 && !slices.ContainsFunc(places, func(p string) bool { return p == "" })
 	qset := tokenSet(q.folded)
-	// A phrase of the title's words ("数字化转型的", weighing nothing here) says nothing a
-	// sentence could hold as the asker put it.
+	// A phrase made mostly of the title's words ("数字化转型的", weighing nothing here) or of a
+	// cited source's says nothing a sentence could hold as the asker put it.
 	asked := q.folded
 	if q.turn != "" {
 		asked = q.turn // a follow-up's own words: its topic's may name what it swapped (第三)
