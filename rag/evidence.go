@@ -1114,25 +1114,36 @@ func (s *Store) correctLatinTypos(q question) question {
 		if indexed(n) {
 			continue
 		}
-		found := ""
-		for _, v := range oneEditAway(n) {
-			if !indexed(v) || v == found {
-				continue
-			}
-			if found != "" {
-				found = "" // two candidates: not ours to choose
-				break
-			}
-			found = v
-		}
-		if found != "" {
+		if found := onlyOne(oneEditAway(n), indexed); found != "" {
 			fixed[n] = found
 		}
 	}
+	return q.rewritten(fixed)
+}
+
+// onlyOne returns the one distinct candidate ok takes, or "" when it takes none or several:
+// with two readings a correction is not ours to choose.
+func onlyOne(candidates []string, ok func(string) bool) string {
+	found := ""
+	for _, c := range candidates {
+		if c == found || !ok(c) {
+			continue
+		}
+		if found != "" {
+			return ""
+		}
+		found = c
+	}
+	return found
+}
+
+// rewritten is q with each word that fixed maps rewritten as it maps it, in its words, names
+// and folded text. A word fixed is no longer one the dictionary lacks: it leaves rare.
+func (q question) rewritten(fixed map[string]string) question {
 	if len(fixed) == 0 {
 		return q
 	}
-	fix := func(list []string) []string {
+	rewrite := func(list []string) []string {
 		out := slices.Clone(list)
 		for i, w := range out {
 			if f, ok := fixed[w]; ok {
@@ -1141,9 +1152,10 @@ func (s *Store) correctLatinTypos(q question) question {
 		}
 		return out
 	}
-	q.names, q.words = fix(q.names), fix(q.words)
-	for typo, f := range fixed {
-		q.folded = strings.ReplaceAll(q.folded, typo, f)
+	q.names, q.words = rewrite(q.names), rewrite(q.words)
+	q.rare = slices.DeleteFunc(slices.Clone(q.rare), func(w string) bool { _, ok := fixed[w]; return ok })
+	for from, to := range fixed {
+		q.folded = strings.ReplaceAll(q.folded, from, to)
 	}
 	return q
 }
@@ -1175,21 +1187,7 @@ func (s *Store) correctCJKTypos(q question) question {
 			fixed[w] = fix
 		}
 	}
-	if len(fixed) == 0 {
-		return q
-	}
-	words := slices.Clone(q.words)
-	for i, w := range words {
-		if f, ok := fixed[w]; ok {
-			words[i] = f
-		}
-	}
-	q.words = words
-	q.rare = slices.DeleteFunc(slices.Clone(q.rare), func(w string) bool { _, ok := fixed[w]; return ok })
-	for typo, f := range fixed {
-		q.folded = strings.ReplaceAll(q.folded, typo, f)
-	}
-	return q
+	return q.rewritten(fixed)
 }
 
 // dotNames writes each CJK name of q the index does not hold as the index writes it with a
@@ -1205,39 +1203,15 @@ func (s *Store) dotNames(q question) question {
 		if len(r) < 4 || !allCJK(n) || s.statedLiteral(n) {
 			continue
 		}
-		found := ""
+		var dotted []string
 		for i := 2; i <= len(r)-2; i++ {
-			v := string(r[:i]) + "·" + string(r[i:])
-			if !s.statedLiteral(v) {
-				continue
-			}
-			if found != "" {
-				found = ""
-				break
-			}
-			found = v
+			dotted = append(dotted, string(r[:i])+"·"+string(r[i:]))
 		}
-		if found != "" {
+		if found := onlyOne(dotted, s.statedLiteral); found != "" {
 			fixed[n] = found
 		}
 	}
-	if len(fixed) == 0 {
-		return q
-	}
-	fix := func(list []string) []string {
-		out := slices.Clone(list)
-		for i, w := range out {
-			if f, ok := fixed[w]; ok {
-				out[i] = f
-			}
-		}
-		return out
-	}
-	q.names, q.words, q.rare = fix(q.names), fix(q.words), fix(q.rare)
-	for n, f := range fixed {
-		q.folded = strings.ReplaceAll(q.folded, n, f)
-	}
-	return q
+	return q.rewritten(fixed)
 }
 
 // mainlandWording rewrites the Taiwan phrases of question that the index writes only as the
