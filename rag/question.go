@@ -131,6 +131,12 @@ func readQuestion(q string) question {
 			*list = append(*list, w)
 		}
 	}
+	mark := func(set *map[string]bool, w string) { // the question's sets stay nil until used
+		if *set == nil {
+			*set = map[string]bool{}
+		}
+		(*set)[w] = true
+	}
 	said := asksWhatIsSaid(folded)
 	content, cited := withoutCitation(folded)
 	sourceWords := sourceWordsOf(cited)
@@ -159,7 +165,7 @@ func readQuestion(q string) question {
 		for i := 0; i < len(words); i++ {
 			if t, ok := strings.CutSuffix(words[i].Text, "个"); ok && isOrdinal(t) {
 				words[i] = ordinalWord(t) // 第四个 is 第四, as documents write it
-			} else if r := []rune(words[i].Text); len(r) > 2 && strings.ContainsRune(listMeasures, r[len(r)-1]) && isOrdinal(string(r[:len(r)-1])) {
+			} else if r := []rune(words[i].Text); len(r) > 2 && isListMeasure(string(r[len(r)-1])) && isOrdinal(string(r[:len(r)-1])) {
 				// 第二类 is 第二 and 类: a list's second item is "二是……", of the kind named
 				measure, _ := zh.Lookup(string(r[len(r)-1]))
 				words[i] = ordinalWord(string(r[:len(r)-1]))
@@ -364,10 +370,7 @@ func readQuestion(q string) question {
 				if t != "" {
 					add(&out.words, t)
 					if gluedSingles(t) {
-						if out.glued == nil {
-							out.glued = map[string]bool{}
-						}
-						out.glued[t] = true
+						mark(&out.glued, t)
 					}
 				}
 				continue
@@ -386,17 +389,11 @@ func readQuestion(q string) question {
 				// "建成什么样的数字政府": what kind of 数字政府 is asked; the plan may say 打造
 				(strings.HasPrefix(w.Tag, "v") && asksWhatKindNext(words, i)) ||
 				// "第二类难点", "第三个阶段是什么": a list writes its items "二是……", "其次……"
-				(isOrdinal(w.Text) && i+1 < len(words) && (strings.Contains(listMeasures, words[i+1].Text) || (i+2 < len(words) && nextToQuestionWord(words, i+1)))) {
-				if out.framing == nil {
-					out.framing = map[string]bool{}
-				}
-				out.framing[w.Text] = true
+				(isOrdinal(w.Text) && i+1 < len(words) && (isListMeasure(words[i+1].Text) || (i+2 < len(words) && nextToQuestionWord(words, i+1)))) {
+				mark(&out.framing, w.Text)
 			}
 			if isFunctionWord(w) && !(i+1 < len(words) && words[i+1].Text == "的") {
-				if out.qualifiers == nil {
-					out.qualifiers = map[string]bool{}
-				}
-				out.qualifiers[w.Text] = true // "应该怎么做", not "真正的数字化转型"
+				mark(&out.qualifiers, w.Text) // "应该怎么做", not "真正的数字化转型"
 			}
 			add(&out.words, w.Text)
 		}
@@ -411,10 +408,7 @@ func readQuestion(q string) question {
 	if _, kind := out.definedTerm(); out.kind == kindDefinition && slices.Contains(out.words, kind) {
 		// "现实之退是什么阶段": 阶段 names the kind of answer, and the stage's own description
 		// ("02、现实之退转型成效不及预期……") need not repeat it.
-		if out.framing == nil {
-			out.framing = map[string]bool{}
-		}
-		out.framing[kind] = true
+		mark(&out.framing, kind)
 	}
 	out.eachPlace = len(out.places) >= 2 && placesSideBySide(folded, out.places)
 	out.years = dropAmounts(folded, dropRangeEnds(folded, out.years))
@@ -423,10 +417,7 @@ func readQuestion(q string) question {
 		if slices.Contains(out.words, w) {
 			continue // the question says it again outside the citation
 		}
-		if out.source == nil {
-			out.source = map[string]bool{}
-		}
-		out.source[w] = true
+		mark(&out.source, w)
 		out.words = append(out.words, w)
 	}
 	return out
@@ -819,7 +810,7 @@ func citedSource(words []zh.Word) []bool {
 			continue
 		}
 		if i > start && i+2 < len(words) && words[i+1].Text == "的" && slices.Contains(quotingCues, w.Text+"的") &&
-			!slices.ContainsFunc(words[start:i], func(w zh.Word) bool { return len(ordinals([]string{w.Text})) > 0 }) {
+			!slices.ContainsFunc(words[start:i], func(w zh.Word) bool { return isOrdinal(w.Text) }) {
 			// "正略咨询说的忧伤之谷是啥": who says it is the source; "第三阶段说的……" is where.
 			mark(start, i+1)
 			continue
@@ -1058,8 +1049,11 @@ func asksForKinds(words []zh.Word, i int) bool {
 	return words[i].Text == "几类" || (words[i].Text == "类" && i > 0 && words[i-1].Text == "几")
 }
 
-// listMeasures count the items of a list: 第二类, 第三步, 四点.
-const listMeasures = "类种步点项条"
+// isListMeasure reports whether w is a measure word that counts the items of a list: 第二类,
+// 第三步, 四点.
+func isListMeasure(w string) bool {
+	return utf8.RuneCountInString(w) == 1 && strings.Contains("类种步点项条", w)
+}
 
 // ordinalWord is the ordinal ord as a word the segmenter knows: a numeral, not a word the hidden
 // Markov model made up.
