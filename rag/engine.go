@@ -149,12 +149,12 @@ func (e *Engine) answer(ctx context.Context, question, query, topic, prev string
 	if k <= 0 {
 		k = DefaultK
 	}
-	own := e.Store.dotNames(e.Store.correctCJKTypos(e.Store.correctLatinTypos(readQuestion(e.Store.mainlandWording(question)))))
+	own := e.Store.readAsked(question)
 	q := own
 	var ownWords map[string]bool
 	depth := k
 	if followUp {
-		q = continueTopic(e.Store.dotNames(e.Store.correctCJKTypos(e.Store.correctLatinTypos(readQuestion(e.Store.mainlandWording(query))))), own)
+		q = continueTopic(e.Store.readAsked(query), own)
 		// The follow-up's own content words count double. A follow-up that only swaps the
 		// subject ("那湖南呢?") adds none: its place is a constraint, and the topic's words are
 		// what the answer must hold. Words the topic already asked add nothing either:
@@ -303,6 +303,12 @@ func (e *Engine) answer(ctx context.Context, question, query, topic, prev string
 		})
 	}
 	return emit(offline()), nil
+}
+
+// readAsked reads a question as the index would have it asked: in the mainland's wording where
+// the index writes that, with its typos corrected and its names dotted as the index prints them.
+func (s *Store) readAsked(question string) question {
+	return s.dotNames(s.correctCJKTypos(s.correctLatinTypos(readQuestion(s.mainlandWording(question)))))
 }
 
 // entityListDepth is how many times k passages a question asking which provinces, companies or
