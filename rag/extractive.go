@@ -85,7 +85,7 @@ func (e *Engine) nthItem(q question, passages []Passage, sents []sentence, lang 
 	// Or another sentence found that announces a list of what is asked ("四类难点" for "第二类
 	// 难点"): the "第二" of "第二总部" is no position in a list.
 	if noun := countedNoun(q.words, ords[0]); noun != "" {
-		for _, s := range sents[1:min(len(sents), maxRelated)] {
+		for _, s := range sents[1:min(len(sents), maxListLeads)] {
 			if s.fits() && strings.Contains(s.folded, noun) {
 				leads = append(leads, s)
 			}
@@ -111,6 +111,9 @@ func (e *Engine) nthItem(q question, passages []Passage, sents []sentence, lang 
 	}
 	return nil
 }
+
+// maxListLeads is how many of the best sentences nthItem reads for the one announcing the list.
+const maxListLeads = 3
 
 // countedNoun is the noun after ord among words, past a measure word: 难点 in 第二/类/难点.
 func countedNoun(words []string, ord string) string {
@@ -312,6 +315,11 @@ func (e *Engine) explain(q question, passages []Passage, sents []sentence, lang 
 			explainedBefore = restated && len(q.names) == 0
 		}
 	}
+	// A why-answer still wants a reason when nothing picked gives one and the sentence before
+	// did not explain it.
+	wantsReason := func() bool {
+		return kind == kindReason && !explainedBefore && !slices.ContainsFunc(picked, func(s sentence) bool { return answersKind(kindReason, s.folded) })
+	}
 	seen := map[string]bool{sents[0].folded: true}
 	// A statement that answers is followed by what explains it, or by what the text says next
 	// about something else ("【新疆】提高网络安全防护能力……。据全球多家研究机构数据,……"): a
@@ -334,7 +342,7 @@ func (e *Engine) explain(q question, passages []Passage, sents []sentence, lang 
 		seen[s.folded] = true
 		return true
 	})...)
-	if kind == kindReason && !explainedBefore && !slices.ContainsFunc(picked, func(s sentence) bool { return answersKind(kindReason, s.folded) }) {
+	if wantsReason() {
 		// "至此,GE数字化转型还谈不上失败,但绝称不上成功。" restates what is asked, and nothing
 		// after it gives a reason: the best sentence that does ("由于GE领导层变更……等原因") is
 		// quoted too.
@@ -348,7 +356,7 @@ func (e *Engine) explain(q question, passages []Passage, sents []sentence, lang 
 			}
 		}
 	}
-	if kind == kindReason && !explainedBefore && !slices.ContainsFunc(picked, func(s sentence) bool { return answersKind(kindReason, s.folded) }) {
+	if wantsReason() {
 		// Nor did the search find one: the text may give it further on, past a question of its
 		// own ("……到底难在哪里呢?"), as it does for GE ("战略短视最终导致GE Digital业务乏力收缩").
 		var reason []sentence
