@@ -257,11 +257,15 @@ func namesOther(want figureWant, folded, question string) bool {
 			if w.Tag == "nr" && !isNameWord(w) {
 				continue
 			}
+			_, gazetteer := placeName(w.Text)
+			proper := zh.IsProperTag(w.Tag) && w.Tag != "nt" && !genericPlaces[w.Text]
+			endsAsPlace := allCJK(w.Text) && strings.ContainsRune(placeEnds, last)
 			// Asked for a country or city by its kind ("哪国"), a word the dictionary lacks is one
-			// only when it ends as places do: "合理确信" is no country.
-			unknownPlace := w.Freq == 0 && (!namedKind || strings.ContainsRune(placeEnds, last))
-			if _, known := placeName(w.Text); known ||
-				(zh.IsProperTag(w.Tag) && w.Tag != "nt" && !genericPlaces[w.Text]) || (allCJK(w.Text) && (unknownPlace || (strings.ContainsRune(placeEnds, last) && (w.Freq < commonNameFreq || !namedKind)))) {
+			// only when it ends as places do ("合理确信" is no country), and a common word ending
+			// so (智慧城市) is none.
+			unknown := allCJK(w.Text) && w.Freq == 0 && (!namedKind || endsAsPlace)
+			rareEnding := endsAsPlace && (!namedKind || w.Freq < commonNameFreq)
+			if gazetteer || proper || unknown || rareEnding {
 				return true
 			}
 		}
