@@ -642,14 +642,8 @@ func continueTopic(topic, own question) question {
 			}
 			if term != lead && sameHead(term, lead) {
 				replaced[w] = true
-				items := listedBefore(asked, term)
-				for _, x := range topic.words {
-					for i, item := range items {
-						// The first item is glued to the words before it ("发展云计算").
-						if (i == 0 && strings.HasSuffix(item, x)) || (i > 0 && strings.Contains(item, x)) {
-							replaced[x] = true
-						}
-					}
+				for _, x := range listedWords(topic.words, listedBefore(asked, term)) {
+					replaced[x] = true
 				}
 			}
 		}
@@ -718,6 +712,21 @@ func listedBefore(folded, term string) []string {
 		return nil
 	}
 	return items
+}
+
+// listedWords returns the words that items of an enumeration hold; the first item is glued to
+// the words before it ("发展云计算"), so only a word it ends with counts.
+func listedWords(words, items []string) []string {
+	var out []string
+	for _, x := range words {
+		for i, item := range items {
+			if (i == 0 && strings.HasSuffix(item, x)) || (i > 0 && strings.Contains(item, x)) {
+				out = append(out, x)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // followUpLead is what an elliptical follow-up names before its 呢 ("忧伤之谷" in "忧伤之谷呢,又该
