@@ -278,10 +278,7 @@ func TestRegionsKeepToTheirOwnPlans(t *testing.T) {
 	e := extractiveEngine(sharedSample(t))
 	// 陕西's plan says nothing of 数字政府; the plan before it, 宁夏's, does.
 	checkAnswers(t, e, []answerCase{{"陕西要建成什么样的数字政府", true, nil}})
-	first := "河南省“十四五”期间数字化发展的总目标是建设什么？"
-	ans, _ := ask(t, e, rag.AskRequest{Question: first}, false)
-	history := []rag.Turn{{Question: first, Answer: ans.Text, Topic: first}}
-	ans, _ = ask(t, e, rag.AskRequest{Question: "那宁夏呢？", History: history}, false)
+	ans, _ := askAfter(t, e, "河南省“十四五”期间数字化发展的总目标是建设什么？", "那宁夏呢？")
 	checkAnswer(t, answerCase{"那宁夏呢？", false, []string{"加快数字化运用"}}, ans)
 }
 
@@ -321,18 +318,13 @@ func TestPlansOpenWithTheirThinking(t *testing.T) {
 func TestFollowUpsAskForItemsByPosition(t *testing.T) {
 	e := extractiveEngine(sharedSample(t))
 	first := "正略咨询把数字化转型分为几个阶段"
-	ans, _ := ask(t, e, rag.AskRequest{Question: first}, false)
-	history := []rag.Turn{{Question: first, Answer: ans.Text, Topic: first}}
-	ans, _ = ask(t, e, rag.AskRequest{Question: "第三个阶段是什么", History: history}, false)
+	ans, history := askAfter(t, e, first, "第三个阶段是什么")
 	checkAnswer(t, answerCase{"第三个阶段是什么", false, []string{"忧伤之谷"}}, ans)
 	history = append(history, rag.Turn{Question: "第三个阶段是什么", Answer: ans.Text, Topic: first})
 	ans, _ = ask(t, e, rag.AskRequest{Question: "那第五个呢", History: history}, false)
 	checkAnswer(t, answerCase{"那第五个呢", false, []string{"改进之坡"}}, ans)
 
-	first = "数字化转型有哪四类难点"
-	ans, _ = ask(t, e, rag.AskRequest{Question: first}, false)
-	history = []rag.Turn{{Question: first, Answer: ans.Text, Topic: first}}
-	ans, _ = ask(t, e, rag.AskRequest{Question: "第一类包括哪些方面", History: history}, false)
+	ans, _ = askAfter(t, e, "数字化转型有哪四类难点", "第一类包括哪些方面")
 	checkAnswer(t, answerCase{"第一类包括哪些方面", false, []string{"IT基础设施建设", "软件技术建设"}}, ans)
 }
 
@@ -346,9 +338,7 @@ func TestFollowUpsFindTheirRegionsPlan(t *testing.T) {
 		{"天津十四五要着力打造什么样的城市", "在5G上呢", "5G产业集聚高地"},
 		{"山西要怎么推动数字产业化", "那加快推动治理数字化呢", "加快智慧城市建设"},
 	} {
-		ans, _ := ask(t, e, rag.AskRequest{Question: c.first}, false)
-		history := []rag.Turn{{Question: c.first, Answer: ans.Text, Topic: c.first}}
-		ans, _ = ask(t, e, rag.AskRequest{Question: c.follow, History: history}, false)
+		ans, _ := askAfter(t, e, c.first, c.follow)
 		checkAnswer(t, answerCase{c.first + " → " + c.follow, false, []string{c.want}}, ans)
 	}
 }
@@ -395,6 +385,16 @@ func TestExplanationsStopAtTheNextRegion(t *testing.T) {
 func TestShapedQuestions(t *testing.T) {
 	e := extractiveEngine(sharedSample(t))
 	checkAnswers(t, e, shapedQuestions)
+}
+
+// askAfter asks first on its own, then follow in a conversation holding that turn, and returns
+// the follow-up's answer and the conversation before it.
+func askAfter(t *testing.T, e *rag.Engine, first, follow string) (*rag.Answer, []rag.Turn) {
+	t.Helper()
+	ans, _ := ask(t, e, rag.AskRequest{Question: first}, false)
+	history := []rag.Turn{{Question: first, Answer: ans.Text, Topic: first}}
+	ans, _ = ask(t, e, rag.AskRequest{Question: follow, History: history}, false)
+	return ans, history
 }
 
 // checkAnswers asks each case's question of e on its own and checks the reply.
@@ -493,9 +493,7 @@ func TestFollowUps(t *testing.T) {
 		{"甘肃要开展什么工程试点？", "那青海呢？", false, "【青海省】"},
 		{"陕西省要重点建设多少个示范应用场景？", "那贵州呢", true, "“贵州”"},
 	} {
-		ans, _ := ask(t, e, rag.AskRequest{Question: c.first}, false)
-		h := []rag.Turn{{Question: c.first, Answer: ans.Text, Topic: c.first}}
-		ans, _ = ask(t, e, rag.AskRequest{Question: c.follow, History: h}, false)
+		ans, _ := askAfter(t, e, c.first, c.follow)
 		if ans.Abstained != c.abstain || !strings.Contains(ans.Text, c.want) {
 			t.Errorf("%s → %s: abstained %v, want %v and %q:\n%s", c.first, c.follow, ans.Abstained, c.abstain, c.want, ans.Text)
 		}
