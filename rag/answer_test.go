@@ -703,6 +703,20 @@ func TestUnknownWordsAreNoOneName(t *testing.T) {
 	})
 }
 
+// TestNamesSideBySide: a company and its chairman, or a verb and a term, typed together are
+// answered when the documents state each, and refused as a whole when they lack one.
+func TestNamesSideBySide(t *testing.T) {
+	e := extractiveEngine(storeOf(t, map[string]string{
+		"访谈.txt": "华为轮值董事长郭平认为,数字化转型难点在于构建变革领导力。\n" +
+			"四川要补齐研发设计、芯片制造等环节短板,打造集成电路产业基地。\n",
+	}))
+	checkAnswers(t, e, []answerCase{
+		{"华为郭平觉得数字化转型最难的是啥", false, []string{"变革领导力"}},
+		{"四川要补齐集成电路哪些环节的短板", false, []string{"研发设计"}},
+		{"华为任正非觉得数字化转型最难的是啥", true, []string{"华为任正非"}},
+	})
+}
+
 // TestSentenceAboutAnotherLatinName: a passage naming two companies by Latin names speaks of
 // one in each sentence; the other's figure is no answer about it.
 func TestSentenceAboutAnotherLatinName(t *testing.T) {

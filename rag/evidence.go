@@ -981,7 +981,10 @@ func (s *Store) absentNames(q question) []string {
 		return s.statedLiteral(n) || s.nearTypo(n)
 	}
 	for _, n := range slices.Concat(q.places, q.names, q.rare) {
-		if !stated(n) {
+		switch {
+		case stated(n):
+		case q.pieces[n] != nil && all(q.pieces[n], stated): // 华为 and 郭平, stated apart
+		default:
 			absent = append(absent, missingParts(n, q.parts[n], stated)...)
 		}
 	}

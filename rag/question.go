@@ -102,8 +102,8 @@ type question struct {
 	// 咨询; citedSource): searched for, and a sentence holding them gains a little, but they
 	// constrain nothing and a sentence need not repeat them.
 	source map[string]bool
-	// pieces are, for the last kind (headedParts), all the words: a passage that writes each
-	// holds the name.
+	// pieces are, for the last kind (headedParts), all the words, and so they are for names
+	// side by side (华为 + 郭平, sidePieces): a passage that writes each holds the name.
 	pieces map[string][]string
 	// background are the words said only as a given: "除了商业模式还有啥模式", "在加快建设大数据
 	// 中心的同时,……要做哪几件事". The answer is about the rest.
@@ -278,6 +278,7 @@ func readQuestion(q string) question {
 				(j == i || !isEdgeParticle(words[j].Text)) && // "射球/为/彼得", "俞敏洪/让/新东方": a particle parts names
 				!(j > i && words[j].Tag == "f" && utf8.RuneCountInString(words[j].Text) == 1) && // "网络安全/上": a locative ends one
 				!isCommonFunctionChar(words[j]) && // "日本政府/替", "集成电路/新", nor begins one: "等/人"
+				!isAnotA(words[j].Text) && // "接受度/高不高": the question, not a name
 				!(j > i && endsName(words[i:j], words[j])) {
 				named = named || isNameWord(words[j])
 				if utf8.RuneCountInString(words[j].Text) == 1 {
@@ -297,11 +298,20 @@ func readQuestion(q string) question {
 				if (!known && utf8.RuneCountInString(name) >= minNameRunes && !isPotentialComplement(name)) || (known && isNameWord(w)) {
 					add(&out.names, name)
 					parts := knownParts(words[i:j])
-					pieces := headedParts(words[i:j])
-					if parts == nil && pieces != nil {
+					var pieces []string
+					if parts == nil {
+						pieces = headedParts(words[i:j])
+					}
+					if pieces != nil {
 						// 支付宝 is the name the evidence must state; the text may say 支付宝
 						// and 提现 apart.
 						parts = pieces[:1]
+					} else if parts == nil && !known {
+						// 华为/郭平, 美的/方洪波, 补齐/集成电路: names side by side, which the text
+						// may state apart; each must be stated, or the name is missing whole.
+						pieces = sidePieces(words[i:j])
+					}
+					if pieces != nil {
 						if out.pieces == nil {
 							out.pieces = map[string][]string{}
 						}
@@ -621,14 +631,16 @@ const townEnds = "州县市镇"
 //   - two single-character words that cite the text, glued by the hidden Markov model into a
 //     word no dictionary holds: "规划中说的" came out 规划/中说/的, and the typo corrector then
 //     read 中说 as 中提; it is 中/说. So is a locative glued to the verb after it: "转型中起什么
-//     作用" came out 转型/中起; it is 中/起.
+//     作用" came out 转型/中起; it is 中/起. And so is a noun glued to the 里 after it: "古典经挤
+//     学里的" came out 经挤/学里, a name the documents lack; it is 经挤/学/里, and 经挤学 is then
+//     read as the 经济学 the documents hold.
 func mendCuts(words []zh.Word) []zh.Word {
 	for i := 0; i < len(words); i++ {
 		r := []rune(words[i].Text)
 		if len(r) < 2 || !allCJK(words[i].Text) {
 			continue
 		}
-		if len(r) == 2 && words[i].Freq == 0 && (sayingVerbs[string(r[0])] && sayingVerbs[string(r[1])] || gluedLocative(words, i)) {
+		if len(r) == 2 && words[i].Freq == 0 && (sayingVerbs[string(r[0])] && sayingVerbs[string(r[1])] || gluedLocative(words, i) || r[1] == '里') {
 			first, _ := zh.Lookup(string(r[0]))
 			second, _ := zh.Lookup(string(r[1]))
 			words = slices.Insert(words, i+1, second)
@@ -1216,6 +1228,35 @@ func headedParts(pieces []zh.Word) []string {
 		return nil
 	}
 	return parts
+}
+
+// sidePieces returns the pieces of a name run of two or three words of two characters or
+// more, one of which the dictionary knows, or nil: "华为/郭平" names a company and a person the
+// documents may state apart ("华为轮值董事长……郭平"). Runs of unknown pieces alone are names
+// of their own (盛世笔特 is cut 盛世/笔特 only when 盛世 is known, and then 笔特 must be stated).
+func sidePieces(pieces []zh.Word) []string {
+	for len(pieces) > 0 && isEdgeParticle(pieces[0].Text) {
+		pieces = pieces[1:] // "要/补齐/集成电路"
+	}
+	for len(pieces) > 0 && isEdgeParticle(pieces[len(pieces)-1].Text) {
+		pieces = pieces[:len(pieces)-1]
+	}
+	if len(pieces) < 2 || len(pieces) > 3 {
+		return nil
+	}
+	var out []string
+	known := false
+	for _, p := range pieces {
+		if utf8.RuneCountInString(p.Text) < 2 || !allCJK(p.Text) {
+			return nil
+		}
+		known = known || p.Freq > 0
+		out = append(out, p.Text)
+	}
+	if !known {
+		return nil
+	}
+	return out
 }
 
 // nameStem is a name of several unknown pieces without its last one, when that leaves at least

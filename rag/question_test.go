@@ -491,6 +491,14 @@ func TestMendedCuts(t *testing.T) {
 	if q := readQuestion("一把手在数字化转型中起什么作用"); slices.Contains(q.words, "中起") || !q.framing["作用"] {
 		t.Errorf("中起: words %q, framing %v", q.words, q.framing)
 	}
+	// 经挤/学里 is 经挤/学/里: the noun before the locative is the (mistyped) name, 经挤学.
+	if q := readQuestion("古典经挤学里的生产三要素是哪三个"); !slices.Equal(q.names, []string{"经挤学"}) {
+		t.Errorf("经挤学里: names %q, want 经挤学", q.names)
+	}
+	// An A-not-A question ends a name run: 度/高不高 is no name.
+	if q := readQuestion("医生对数字疗法的接受度高不高"); len(q.names) > 0 {
+		t.Errorf("接受度高不高: names %q, want none", q.names)
+	}
 	// 第二类 is 第二 and 类: a list's second item, of the kind named.
 	if q := readQuestion("数字化转型的第二类难点是什么"); !slices.Contains(q.words, "第二") || slices.Contains(q.words, "第二类") {
 		t.Errorf("第二类: words %q", q.words)
