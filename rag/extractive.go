@@ -190,7 +190,9 @@ const maxHeadlineRunes = 40
 const minStatementRunes = 16
 
 // definitionCues follow the defined term in a defining sentence.
-var definitionCues = []string{"就是", "是指", "指的是", "指", "界定为", "定义为", "被定义为", "是一种", "是一类", "是一个", "是", "即", " is ", " are ", " refers to", " means "}
+var definitionCues = []string{"就是", "是指", "指的是", "指", "界定为", "定义为", "被定义为", "是一种", "是一类", "是一个", "是", "即",
+	"这主要是", "这是", "也就是", // "其次是数据资产化,这主要是……": 这 stands for the term
+	" is ", " are ", " refers to", " means "}
 
 // definition prefers, among the strong sentences, one that defines the term asked about: the
 // term, perhaps a bracketed gloss, then 是/指/界定为… ("数字疗法(Digital Therapeutics,DTx)是……").

@@ -57,6 +57,9 @@ func TestDefinesByNaming(t *testing.T) {
 		// A scraped heading glued to what it heads defines its term; a bare heading does not.
 		{"01、希望之巅企业对数字化转型充满期待,设定目标,厘清路径。", "希望之巅", true},
 		{"01、希望之巅", "希望之巅", false},
+		// 这 after the term stands for it: "其次是数据资产化,这主要是……".
+		{"其次是数据资产化,这主要是数据中台建设过程中,通过数据治理使得数据可用、可视。", "数据资产化", true},
+		{"数据资产化,这样的说法流传很广。", "数据资产化", false},
 	} {
 		if got := defines(c.sentence, c.term); got != c.want {
 			t.Errorf("defines(%q, %q) = %v, want %v", c.sentence, c.term, got, c.want)
