@@ -717,6 +717,16 @@ func TestNamesSideBySide(t *testing.T) {
 	})
 }
 
+// TestAnswerPointingBackQuotesWhatItPointsAt: a sentence that answers by pointing back at what
+// is asked ("这些病症") is quoted with the sentence before, which names them.
+func TestAnswerPointingBackQuotesWhatItPointsAt(t *testing.T) {
+	e := extractiveEngine(storeOf(t, map[string]string{
+		"疗法.txt": "对于行为介导病症(抑郁症、失眠),传统的药物治疗用处不大。" +
+			"而临床实验证明,数字疗法在应对这些病症时有着显著的效果。以某产品为例,参与者的评价提升了25%。\n",
+	}))
+	checkAnswers(t, e, []answerCase{{"数字疗法对哪些病症效果显著", false, []string{"抑郁症"}}})
+}
+
 // TestSentenceAboutAnotherLatinName: a passage naming two companies by Latin names speaks of
 // one in each sentence; the other's figure is no answer about it.
 func TestSentenceAboutAnotherLatinName(t *testing.T) {

@@ -182,6 +182,17 @@ func pointsBack(folded string) bool {
 	return strings.HasPrefix(s, "这") || strings.HasPrefix(s, "此") || strings.HasPrefix(s, "上述") || strings.HasPrefix(s, "以上")
 }
 
+// namesAskedBack reports whether folded refers to what is asked by pointing back ("数字疗法在
+// 应对这些病症时有着显著的效果" for "哪些病症"): the sentence before names them.
+func namesAskedBack(folded string, words []string) bool {
+	for _, w := range words {
+		if utf8.RuneCountInString(w) >= 2 && containsAny(folded, []string{"这些" + w, "这类" + w, "上述" + w, "以上" + w}) {
+			return true
+		}
+	}
+	return false
+}
+
 // maxHeadlineRunes: a region's opening sentence shorter than this is the headline of its plan.
 const maxHeadlineRunes = 40
 
@@ -306,7 +317,7 @@ func (e *Engine) explain(q question, passages []Passage, sents []sentence, lang 
 	restated := kind == kindReason && !answersKind(kindReason, sents[0].folded) &&
 		heldShare(e.Store.askedWeights(q), sents[0].folded) >= restatedShare
 	explainedBefore := false
-	if (kind == kindReason && (statesConsequence(sents[0].folded) || restated)) || pointsBack(sents[0].folded) {
+	if (kind == kindReason && (statesConsequence(sents[0].folded) || restated)) || pointsBack(sents[0].folded) || namesAskedBack(sents[0].folded, q.words) {
 		// "战略短视最终导致……收缩": the cause is often told in the sentence before, and what
 		// "这也是……" stands for always is.
 		if prev, ok := previousSentence(passages, sents[0]); ok {
