@@ -282,6 +282,18 @@ func TestRegionsKeepToTheirOwnPlans(t *testing.T) {
 	checkAnswer(t, answerCase{"那宁夏呢？", false, []string{"加快数字化运用"}}, ans)
 }
 
+// TestPlansSpeakThroughTheirSubject: a sentence deep in a province's plan that names every thing
+// asked of the province answers for it, its subject stating the province, before the plan's
+// opening sentence that names the province and nothing asked.
+func TestPlansSpeakThroughTheirSubject(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	checkAnswers(t, e, []answerCase{
+		{"重庆“十四五”在数字安全方面有什么举措？", false, []string{"全面提升数字安全水平"}},
+		{"四川在农业方面有什么举措", false, []string{"农业全产业链"}},
+		{"广东省要建设什么", false, []string{"推进数字产业化发展"}}, // 建设 is what any of its sentences does
+	})
+}
+
 // TestTitleWordsStillPlaceTheQuestion: in an index of one document, the words of its title
 // (数字化转型与数字疗法) weigh nothing, yet a question about 数字疗法 is not answered from a passage
 // that never says 疗法.

@@ -522,13 +522,18 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 			}
 			ctx := context + " " + about
 			if total > 0 {
-				var got, gotBack, direct float64
+				var got, gotBack, direct, bySubject float64
+				holdsAsked, asked := true, false // it holds every thing asked of the place itself
 				for i, w := range words {
 					m := matchWord(w, folded)
 					direct += w.weight * m
+					if places[i] == "" && w.weight > 0 && !q.constrains(w.text) && q.substantive(w.text) && !isVerbal(w.text) {
+						asked, holdsAsked = true, holdsAsked && m == 1
+					}
 					if p := places[i]; p != "" && m < 1 && strings.HasPrefix(sent.subject, p) {
 						// The sentence's subject is the place asked about: it says so as
 						// surely as the lead sentence that named it ("全省……" under 天津市).
+						bySubject += w.weight * (1 - m)
 						m = 1
 					}
 					if m < 1 {
@@ -553,8 +558,15 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 				sent.score, sent.direct = got/norm, direct/norm
 				if sent.direct < weakDirect && pointedAt == "" {
 					// A sentence that holds little itself and scores on its neighbour's words
-					// ("医保支付方面。") is not the answer; its neighbour is.
-					sent.score = sent.direct + 0.5*(sent.score-sent.direct)
+					// ("医保支付方面。") is not the answer; its neighbour is. But one that names
+					// every thing asked of its place, which its subject states, holds what is
+					// asked ("全面提升数字安全水平" under 重庆市 for its 数字安全); what it is to
+					// do ("广东省要建设什么") is no thing, and any sentence of the plan says 建设.
+					own := direct
+					if asked && holdsAsked {
+						own += bySubject
+					}
+					sent.score = own/norm + 0.5*(sent.score-own/norm)
 				}
 				if offTopic {
 					sent.score = max(0, sent.score-offTopicPenalty)
@@ -956,6 +968,12 @@ func sourceLine(s string) int {
 		return i
 	}
 	return strings.Index(s, "来源：")
+}
+
+// isVerbal reports whether the dictionary gives w a verb's tag, a verbal noun's (建设) included.
+func isVerbal(w string) bool {
+	v, ok := zh.Lookup(w)
+	return ok && strings.HasPrefix(v.Tag, "v")
 }
 
 // tokenSet returns the distinct tokens of text.
