@@ -152,6 +152,7 @@ func (e *Engine) answer(ctx context.Context, question, query, topic, prev string
 	own := e.Store.readAsked(question)
 	q := own
 	var ownWords map[string]bool
+	var ownSubjects []string // the places and names a follow-up adds to its topic
 	depth := k
 	if followUp {
 		q = continueTopic(e.Store.readAsked(query), own)
@@ -163,6 +164,11 @@ func (e *Engine) answer(ctx context.Context, question, query, topic, prev string
 		// kind of answer, not something it must add. Nor does a single character or a
 		// qualifier: "花了多长时间?" after what Midea invested asks for the topic's span of time.
 		topicFolded := FoldText(topic)
+		for _, n := range slices.Concat(own.places, own.names) {
+			if !strings.Contains(topicFolded, n) {
+				ownSubjects = append(ownSubjects, n)
+			}
+		}
 		for _, w := range own.words {
 			if own.constrains(w) || strings.Contains(topicFolded, w) || !own.substantive(w) || isOrdinal(w) {
 				continue // an ordinal says which item of the topic's list: "05、……" need not say 第五
@@ -215,8 +221,12 @@ func (e *Engine) answer(ctx context.Context, question, query, topic, prev string
 		sents := e.Store.assess(q, passages, ownWords)
 		if len(ownWords) > 0 {
 			// An answer to a follow-up must speak to what it adds, in its words or their
-			// synonyms ("截止到什么时候" is answered by "截至2021年12月22日").
+			// synonyms ("截止到什么时候" is answered by "截至2021年12月22日"), or of whom it
+			// asks ("那GE最后走到哪一步了?" after a stage of the curve: what GE went through).
 			sents = slices.DeleteFunc(sents, func(s sentence) bool {
+				if slices.ContainsFunc(ownSubjects, func(n string) bool { return strings.Contains(s.folded, n) }) {
+					return false
+				}
 				for w := range ownWords {
 					if strings.Contains(s.folded, w) || holdsSynonym(w, s.folded) || strings.Contains(FoldText(s.subject), w) {
 						return false

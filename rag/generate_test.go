@@ -652,3 +652,22 @@ func TestModelSeesWhatExplainsTheAnswer(t *testing.T) {
 		t.Errorf("the model is not shown how 湖北's plan goes on:\n%s", user)
 	}
 }
+
+// TestFollowUpsNamingTheirOwnSubjectReachTheModel: "那GE最后走到哪一步了?" after what a stage of
+// the curve means adds GE, not the words of its answer (最终跌入“谷底之溃”): the passage about GE
+// is sent to the model, not dropped for lacking 最后 or 走到.
+func TestFollowUpsNamingTheirOwnSubjectReachTheModel(t *testing.T) {
+	fake := openaifake.New(t, openaifake.WithReply(func(openaifake.ChatRequest) string { return "谷底之溃[1]。" }))
+	e := llmEngine(sampleStore(t), chatModel(fake, rag.OpenAIOptions{}))
+	first := "数字化转型曲线里的“现实之退”指的是什么阶段？"
+	ans, _ := ask(t, e, rag.AskRequest{Question: first}, false)
+	calls := len(fake.ChatRequests())
+	ask(t, e, rag.AskRequest{Question: "那GE最后走到哪一步了？", History: []rag.Turn{{Question: first, Answer: ans.Text, Topic: first}}}, false)
+	reqs := fake.ChatRequests()
+	if len(reqs) == calls {
+		t.Fatal("the follow-up never reached the model")
+	}
+	if user := reqs[len(reqs)-1].Messages[1].Content; !strings.Contains(user, "GE领导层变更") {
+		t.Errorf("the model is not shown what became of GE:\n%s", user)
+	}
+}
