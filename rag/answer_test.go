@@ -294,6 +294,17 @@ func TestPlansSpeakThroughTheirSubject(t *testing.T) {
 	})
 }
 
+// TestTheWorldIsNotChina: a sentence giving the global figure does not answer for China because
+// the next sentence in its passage says 我国.
+func TestTheWorldIsNotChina(t *testing.T) {
+	e := extractiveEngine(sharedSample(t))
+	checkAnswers(t, e, []answerCase{
+		{"2020年中国数字疗法市场规模是多少？", true, nil},
+		{"2020年全球数字疗法市场规模是多少？", false, []string{"35.3亿美元"}},
+		{"2021年中国数字疗法市场规模是多少？", false, []string{"约为3亿美元"}},
+	})
+}
+
 // TestTitleWordsStillPlaceTheQuestion: in an index of one document, the words of its title
 // (数字化转型与数字疗法) weigh nothing, yet a question about 数字疗法 is not answered from a passage
 // that never says 疗法.

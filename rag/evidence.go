@@ -753,9 +753,11 @@ func unmetConstraints(q question, sent, prev, about, chunk string) []string {
 		if mentionsPlace(sent, p) || mentionsPlace(ctx, p) {
 			continue
 		}
-		if p != "全球" && mentionsPlace(chunk, p) && !namesRegion(sent+" "+ctx, func(r string) bool { return r != p }) {
+		if p != "全球" && mentionsPlace(chunk, p) && !namesRegion(sent+" "+ctx, func(r string) bool { return r != p }) &&
+			!(p == "中国" && namesAnotherCountry(sent)) {
 			// The passage names the place and the sentence, with its subject, no other: a
 			// passage about Taiwan's industrial parks need not repeat 台湾 in each sentence.
+			// A sentence that says 全球 or 美国 is about there, though the next says 我国.
 			continue
 		}
 		if p == "中国" && !namesAnotherCountry(sent) && !namesAnotherCountry(ctx) {
