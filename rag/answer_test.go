@@ -305,6 +305,12 @@ func TestTheWorldIsNotChina(t *testing.T) {
 	})
 }
 
+// TestDoubledCharacterNames: a name of one character doubled (钉钉), which the documents never
+// hold, is abstained on, not answered from whatever says 作用.
+func TestDoubledCharacterNames(t *testing.T) {
+	checkAnswers(t, extractiveEngine(sharedSample(t)), []answerCase{{"钉钉在企业数字化转型里能起什么作用？", true, nil}})
+}
+
 // TestTitleWordsStillPlaceTheQuestion: in an index of one document, the words of its title
 // (数字化转型与数字疗法) weigh nothing, yet a question about 数字疗法 is not answered from a passage
 // that never says 疗法.

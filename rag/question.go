@@ -634,8 +634,19 @@ const townEnds = "州县市镇"
 //     作用" came out 转型/中起; it is 中/起. And so is a noun glued to the 里 after it: "古典经挤
 //     学里的" came out 经挤/学里, a name the documents lack; it is 经挤/学/里, and 经挤学 is then
 //     read as the 经济学 the documents hold.
+//   - a doubled character the dictionary does not know doubled, cut in two: "钉钉" came out
+//     钉/钉, no name at all; it is the name 钉钉.
 func mendCuts(words []zh.Word) []zh.Word {
 	for i := 0; i < len(words); i++ {
+		if i+1 < len(words) && words[i].Text == words[i+1].Text && utf8.RuneCountInString(words[i].Text) == 1 && allCJK(words[i].Text) {
+			if _, known := zh.Lookup(words[i].Text + words[i].Text); !known {
+				// 钉/钉: a doubled character the dictionary does not know doubled is one word it
+				// lacks, a name (钉钉), not a verb said twice.
+				words = slices.Delete(words, i, i+1)
+				words[i] = zh.Word{Text: words[i].Text + words[i].Text}
+				continue
+			}
+		}
 		r := []rune(words[i].Text)
 		if len(r) < 2 || !allCJK(words[i].Text) {
 			continue
