@@ -311,6 +311,16 @@ func TestDoubledCharacterNames(t *testing.T) {
 	checkAnswers(t, extractiveEngine(sharedSample(t)), []answerCase{{"钉钉在企业数字化转型里能起什么作用？", true, nil}})
 }
 
+// TestPeriodsNamedEarlierInTheParagraph: an article on the 十四五 plan names it in its heading
+// and first points; the points after them, in chunks that never say 十四五, are about it still,
+// and about no other plan.
+func TestPeriodsNamedEarlierInTheParagraph(t *testing.T) {
+	checkAnswers(t, extractiveEngine(sharedSample(t)), []answerCase{
+		{"为什么说央企在十四五期间多数会路径依赖式发展？", false, []string{"没有参照系可供学习"}},
+		{"为什么说央企在十三五期间多数会路径依赖式发展？", true, nil},
+	})
+}
+
 // TestTitleWordsStillPlaceTheQuestion: in an index of one document, the words of its title
 // (数字化转型与数字疗法) weigh nothing, yet a question about 数字疗法 is not answered from a passage
 // that never says 疗法.

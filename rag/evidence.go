@@ -459,13 +459,14 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 		// The subject is looked up once, before the chunk, then carried through its sentences:
 		// looking back from every sentence rebuilt up to 4,000 runes each time.
 		subject, gapFrom := s.subjectBefore(p), 0
+		earlier := subject.earlier
 		// speaker is the sentence that opened a quotation still open ("方洪波接受采访时说,“……"):
 		// the quoted sentences after it are its speaker's words, and it is their context.
 		speaker, speakerSpan := "", Span{}
 		for _, sp := range spans {
 			text := string(runes[sp.Start:sp.End])
 			if slices.Contains(runes[gapFrom:sp.Start], '\n') {
-				subject, speaker = lead{}, "" // a subject holds within its paragraph, and so does a quotation
+				subject, speaker, earlier = lead{}, "", "" // a subject holds within its paragraph, and so does a quotation
 			}
 			gapFrom = sp.End
 			head := ""
@@ -597,7 +598,11 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 			if chunkFolded == "" && len(q.names)+len(q.periods)+len(q.places) > 0 {
 				chunkFolded = statedText(runes, spans)
 			}
-			sent.unmet = unmetConstraints(q, folded, context, about, chunkFolded)
+			stated := chunkFolded
+			if earlier != "" && len(q.periods) > 0 {
+				stated += " " + earlier // the paragraph named its period before the chunk
+			}
+			sent.unmet = unmetConstraints(q, folded, context, about, stated)
 			if len(sent.unmet) == 0 && len(q.names) > 0 {
 				if n := askedOfAnother(q, words, text, folded); n != "" {
 					sent.unmet = append(sent.unmet, n)

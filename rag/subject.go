@@ -146,6 +146,10 @@ const maxCachedSubjects = 100_000
 type lead struct {
 	region  string
 	periods string // space-separated, folded
+	// earlier are the periods the paragraph last named before the chunk, whatever its region:
+	// an article on the 十四五 plan names it in its heading and its first points, and the
+	// points after them are still about it.
+	earlier string
 }
 
 // leadOf is the lead a sentence opens, or the zero lead when it names no region first.
@@ -165,16 +169,23 @@ func findSubjectBefore(doc *Document, k, end int) lead {
 	}
 	runes := []rune(before)
 	spans := evidenceSpans(runes)
-	for i := len(spans) - 1; i >= 0; i-- {
+	var subject lead
+	regionRead := false
+	for i := len(spans) - 1; i >= 0 && (!regionRead || subject.earlier == ""); i-- {
 		text := string(runes[spans[i].Start:spans[i].End])
-		if l := leadOf(text); l.region != "" {
-			return l
+		if subject.earlier == "" {
+			subject.earlier = strings.Join(periodsIn(FoldText(text)), " ")
 		}
-		if opensSection(text) || leadsWithCountry(text) {
-			return lead{} // a new section, or a sentence about the whole country, ends the subject
+		if regionRead {
+			continue
+		}
+		if l := leadOf(text); l.region != "" {
+			subject.region, subject.periods, regionRead = l.region, l.periods, true
+		} else if opensSection(text) || leadsWithCountry(text) {
+			regionRead = true // a new section, or a sentence about the whole country, ends the subject
 		}
 	}
-	return lead{}
+	return subject
 }
 
 // countryFollowers are characters after which a country that opens a sentence is its subject
