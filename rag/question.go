@@ -634,6 +634,8 @@ const townEnds = "州县市镇"
 //     作用" came out 转型/中起; it is 中/起. And so is a noun glued to the 里 after it: "古典经挤
 //     学里的" came out 经挤/学里, a name the documents lack; it is 经挤/学/里, and 经挤学 is then
 //     read as the 经济学 the documents hold.
+//   - a verb cut before its last character, which the segmenter read with the 成 after it:
+//     "打造成什么区" came out 打/造成 (to cause); it is 打造/成.
 //   - a doubled character the dictionary does not know doubled, cut in two: "钉钉" came out
 //     钉/钉, no name at all; it is the name 钉钉.
 func mendCuts(words []zh.Word) []zh.Word {
@@ -658,6 +660,16 @@ func mendCuts(words []zh.Word) []zh.Word {
 			words[i] = first
 			i++
 			continue
+		}
+		if i > 0 && len(r) == 2 && r[1] == '成' && utf8.RuneCountInString(words[i-1].Text) == 1 {
+			// 打/造成 is 打造/成: a verb and the 成 of what it makes something into ("要打造成
+			// 什么区"), not 造成 (to cause).
+			if verb, ok := zh.Lookup(words[i-1].Text + string(r[0])); ok && strings.HasPrefix(verb.Tag, "v") {
+				cheng, _ := zh.Lookup("成")
+				cheng.Text = "成"
+				words[i-1], words[i] = verb, cheng
+				continue
+			}
 		}
 		if i > 0 && zh.IsProperTag(words[i].Tag) && utf8.RuneCountInString(words[i-1].Text) == 1 {
 			if joined, ok := zh.Lookup(words[i-1].Text + string(r[0])); ok && joined.Freq > 10*words[i].Freq && !zh.IsProperTag(joined.Tag) {

@@ -495,6 +495,10 @@ func TestMendedCuts(t *testing.T) {
 	if q := readQuestion("古典经挤学里的生产三要素是哪三个"); !slices.Equal(q.names, []string{"经挤学"}) {
 		t.Errorf("经挤学里: names %q, want 经挤学", q.names)
 	}
+	// 打/造成 is 打造/成: what Shandong means to build itself into, not what it causes.
+	if q := readQuestion("山东建设数字经济高地，最后要打造成什么区？"); !slices.Contains(q.words, "打造") || slices.Contains(q.words, "造成") {
+		t.Errorf("打造成: words %q, want 打造 and no 造成", q.words)
+	}
 	// 钉/钉 is the one word 钉钉, which the dictionary does not know doubled; 看看 it does.
 	if q := readQuestion("钉钉在企业数字化转型里能起什么作用"); !slices.Contains(q.words, "钉钉") {
 		t.Errorf("钉钉: words %q, want 钉钉", q.words)
