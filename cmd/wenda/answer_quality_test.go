@@ -218,7 +218,15 @@ func testSampleAnswers(t *testing.T) {
 		// paraphrases, one refused as the name 度高不高; 经挤学里 refused as a name; a why-question
 		// refused as a near miss for 十四五; a follow-up; a boilerplate line); fixes followed.
 		"sample-blind25.jsonl": {accuracy: 0.76, maxFalseAbstentions: 6, abstained: map[string]int{"near_miss": 3, "absent": 2}},
-		"sample-blind26.jsonl": {accuracy: 0.79, maxFalseAbstentions: 7, abstained: map[string]int{"near_miss": 3, "absent": 2}},
+		"sample-blind26.jsonl": {accuracy: 0.82, maxFalseAbstentions: 6, abstained: map[string]int{"near_miss": 3, "absent": 2}},
+		// Written by two more such helpers (seeds 131 and 137) after the twelfth round's first
+		// changes and run once on 29d58bb to measure them: blind27 0.824, five false
+		// abstentions (three paraphrases, a point of the 十四五 article refused for 十四五, one
+		// English), and 钉钉, which the documents never name, answered; blind28 0.882, two
+		// (打造成 read as 造成, a paraphrase), and China's 2020 market answered with the
+		// world's. Fixes followed.
+		"sample-blind27.jsonl": {accuracy: 0.85, maxFalseAbstentions: 4, abstained: map[string]int{"near_miss": 3, "absent": 2}},
+		"sample-blind28.jsonl": {accuracy: 0.91, maxFalseAbstentions: 1, abstained: map[string]int{"near_miss": 3, "absent": 2}},
 	}
 	for _, file := range slices.Sorted(maps.Keys(floors)) {
 		rep := evalAnswers(t, nil, data, sampleDir, filepath.Join(answersDir, file))
@@ -346,6 +354,16 @@ func testPerfectReader(t *testing.T) {
 		}},
 		"sample-blind26.jsonl": {evidence: 34, answerFloor: answerFloor{
 			accuracy: 1, maxFalseAbstentions: 0, abstained: map[string]int{"near_miss": 3, "absent": 2},
+		}},
+		// 新冠 is a name the documents never use (they say 疫情), so the question is refused
+		// before the model (b27-31); 纯技术层面的活儿 for 技术类难点 finds other passages (b27-27).
+		"sample-blind27.jsonl": {evidence: 32, answerFloor: answerFloor{
+			accuracy: 0.94, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 3, "absent": 2},
+		}},
+		// 通用电气 is GE's Chinese name, which the documents never use (b28-29); 最要紧的一环 for
+		// 数据中台建设是核心 finds other passages (b28-31).
+		"sample-blind28.jsonl": {evidence: 32, answerFloor: answerFloor{
+			accuracy: 0.94, maxFalseAbstentions: 2, abstained: map[string]int{"near_miss": 3, "absent": 2},
 		}},
 		"sample-blind6.jsonl": {evidence: 28, answerFloor: answerFloor{
 			accuracy: 1, maxFalseAbstentions: 0, abstained: map[string]int{"near_miss": 3, "absent": 2},
