@@ -305,6 +305,16 @@ func TestTheWorldIsNotChina(t *testing.T) {
 	})
 }
 
+// TestGroupsByName: a word before 集团 names a group, however common the word (浪潮, a wave):
+// the documents name 美的集团 and no 浪潮集团. 是从 (a verb in the dictionary) asks, and
+// 开使 is a typo: neither must be stated.
+func TestGroupsByName(t *testing.T) {
+	checkAnswers(t, extractiveEngine(sharedSample(t)), []answerCase{
+		{"浪潮集团的数字化转型是从哪一年开始的？", true, []string{"浪潮集团"}},
+		{"美的集团是从哪一年开使数字化转型的？", false, []string{"2012"}},
+	})
+}
+
 // TestDoubledCharacterNames: a name of one character doubled (钉钉), which the documents never
 // hold, is abstained on, not answered from whatever says 作用.
 func TestDoubledCharacterNames(t *testing.T) {

@@ -48,7 +48,8 @@ func init() {
 	介绍一下 知道 想 想知道 了解 觉得 认为 看 看法 意思 含义 定义 指 是指 叫 叫做 称为 所谓 原因 理由 为了 因为 所以 呢 分别 都有 包括 包含 列举
 	总共 一共 一般 通常 往往 常常 中 大概 大约 左右 目前 现在 如今 搞 弄 做 干 办 干什么 干嘛 做什么 用来 是干什么的 缩写 简称 全称 全名 英文 英文名 中文名
 	咋 咋样 咋办 咋整 咋弄 啥样 时候 由 所 除了 自己 一个 打算 那边 这边 要是 如果 假如 假设 倘若 真 真的 等到 接下来 一切 其中
-	何时 何处 何种 何地 何人 何方 何以 哪边 哪一 哪国 哪方 后来 然后 接着 已经 曾经 正在 仍然 依然 首先 刚 起初 才能 层面`) {
+	何时 何处 何种 何地 何人 何方 何以 哪边 哪一 哪国 哪方 后来 然后 接着 已经 曾经 正在 仍然 依然 首先 刚 起初 才能 层面
+	是从`) { // 是从: a verb in jieba's dictionary, 是 and 从 in "是从哪一年开始的"
 		scaffoldWords[w] = true
 	}
 }
@@ -267,6 +268,21 @@ func readQuestion(q string) question {
 				// A word the dictionary lacks that ends as towns end is one: 儋州.
 				add(&out.places, w.Text)
 				add(&out.words, w.Text)
+				continue
+			}
+			if i+1 < len(words) && orgSuffixes[words[i+1].Text] && utf8.RuneCountInString(w.Text) >= 2 && allCJK(w.Text) &&
+				(w.Freq == 0 || (strings.HasPrefix(w.Tag, "n") && w.Tag != "ns")) && !scaffoldWords[w.Text] && !askedNouns[w.Text] {
+				// "浪潮集团": a word before 集团 names the group, however common the word (浪潮,
+				// a wave). The documents state it when they name the group or the word alone
+				// ("美的十年数字化转型投资……" for 美的集团).
+				name := w.Text + words[i+1].Text
+				add(&out.names, name)
+				add(&out.words, name)
+				if out.parts == nil {
+					out.parts = map[string][]string{}
+				}
+				out.parts[name] = []string{w.Text}
+				i++
 				continue
 			}
 			// A run of name pieces holding at least one name word is one name: gse cuts the
@@ -1103,6 +1119,9 @@ func isOrdinal(w string) bool {
 	rest, ok := strings.CutPrefix(w, "第")
 	return ok && rest != "" && strings.Trim(rest, cjkNumerals+"0123456789") == ""
 }
+
+// orgSuffixes after a word make it the name of an organisation: 浪潮集团.
+var orgSuffixes = map[string]bool{"集团": true, "控股": true}
 
 // aspectNouns after a word make it an aspect of the question's subject ("那网络安全方面呢?"),
 // not a subject of its own.
