@@ -397,10 +397,14 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 	}
 	var total float64
 	places := make([]string, len(words)) // each word's place name, if it is one
+	// things are the nouns asked of a place, which a sentence under its plan must name itself.
+	things := make([]bool, len(words))
 	for i, w := range words {
 		total += w.weight
 		if p, ok := placeName(w.text); ok {
 			places[i] = p
+		} else {
+			things[i] = w.weight > 0 && !q.constrains(w.text) && q.substantive(w.text) && !isVerbal(w.text)
 		}
 	}
 	norm := total
@@ -528,7 +532,7 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 				for i, w := range words {
 					m := matchWord(w, folded)
 					direct += w.weight * m
-					if places[i] == "" && w.weight > 0 && !q.constrains(w.text) && q.substantive(w.text) && !isVerbal(w.text) {
+					if things[i] {
 						asked, holdsAsked = true, holdsAsked && m == 1
 					}
 					if p := places[i]; p != "" && m < 1 && strings.HasPrefix(sent.subject, p) {

@@ -1619,8 +1619,10 @@ func (q question) terms() []Token {
 
 // constrains reports whether w is one of q's places, years, periods or names.
 func (q question) constrains(w string) bool {
-	if p, ok := placeName(w); ok && slices.Contains(q.places, p) {
-		return true
+	if len(q.places) > 0 {
+		if p, ok := placeName(w); ok && slices.Contains(q.places, p) {
+			return true
+		}
 	}
 	return slices.Contains(q.places, w) || slices.Contains(q.years, w) || slices.Contains(q.periods, w) || slices.Contains(q.names, w)
 }

@@ -42,7 +42,8 @@ var regionSuffixes = []string{"壮族自治区", "回族自治区", "维吾尔�
 
 // placeName returns the region's short name when word names one ("江苏省" → "江苏").
 func placeName(word string) (string, bool) {
-	for _, r := range regions {
+	first, _ := utf8.DecodeRuneInString(word)
+	for _, r := range regionsByRune[first] {
 		if word == r {
 			return r, true
 		}
