@@ -375,6 +375,10 @@ func TestFollowUpsAskForItemsByPosition(t *testing.T) {
 
 	ans, _ = askAfter(t, e, "数字化转型有哪四类难点", "第一类包括哪些方面")
 	checkAnswer(t, answerCase{"第一类包括哪些方面", false, []string{"IT基础设施建设", "软件技术建设"}}, ans)
+
+	// The topic's quoted term named its item: another position asks for another item.
+	ans, _ = askAfter(t, e, "企业组织运营数智化的第四个阶段“理想的数智化组织管理”具体指什么？", "那第二个阶段呢？")
+	checkAnswer(t, answerCase{"那第二个阶段呢？", false, []string{"数据融合和组织变革配合"}}, ans)
 }
 
 // TestFollowUpsFindTheirRegionsPlan: a follow-up about a province searches the chunks that carry

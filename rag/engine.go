@@ -631,8 +631,21 @@ func continueTopic(topic, own question) question {
 	asked := strings.TrimSuffix(topic.folded, own.folded) // the topic as asked, without the follow-up
 	lead, ownOrd := followUpLead(own.folded), ordinals(own.words)
 	if len(ownOrd) == 1 {
+		swapped := false
 		for _, w := range ordinals(topic.words) {
 			replaced[w] = replaced[w] || w != ownOrd[0]
+			swapped = swapped || w != ownOrd[0]
+		}
+		if t := quotedTerm(asked); swapped && t != "" {
+			// "那第二个阶段呢?" after "……第四个阶段“理想的数智化组织管理”具体指什么": the quoted
+			// term named the fourth item; the words it shares with the rest of the topic
+			// (组织, 数智化) still name the list.
+			rest := strings.Replace(asked, t, " ", 1)
+			for _, w := range topic.words {
+				if strings.Contains(t, w) && !strings.Contains(rest, w) {
+					replaced[w] = true
+				}
+			}
 		}
 	} else if t := quotedTerm(asked); t != "" && lead != "" && !strings.Contains(asked, lead) {
 		for _, w := range topic.words {
