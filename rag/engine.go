@@ -414,6 +414,13 @@ func isVerb(w string) bool {
 	return ok && (v.Tag == "v" || v.Tag == "vd" || v.Tag == "vi")
 }
 
+// isVerbal reports whether the dictionary gives w any verb's tag, a verbal noun's (建设)
+// included: what a plan does rather than a thing it names.
+func isVerbal(w string) bool {
+	v, ok := zh.Lookup(w)
+	return ok && strings.HasPrefix(v.Tag, "v")
+}
+
 // continuationOpeners begin questions that continue the last answer.
 var continuationOpeners = []string{"具体", "其中", "分别", "主要", "都", "还", "又", "另外", "其他", "其余", "除此之外", "除了", "详细", "更多",
 	"后来", "然后", "接着", "之后", "再后来", "specifically", "more ", "then ", "after that"}

@@ -981,12 +981,6 @@ func sourceLine(s string) int {
 	return strings.Index(s, "来源：")
 }
 
-// isVerbal reports whether the dictionary gives w a verb's tag, a verbal noun's (建设) included.
-func isVerbal(w string) bool {
-	v, ok := zh.Lookup(w)
-	return ok && strings.HasPrefix(v.Tag, "v")
-}
-
 // tokenSet returns the distinct tokens of text.
 func tokenSet(text string) map[Token]struct{} {
 	set := map[Token]struct{}{}

@@ -270,12 +270,9 @@ func readQuestion(q string) question {
 				add(&out.words, w.Text)
 				continue
 			}
-			if i+1 < len(words) && orgSuffixes[words[i+1].Text] && utf8.RuneCountInString(w.Text) >= 2 && allCJK(w.Text) &&
-				(w.Freq == 0 || (strings.HasPrefix(w.Tag, "n") && w.Tag != "ns")) && !scaffoldWords[w.Text] && !askedNouns[w.Text] {
-				// "浪潮集团": a word before 集团 names the group, however common the word (浪潮,
-				// a wave). The documents state it when they name the group or the word alone
-				// ("美的十年数字化转型投资……" for 美的集团).
-				name := w.Text + words[i+1].Text
+			if name := groupName(words, i); name != "" {
+				// The documents state 美的集团 where they name the group or the word alone
+				// ("美的十年数字化转型投资……").
 				add(&out.names, name)
 				add(&out.words, name)
 				if out.parts == nil {
@@ -682,7 +679,6 @@ func mendCuts(words []zh.Word) []zh.Word {
 			// 什么区"), not 造成 (to cause).
 			if verb, ok := zh.Lookup(words[i-1].Text + string(r[0])); ok && strings.HasPrefix(verb.Tag, "v") {
 				cheng, _ := zh.Lookup("成")
-				cheng.Text = "成"
 				words[i-1], words[i] = verb, cheng
 				continue
 			}
@@ -1122,6 +1118,20 @@ func isOrdinal(w string) bool {
 
 // orgSuffixes after a word make it the name of an organisation: 浪潮集团.
 var orgSuffixes = map[string]bool{"集团": true, "控股": true}
+
+// groupName returns the name words[i] and an organisation suffix after it make, or "": a word
+// before 集团 names the group however common the word is ("浪潮集团": 浪潮, a wave).
+func groupName(words []zh.Word, i int) string {
+	w := words[i]
+	if i+1 >= len(words) || !orgSuffixes[words[i+1].Text] || utf8.RuneCountInString(w.Text) < 2 || !allCJK(w.Text) ||
+		scaffoldWords[w.Text] || askedNouns[w.Text] {
+		return ""
+	}
+	if w.Freq != 0 && (!strings.HasPrefix(w.Tag, "n") || w.Tag == "ns") {
+		return "" // "发展集团", "广东集团": a verb or a place says whose group, not which
+	}
+	return w.Text + words[i+1].Text
+}
 
 // aspectNouns after a word make it an aspect of the question's subject ("那网络安全方面呢?"),
 // not a subject of its own.

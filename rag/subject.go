@@ -162,7 +162,8 @@ func leadOf(text string) lead {
 	return lead{region: r, periods: strings.Join(periodsIn(FoldText(text)), " ")}
 }
 
-// findSubjectBefore reads back from rune offset end of doc, starting at chunk k.
+// findSubjectBefore reads back from rune offset end of doc, starting at chunk k, for the lead
+// of the region the text is about and the periods its paragraph named last.
 func findSubjectBefore(doc *Document, k, end int) lead {
 	before := textBefore(doc, k, end, subjectLookback)
 	if i := strings.LastIndexByte(before, '\n'); i >= 0 {
