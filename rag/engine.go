@@ -637,6 +637,15 @@ func continueTopic(topic, own question) question {
 	// after 第三阶段), asks the topic's question of it.
 	asked := strings.TrimSuffix(topic.folded, own.folded) // the topic as asked, without the follow-up
 	lead, ownOrd := followUpLead(own.folded), ordinals(own.words)
+	if len(own.places)+len(own.names) == 0 && len(ownOrd) == 0 && len(topic.names) > 0 && lead != "" && !strings.Contains(asked, lead) && !leansOnTopic(lead) {
+		// "那灯塔工厂呢?" after "广东打算把哪个地区建成全国集成电路新发展极?" asks about 广东's
+		// 灯塔工厂, not about 集成电路: the term takes the place of the topic's name, as a place
+		// or a name of its own would.
+		for _, n := range topic.names {
+			replaced[n] = true
+		}
+		q.names = nil
+	}
 	if len(ownOrd) == 1 {
 		swapped := false
 		for _, w := range ordinals(topic.words) {
@@ -757,6 +766,17 @@ func listedWords(words, items []string) []string {
 		}
 	}
 	return out
+}
+
+// leansOnTopic reports whether a follow-up's lead speaks of the topic's subject: it points back
+// ("它的市场规模呢?") or names an aspect of it ("那网络安全方面呢?").
+func leansOnTopic(lead string) bool {
+	for a := range aspectNouns {
+		if strings.HasSuffix(lead, a) {
+			return true
+		}
+	}
+	return containsAny(lead, []string{"它", "其", "这", "该", "他", "她"})
 }
 
 // followUpLead is what an elliptical follow-up names before its 呢 ("忧伤之谷" in "忧伤之谷呢,又该

@@ -221,6 +221,21 @@ func TestFuzzyContains(t *testing.T) {
 
 // TestFollowUpsSwapTermsAndOrdinals: a follow-up naming its own term or ordinal asks the
 // topic's question of it, not of the topic's.
+// TestFollowUpsTermTakesTheNamesPlace: "那灯塔工厂呢?" after a question naming 集成电路 asks about
+// 灯塔工厂 in the same province, and no longer needs 集成电路; "那它的市场规模呢?" still asks of
+// the topic's name.
+func TestFollowUpsTermTakesTheNamesPlace(t *testing.T) {
+	topic, follow := "广东打算把哪个地区建成全国集成电路新发展极？", "那灯塔工厂呢？到2025年要有几家？"
+	q := continueTopic(readQuestion(topic+" "+follow), readQuestion(follow))
+	if len(q.names) > 0 || !slices.Equal(q.places, []string{"广东"}) || slices.Contains(q.words, "集成电路") {
+		t.Errorf("%s → %s: names %q, places %q, words %q; want no name, 广东", topic, follow, q.names, q.places, q.words)
+	}
+	topic, follow = "Pear Therapeutics有哪几款数字疗法产品？", "那它的市场规模呢？"
+	if q := continueTopic(readQuestion(topic+" "+follow), readQuestion(follow)); len(q.names) == 0 {
+		t.Errorf("%s → %s: the topic's name was dropped: %q", topic, follow, q.words)
+	}
+}
+
 func TestFollowUpsSwapTermsAndOrdinals(t *testing.T) {
 	tests := []struct {
 		topic, follow string

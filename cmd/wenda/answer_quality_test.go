@@ -173,7 +173,7 @@ func testSampleAnswers(t *testing.T) {
 		// English), 2 of 3 near misses (哪个城市 answered by a sentence saying 智慧城市 and 数字
 		// 乡村), both absent names. Fixes followed; b16-13 and b16-21 were refused quoting
 		// 集成电路新 and 留足容错.
-		"sample-blind16.jsonl": {accuracy: 0.76, maxFalseAbstentions: 8, abstained: map[string]int{"near_miss": 3, "absent": 2}},
+		"sample-blind16.jsonl": {accuracy: 0.79, maxFalseAbstentions: 7, abstained: map[string]int{"near_miss": 3, "absent": 2}},
 		// Written by two more such helpers at the start of issue 9's tenth round (seeds 79 and
 		// 83) and run once on 69996a9, the ninth round's last code, before any change: blind17
 		// 0.765, five false abstentions (河南's goal refused as a near miss, as 总目标是建设什么
