@@ -214,6 +214,9 @@ func TestColloquialQuestionWords(t *testing.T) {
 		// A quoted term among counted stages is one stage.
 		"四个阶段里的“资产服务化”指的是什么": kindDefinition,
 		"四个阶段分别是什么":          kindList,
+		// What a quoted term means, asked of what it says.
+		"数字化转型曲线里的“希望之巅”指的是企业处在什么状态": kindDefinition,
+		"“希望之巅”是哪一年提出的":              kindFact,
 		// What a text says of something is a statement, not a method.
 		"河南的规划对数据开放是咋说的": kindFact,
 		"规划里对平台经济是怎么提的？": kindFact,

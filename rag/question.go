@@ -565,6 +565,12 @@ func definesQuotedTerm(folded string) bool {
 			return true
 		}
 	}
+	// "“希望之巅”指的是企业处在什么状态": what the term means, asked of what it says.
+	for _, f := range []string{"指的是", "是指", "意思是"} {
+		if rest, ok := strings.CutPrefix(after, f); ok && containsAny(rest, []string{"什么", "啥", "怎样"}) {
+			return true
+		}
+	}
 	return false
 }
 
@@ -1494,6 +1500,9 @@ func kindOf(folded string) questionKind {
 	}
 	if asksForSeveral(folded) && !strings.Contains(folded, "为什么") && !definesQuotedTerm(folded) {
 		return kindList
+	}
+	if definesQuotedTerm(folded) && !strings.Contains(folded, "为什么") {
+		return kindDefinition
 	}
 	if kind, ok := kindCues.first(folded); ok {
 		if kind == kindMethod && asksHowItIs(folded) {
