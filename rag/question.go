@@ -138,6 +138,12 @@ func readQuestion(q string) question {
 		}
 		(*set)[w] = true
 	}
+	put := func(m *map[string][]string, name string, words []string) { // and so do its maps
+		if *m == nil {
+			*m = map[string][]string{}
+		}
+		(*m)[name] = words
+	}
 	said := asksWhatIsSaid(folded)
 	content, cited := withoutCitation(folded)
 	sourceWords := sourceWordsOf(cited)
@@ -275,10 +281,7 @@ func readQuestion(q string) question {
 				// ("美的十年数字化转型投资……").
 				add(&out.names, name)
 				add(&out.words, name)
-				if out.parts == nil {
-					out.parts = map[string][]string{}
-				}
-				out.parts[name] = []string{w.Text}
+				put(&out.parts, name, []string{w.Text})
 				i++
 				continue
 			}
@@ -325,10 +328,7 @@ func readQuestion(q string) question {
 						pieces = sidePieces(words[i:j])
 					}
 					if pieces != nil {
-						if out.pieces == nil {
-							out.pieces = map[string][]string{}
-						}
-						out.pieces[name] = pieces
+						put(&out.pieces, name, pieces)
 					}
 					if unknown := unknownPieces(words[i:j]); parts == nil && unknown != nil {
 						// "天谕/新服/开服": words the dictionary lacks, each read whole by the hidden
@@ -340,10 +340,7 @@ func readQuestion(q string) question {
 						parts = []string{stem}
 					}
 					if !known && parts != nil {
-						if out.parts == nil {
-							out.parts = map[string][]string{}
-						}
-						out.parts[name] = parts
+						put(&out.parts, name, parts)
 					}
 					add(&out.words, name)
 					i = j - 1
