@@ -470,7 +470,10 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 		for _, sp := range spans {
 			text := string(runes[sp.Start:sp.End])
 			if slices.Contains(runes[gapFrom:sp.Start], '\n') {
-				subject, speaker, earlier = lead{}, "", "" // a subject holds within its paragraph, and so does a quotation
+				subject, speaker = lead{}, "" // a subject holds within its paragraph, and so does a quotation
+				if earlier != "" {
+					earlier, chunkFolded = "", "" // and so do the periods it named: state the chunk without them
+				}
 			}
 			gapFrom = sp.End
 			head := ""
@@ -601,12 +604,11 @@ func (s *Store) assess(q question, passages []Passage, own map[string]bool) []se
 			}
 			if chunkFolded == "" && len(q.names)+len(q.periods)+len(q.places) > 0 {
 				chunkFolded = statedText(runes, spans)
+				if earlier != "" && len(q.periods) > 0 {
+					chunkFolded += " " + earlier // the paragraph named its period before the chunk
+				}
 			}
-			stated := chunkFolded
-			if earlier != "" && len(q.periods) > 0 {
-				stated += " " + earlier // the paragraph named its period before the chunk
-			}
-			sent.unmet = unmetConstraints(q, folded, context, about, stated)
+			sent.unmet = unmetConstraints(q, folded, context, about, chunkFolded)
 			if len(sent.unmet) == 0 && len(q.names) > 0 {
 				if n := askedOfAnother(q, words, text, folded); n != "" {
 					sent.unmet = append(sent.unmet, n)
