@@ -769,14 +769,14 @@ func listedWords(words, items []string) []string {
 }
 
 // leansOnTopic reports whether a follow-up's lead speaks of the topic's subject: it points back
-// ("它的市场规模呢?") or names an aspect of it ("那网络安全方面呢?").
+// ("它的市场规模呢?", followUpWords) or names an aspect of it ("那网络安全方面呢?").
 func leansOnTopic(lead string) bool {
 	for a := range aspectNouns {
 		if strings.HasSuffix(lead, a) {
 			return true
 		}
 	}
-	return containsAny(lead, []string{"它", "其", "这", "该", "他", "她"})
+	return containsAny(lead, followUpWords) || isDemonstrative(lead)
 }
 
 // followUpLead is what an elliptical follow-up names before its 呢 ("忧伤之谷" in "忧伤之谷呢,又该
